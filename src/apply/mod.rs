@@ -1,0 +1,1 @@
+//! Executes a plan: creates, then cancels, deciding nothing the plan did not decide.

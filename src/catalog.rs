@@ -1,0 +1,162 @@
+//! The ClearSKY catalogue skyform knows offline: models, constellations, which
+//! constellations each model requires or allows, and the published EUR prices.
+//!
+//! Pure data, no IO. Shared by manifest validation (is this model real? is a
+//! required constellation missing?) and by the emulator (what does an image cost?).
+//! Sources are the model and pricing tables of the ClearSKY docs (see
+//! `docs/clearsky-api.md` A5.1 and A11 in the shared docs).
+
+/// One satellite constellation by its API enum value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Constellation {
+    /// The API enum value, e.g. `Sentinel1`.
+    pub api_name: &'static str,
+    /// EUR per km² per image when the constellation is an optional add-on.
+    pub addon_eur_per_km2: f64,
+}
+
+/// Every constellation the API is known to accept.
+pub const CONSTELLATIONS: &[Constellation] = &[
+    Constellation { api_name: "Sentinel1", addon_eur_per_km2: 0.04 },
+    Constellation { api_name: "Sentinel2", addon_eur_per_km2: 0.04 },
+    Constellation { api_name: "Landsat89", addon_eur_per_km2: 0.02 },
+];
+
+/// One tasking model by its API enum value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Model {
+    /// The API enum value, e.g. `Stratus2`.
+    pub api_name: &'static str,
+    /// The label the dashboard and docs show, e.g. `Stratus-2`.
+    pub display_name: &'static str,
+    /// Constellations the model cannot run without.
+    pub required: &'static [&'static str],
+    /// Constellations that may be added (priced as add-ons).
+    pub optional: &'static [&'static str],
+    /// EUR per km² per image in the first spend tier, required inputs included.
+    pub base_eur_per_km2: f64,
+    /// Graduated spend tiers: (month-to-date EUR spend from which the rate applies, EUR per km²).
+    pub tiers: &'static [(f64, f64)],
+}
+
+const STRATUS_TIERS: &[(f64, f64)] = &[
+    (0.0, 0.20),
+    (1_000.0, 0.05),
+    (3_000.0, 0.02),
+    (12_000.0, 0.01),
+    (50_000.0, 0.008),
+    (400_000.0, 0.006),
+];
+
+const NIMBUS_TIERS: &[(f64, f64)] = &[
+    (0.0, 0.10),
+    (1_000.0, 0.075),
+    (3_000.0, 0.05),
+    (12_000.0, 0.025),
+    (50_000.0, 0.02),
+    (400_000.0, 0.015),
+];
+
+const S1_S2_L89: &[&str] = &["Sentinel1", "Sentinel2", "Landsat89"];
+
+/// Every model the API is known to accept.
+pub const MODELS: &[Model] = &[
+    Model {
+        api_name: "Stratus2",
+        display_name: "Stratus-2",
+        required: S1_S2_L89,
+        optional: &[],
+        base_eur_per_km2: 0.20,
+        tiers: STRATUS_TIERS,
+    },
+    Model {
+        api_name: "Stratus3",
+        display_name: "Stratus-3",
+        required: S1_S2_L89,
+        optional: &[],
+        base_eur_per_km2: 0.20,
+        tiers: STRATUS_TIERS,
+    },
+    Model {
+        api_name: "Stratus2Fast",
+        display_name: "Stratus-2 Fast",
+        required: &["Sentinel1", "Sentinel2"],
+        optional: &["Landsat89"],
+        base_eur_per_km2: 0.18,
+        tiers: STRATUS_TIERS,
+    },
+    Model {
+        api_name: "Stratus2NoSnow",
+        display_name: "Stratus-2 (No Snow)",
+        required: S1_S2_L89,
+        optional: &[],
+        base_eur_per_km2: 0.20,
+        tiers: STRATUS_TIERS,
+    },
+    Model {
+        api_name: "Nimbus",
+        display_name: "Nimbus",
+        required: &["Sentinel2"],
+        optional: &["Sentinel1", "Landsat89"],
+        base_eur_per_km2: 0.10,
+        tiers: NIMBUS_TIERS,
+    },
+];
+
+/// Finds a model by its API value, case-insensitively (the API is ASP.NET and
+/// binds enums without regard to case).
+pub fn model(name: &str) -> Option<&'static Model> {
+    MODELS.iter().find(|m| m.api_name.eq_ignore_ascii_case(name))
+}
+
+/// Finds the model whose display label is `label` (`Stratus-2`), ignoring case
+/// and the characters `-`, ` `, `(`, `)`: used for "did you mean" hints.
+pub fn model_by_label(label: &str) -> Option<&'static Model> {
+    let squash = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !matches!(c, '-' | ' ' | '(' | ')' | '_'))
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let wanted = squash(label);
+    MODELS.iter().find(|m| squash(m.display_name) == wanted || squash(m.api_name) == wanted)
+}
+
+/// Finds a constellation by its API value, case-insensitively.
+pub fn constellation(name: &str) -> Option<&'static Constellation> {
+    CONSTELLATIONS.iter().find(|c| c.api_name.eq_ignore_ascii_case(name))
+}
+
+/// Order-mode price multipliers (tile 0.2, minitile 0.5, polygon 1.0).
+pub const TILE_MULTIPLIER: f64 = 0.2;
+/// See [`TILE_MULTIPLIER`].
+pub const MINITILE_MULTIPLIER: f64 = 0.5;
+/// Area of one tile in km² (5120 × 5120 px at 10 m).
+pub const TILE_KM2: f64 = 2621.44;
+/// Area of one minitile in km² (320 × 320 px at 10 m).
+pub const MINITILE_KM2: f64 = 10.24;
+/// Extra storage, EUR per km² per image per extra month.
+pub const STORAGE_EUR_PER_KM2_MONTH: f64 = 0.000_01;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_models_case_insensitively_and_by_label() {
+        assert_eq!(model("stratus2").unwrap().api_name, "Stratus2");
+        assert!(model("Stratus-2").is_none());
+        assert_eq!(model_by_label("Stratus-2").unwrap().api_name, "Stratus2");
+        assert_eq!(model_by_label("stratus-2 fast").unwrap().api_name, "Stratus2Fast");
+        assert_eq!(constellation("landsat89").unwrap().api_name, "Landsat89");
+    }
+
+    #[test]
+    fn every_required_constellation_exists() {
+        for m in MODELS {
+            for c in m.required.iter().chain(m.optional) {
+                assert!(constellation(c).is_some(), "{} names unknown {c}", m.api_name);
+            }
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! Command-line flags (clap derive) and their resolution into settings.
+//!
+//! `Args` mirrors what the user typed; commands only see resolved values.
+//! No IO here beyond what clap does to read the environment.
+
+use std::path::PathBuf;
+
+use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
+
+const AFTER_HELP: &str = "\
+Examples:
+  skyform validate examples/
+  skyform plan --sandbox examples/
+  skyform apply --sandbox --auto-approve examples/
+
+Exit codes: 0 success/no changes, 1 error, 2 changes (plan --detailed-exitcode),
+3 blocked or over budget, 4 saved plan is stale, 5 apply failed part-way.";
+
+/// Declarative plan/apply for ClearSKY Vision tasking orders.
+#[derive(Debug, Parser)]
+#[command(name = "skyform", version, about, after_help = AFTER_HELP, propagate_version = true)]
+pub struct Args {
+    /// Show each API request (method, path, status, attempt, duration) on stderr.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// When to use colour (`NO_COLOR` turns it off under `auto`).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal unless `NO_COLOR` is set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// Output format of `plan`, `apply`, `orders`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// Terraform-like text for people.
+    #[default]
+    Human,
+    /// Versioned JSON (see `schemas/plan.schema.json`).
+    Json,
+    /// Markdown for a pull-request comment.
+    Markdown,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check manifests and report every problem at once; talks to no API.
+    #[command(after_help = "Example:\n  skyform validate examples/ orders/extra.yaml")]
+    Validate(ValidateArgs),
+    /// Print the JSON Schema of the manifest format (or of `plan --format json`).
+    #[command(
+        after_help = "Example:\n  skyform schema > manifest.schema.json\n  skyform schema --plan"
+    )]
+    Schema(SchemaArgs),
+    /// Compare manifests with the live orders and price every change.
+    #[command(
+        after_help = "Examples:\n  skyform plan --sandbox examples/\n  skyform plan --format markdown --detailed-exitcode manifests/\n  skyform plan --out plan.json manifests/"
+    )]
+    Plan(PlanArgs),
+    /// Place and cancel orders until the account matches the manifests.
+    #[command(
+        after_help = "Examples:\n  skyform apply --sandbox --auto-approve examples/\n  skyform apply --plan plan.json manifests/"
+    )]
+    Apply(ApplyArgs),
+    /// List the live orders and the manifest entry each one matches.
+    #[command(after_help = "Example:\n  skyform orders --sandbox examples/")]
+    Orders(OrdersArgs),
+    /// Write manifest entries for live orders that no manifest describes yet.
+    #[command(after_help = "Example:\n  skyform export --out imported.yaml manifests/")]
+    Export(ExportArgs),
+    /// Run the local ClearSKY tasking API emulator in the foreground.
+    #[command(
+        after_help = "Example:\n  skyform emulator --listen 127.0.0.1:8080 --state emulator.json --auto-accept"
+    )]
+    Emulator(EmulatorArgs),
+}
+
+/// `skyform validate`.
+#[derive(Debug, ClapArgs)]
+pub struct ValidateArgs {
+    /// Manifest files or directories (every `*.yaml`/`*.yml` inside, sorted).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+/// `skyform schema`.
+#[derive(Debug, ClapArgs)]
+pub struct SchemaArgs {
+    /// Print the schema of `plan --format json` instead of the manifest schema.
+    #[arg(long)]
+    pub plan: bool,
+}
+
+/// How to reach the API (shared by every command that talks to it).
+#[derive(Debug, Clone, ClapArgs)]
+pub struct ApiArgs {
+    /// API base URL; plain `http://` is accepted only for a loopback host.
+    #[arg(long, env = "CLEARSKY_API_URL", default_value = "https://api.clearsky.vision")]
+    pub api_url: String,
+    /// Read the API key from this file instead of `CLEARSKY_API_KEY`.
+    #[arg(long, value_name = "PATH")]
+    pub api_key_file: Option<PathBuf>,
+    /// Run against an embedded emulator instead of the real API: no account
+    /// needed, no real orders placed.
+    #[arg(long)]
+    pub sandbox: bool,
+    /// Where `--sandbox` keeps its state.
+    #[arg(long, value_name = "FILE", default_value = ".skyform/sandbox.json")]
+    pub sandbox_state: PathBuf,
+    /// Seconds to wait for a connection.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub connect_timeout: f64,
+    /// Seconds to wait for a whole request.
+    #[arg(long, value_name = "SECS", default_value_t = 120.0)]
+    pub timeout: f64,
+}
+
+/// Flags that decide what a plan contains (shared by `plan` and `apply`).
+#[derive(Debug, Clone, ClapArgs)]
+pub struct PlanFlags {
+    /// Manifest files or directories.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Also cancel live orders that match no manifest entry.
+    #[arg(long)]
+    pub prune: bool,
+    /// Only plan the entries with this name (repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub target: Vec<String>,
+    /// Estimates in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub concurrency: usize,
+    /// Fail (exit 3) when the plan costs more than this many EUR this month.
+    #[arg(long, value_name = "EUR")]
+    pub max_cost: Option<f64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// `skyform plan`.
+#[derive(Debug, ClapArgs)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub flags: PlanFlags,
+    #[command(flatten)]
+    pub api: ApiArgs,
+    /// Save the plan, with digests of what it was computed from, for `apply --plan`.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Exit 2 when the plan has changes, 0 when it has none.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+}
+
+/// `skyform apply`.
+#[derive(Debug, ClapArgs)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    pub flags: PlanFlags,
+    #[command(flatten)]
+    pub api: ApiArgs,
+    /// Apply this saved plan exactly (refused with exit 4 if it is stale).
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+    /// Do not ask for confirmation (required without a terminal).
+    #[arg(long)]
+    pub auto_approve: bool,
+}
+
+/// `skyform orders`.
+#[derive(Debug, ClapArgs)]
+pub struct OrdersArgs {
+    /// Manifests to match the live orders against (optional).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub api: ApiArgs,
+    /// Also list expired orders.
+    #[arg(long)]
+    pub expired: bool,
+    /// Output format (`human` or `json`).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// `skyform export`.
+#[derive(Debug, ClapArgs)]
+pub struct ExportArgs {
+    /// Manifests whose orders are already managed (their matches are skipped).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub api: ApiArgs,
+    /// Write the manifest here instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// `skyform emulator`.
+#[derive(Debug, ClapArgs)]
+pub struct EmulatorArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// Keep the whole state in this JSON file (written atomically after every change).
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Accept this API key (repeatable); without any, the key `sandbox` is accepted.
+    #[arg(long = "api-key", value_name = "KEY")]
+    pub api_keys: Vec<String>,
+    /// Accept new orders at once (status `Preparing` instead of `Review`).
+    #[arg(long)]
+    pub auto_accept: bool,
+    /// Start the emulator's clock at this date (`YYYY-MM-DD`) or RFC 3339 time.
+    #[arg(long, value_name = "DATE")]
+    pub now: Option<String>,
+    /// Add this many milliseconds of latency to every API call.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Answer this fraction of API calls with a transient fault (429/500/503).
+    #[arg(long, value_name = "P", default_value_t = 0.0)]
+    pub fault_rate: f64,
+    /// Seed of the fault generator (same seed, same faults).
+    #[arg(long, value_name = "S", default_value_t = 0)]
+    pub seed: u64,
+    /// Use the newer area rule (geometry as sent, 0.5 km² minimum) instead of bounding boxes.
+    #[arg(long)]
+    pub new_area_rule: bool,
+    /// Starting order-credit balance in EUR.
+    #[arg(long, value_name = "EUR", default_value_t = 1_000_000.0)]
+    pub balance: f64,
+}

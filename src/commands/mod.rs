@@ -1,0 +1,60 @@
+//! One function per subcommand. Commands are thin: they resolve settings, call
+//! plain library code and write to stdout/stderr.
+
+mod apply;
+mod emulator;
+mod export;
+mod orders;
+mod plan;
+mod schema;
+mod validate;
+
+use std::io::IsTerminal;
+
+use crate::cli::{Args, ColorChoice, Command};
+use crate::{Error, Outcome};
+
+/// What every command may need besides its own flags.
+#[derive(Debug, Clone, Copy)]
+pub struct Context {
+    /// Colour stdout.
+    pub color_stdout: bool,
+    /// Colour stderr.
+    pub color_stderr: bool,
+    /// `-v` count.
+    pub verbose: u8,
+}
+
+impl Context {
+    fn resolve(args: &Args) -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let pick = |tty: bool| match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => tty && !no_color,
+        };
+        Self {
+            color_stdout: pick(std::io::stdout().is_terminal()),
+            color_stderr: pick(std::io::stderr().is_terminal()),
+            verbose: args.verbose,
+        }
+    }
+}
+
+/// Runs the subcommand.
+pub fn run(args: Args) -> Result<Outcome, Error> {
+    let ctx = Context::resolve(&args);
+    match args.command {
+        Command::Validate(a) => validate::run(&a, ctx),
+        Command::Schema(a) => schema::run(&a),
+        Command::Plan(a) => plan::run(&a, ctx),
+        Command::Apply(a) => apply::run(&a, ctx),
+        Command::Orders(a) => orders::run(&a, ctx),
+        Command::Export(a) => export::run(&a, ctx),
+        Command::Emulator(a) => emulator::run(&a, ctx),
+    }
+}
+
+fn not_yet(what: &str) -> Error {
+    Error::usage(format!("`skyform {what}` is not available in this build yet"), None)
+}

@@ -1,0 +1,26 @@
+//! skyform: declarative plan/apply for ClearSKY Vision tasking orders.
+//!
+//! Data flow: `manifest` loads and validates YAML into `spec::DesiredSet`;
+//! `api::Client` lists live orders; `identity` matches them; `plan::diff`
+//! decides; `render` shows; `apply` executes. `emulator` is a local ClearSKY
+//! API used by the tests, `--sandbox` and the benchmarks.
+
+pub mod api;
+pub mod apply;
+pub mod catalog;
+pub mod cli;
+pub mod commands;
+pub mod emulator;
+pub mod error;
+pub mod identity;
+pub mod manifest;
+pub mod plan;
+pub mod render;
+pub mod spec;
+
+pub use error::{Error, Outcome};
+
+/// Runs one command line; the caller turns the result into an exit code.
+pub fn run(args: cli::Args) -> Result<Outcome, Error> {
+    commands::run(args)
+}

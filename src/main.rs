@@ -1,0 +1,33 @@
+//! The `skyform` binary: parse flags, run, turn the result into an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+#[allow(clippy::print_stderr)]
+fn main() -> ExitCode {
+    let args = match skyform::cli::Args::try_parse() {
+        Ok(args) => args,
+        Err(err) => {
+            // clap uses 2 for usage errors, which means "changes" here: use 1.
+            let code = u8::from(err.use_stderr());
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    match skyform::run(args) {
+        Ok(outcome) => ExitCode::from(outcome.exit_code()),
+        Err(err) => {
+            eprintln!("error: {err}");
+            let mut source = std::error::Error::source(&err);
+            while let Some(cause) = source {
+                eprintln!("caused by: {cause}");
+                source = cause.source();
+            }
+            for hint in err.hints() {
+                eprintln!("hint: {hint}");
+            }
+            ExitCode::from(err.exit_code())
+        }
+    }
+}

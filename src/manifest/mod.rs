@@ -1,0 +1,1 @@
+//! Manifest files: their serde model, loading and validation.
