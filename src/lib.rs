@@ -12,6 +12,7 @@ pub mod cli;
 pub mod commands;
 pub mod emulator;
 pub mod error;
+pub mod grid;
 pub mod identity;
 pub mod manifest;
 pub mod plan;

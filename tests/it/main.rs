@@ -1,5 +1,5 @@
 //! skyform's single integration-test binary: runs the real `skyform` binary,
 //! mostly against the in-process emulator.
 
-mod common;
 mod cli;
+mod common;
