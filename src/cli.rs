@@ -128,6 +128,10 @@ pub struct ApiArgs {
     /// Seconds to wait for a whole request.
     #[arg(long, value_name = "SECS", default_value_t = 120.0)]
     pub timeout: f64,
+    /// Plan as if it were this time (RFC 3339 or `YYYY-MM-DD`); for tests and
+    /// for emulators whose clock is not the present.
+    #[arg(long, env = "SKYFORM_NOW", value_name = "TIME", hide = true)]
+    pub now: Option<String>,
 }
 
 /// Flags that decide what a plan contains (shared by `plan` and `apply`).

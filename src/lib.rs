@@ -10,14 +10,19 @@ pub mod apply;
 pub mod catalog;
 pub mod cli;
 pub mod commands;
+pub mod connect;
 pub mod emulator;
 pub mod error;
+pub mod export;
 pub mod grid;
 pub mod identity;
 pub mod manifest;
 pub mod plan;
+pub mod pricing;
 pub mod render;
+pub mod saved_plan;
 pub mod spec;
+pub mod workflow;
 
 pub use error::{Error, Outcome};
 

@@ -1,1 +1,236 @@
-//! Executes a plan: creates, then cancels, deciding nothing the plan did not decide.
+//! Executes a plan: creates first (bounded concurrency), then cancels, and
+//! decides nothing the plan did not decide.
+//!
+//! Does IO through the [`Client`]. Rules:
+//! - a create is sent once; an unknown outcome (timeout, 5xx, broken
+//!   connection) is resolved by re-listing the orders and matching the entry
+//!   ([`crate::identity::find_match`]) a few times with backoff; only when the
+//!   lists show no such order is it created again, and never when the orders
+//!   could not be listed;
+//! - a create refused with 429 bought nothing and is sent again after the
+//!   server's `Retry-After`;
+//! - after the first failed change no new change starts; changes in flight
+//!   finish; an interrupt (the `stop` flag) has the same effect;
+//! - a replace cancels its old order only after the new order exists, and only
+//!   when the plan says the old order can be cancelled.
+
+pub mod report;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use futures::StreamExt;
+
+use crate::api::request::ListQuery;
+use crate::api::{CancelOutcome, Client, CreateOutcome};
+use crate::identity;
+use crate::plan::{Action, CancelEffect, Change, Plan};
+use crate::spec::DesiredOrder;
+
+pub use report::{Event, Item, Outcome, Report, Step};
+
+/// How the executor behaves.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Creates (and cancels) in flight at once.
+    pub concurrency: usize,
+    /// Waits before each re-list after a create with an unknown outcome.
+    pub unknown_polls: Vec<Duration>,
+    /// Most times one entry's create is sent.
+    pub max_create_sends: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            concurrency: 4,
+            unknown_polls: [250, 500, 1000, 2000].map(Duration::from_millis).to_vec(),
+            max_create_sends: 3,
+        }
+    }
+}
+
+/// Runs `plan` against the API. `desired` are the manifest entries by name
+/// (needed to recognise an order after an unknown create outcome); `stop` is
+/// set by an interrupt; `on_event` sees every step as it happens.
+pub async fn execute(
+    plan: &Plan,
+    desired: &HashMap<String, DesiredOrder>,
+    client: &Client,
+    opts: &Options,
+    stop: &AtomicBool,
+    on_event: &(dyn Fn(&Event) + Sync),
+) -> Report {
+    let failed = AtomicBool::new(false);
+    let halted = || failed.load(Ordering::SeqCst) || stop.load(Ordering::SeqCst);
+    let mut report = Report::new(plan);
+
+    let creates: Vec<usize> = indexes(plan, |c| matches!(c.action, Action::Create | Action::Replace));
+    let created: Vec<(usize, Outcome)> = futures::stream::iter(creates)
+        .map(|i| {
+            let change = &plan.changes[i];
+            let entry = change.name.as_ref().and_then(|n| desired.get(n));
+            let failed = &failed;
+            async move {
+                if halted() {
+                    return (i, Outcome::NotTried);
+                }
+                on_event(&Event::started(i, change, Step::Create));
+                let outcome = create(client, change, entry, opts).await;
+                if matches!(outcome, Outcome::Failed { .. }) {
+                    failed.store(true, Ordering::SeqCst);
+                }
+                on_event(&Event::finished(i, change, Step::Create, &outcome));
+                (i, outcome)
+            }
+        })
+        .buffer_unordered(opts.concurrency.max(1))
+        .collect()
+        .await;
+    let mut create_done = vec![false; plan.changes.len()];
+    for (i, outcome) in created {
+        create_done[i] = matches!(outcome, Outcome::Done { .. });
+        report.record_with(i, &plan.changes[i], Step::Create, outcome);
+    }
+
+    let cancels: Vec<usize> = indexes(plan, |c| match c.action {
+        Action::Cancel => true,
+        Action::Replace => {
+            !matches!(c.cancel_effect, Some(CancelEffect::NotCancellable { .. }) | None)
+        }
+        _ => false,
+    });
+    let cancelled: Vec<(usize, Outcome)> = futures::stream::iter(cancels)
+        .map(|i| {
+            let change = &plan.changes[i];
+            let ready = change.action == Action::Cancel || create_done[i];
+            let failed = &failed;
+            async move {
+                if halted() || !ready {
+                    return (i, Outcome::NotTried);
+                }
+                on_event(&Event::started(i, change, Step::Cancel));
+                let outcome = cancel(client, change).await;
+                if matches!(outcome, Outcome::Failed { .. }) {
+                    failed.store(true, Ordering::SeqCst);
+                }
+                on_event(&Event::finished(i, change, Step::Cancel, &outcome));
+                (i, outcome)
+            }
+        })
+        .buffer_unordered(opts.concurrency.max(1))
+        .collect()
+        .await;
+    for (i, outcome) in cancelled {
+        report.record_with(i, &plan.changes[i], Step::Cancel, outcome);
+    }
+    report.interrupted = stop.load(Ordering::SeqCst);
+    report
+}
+
+fn indexes(plan: &Plan, keep: impl Fn(&Change) -> bool) -> Vec<usize> {
+    (0..plan.changes.len()).filter(|&i| keep(&plan.changes[i])).collect()
+}
+
+async fn create(
+    client: &Client,
+    change: &Change,
+    entry: Option<&DesiredOrder>,
+    opts: &Options,
+) -> Outcome {
+    let Some(body) = &change.request else {
+        return Outcome::failed("the plan has no request body for this change", Vec::new());
+    };
+    let mut sends = 0;
+    loop {
+        sends += 1;
+        match client.create(body).await {
+            CreateOutcome::Created(order) => {
+                return Outcome::Done { guid: Some(order.task_order_guid), note: None };
+            }
+            CreateOutcome::Rejected(e) if e.is_transient() && sends < opts.max_create_sends => {
+                // Refused before anything was bought (429): wait as asked, then send again.
+                tokio::time::sleep(e.retry_after().unwrap_or(Duration::from_secs(1))).await;
+            }
+            CreateOutcome::Rejected(e) => return Outcome::from_error(&e),
+            CreateOutcome::Unknown(e) => {
+                let Some(entry) = entry else {
+                    return Outcome::failed(
+                        format!("outcome unknown ({e}); run apply again to check"),
+                        Vec::new(),
+                    );
+                };
+                match find_after_unknown(client, entry, opts).await {
+                    Found::Yes(guid) => {
+                        let note = Some(format!("outcome was unknown ({e}); found the order"));
+                        return Outcome::Done { guid: Some(guid), note };
+                    }
+                    Found::NotListed => {
+                        return Outcome::failed(
+                            format!(
+                                "outcome unknown ({e}) and the orders could not be listed to \
+                                 check; run apply again: it will look for the order first"
+                            ),
+                            Vec::new(),
+                        );
+                    }
+                    Found::No if sends < opts.max_create_sends => {}
+                    Found::No => {
+                        return Outcome::failed(
+                            format!("outcome unknown after {sends} attempts ({e})"),
+                            Vec::new(),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+enum Found {
+    Yes(String),
+    No,
+    NotListed,
+}
+
+/// Re-lists the orders after a create with an unknown outcome and looks for
+/// one that satisfies the entry, waiting a little longer before each try
+/// because a new order may take a moment to show in the list.
+async fn find_after_unknown(client: &Client, entry: &DesiredOrder, opts: &Options) -> Found {
+    let mut listed = false;
+    for delay in &opts.unknown_polls {
+        tokio::time::sleep(*delay).await;
+        let query = ListQuery { get_expired: true, ..ListQuery::default() };
+        match client.list(query).await {
+            Ok(live) => {
+                listed = true;
+                if let Some(order) = identity::find_match(entry, &live) {
+                    return Found::Yes(order.task_order_guid.clone());
+                }
+            }
+            Err(e) => tracing::debug!("re-list after unknown create failed: {e}"),
+        }
+    }
+    if listed { Found::No } else { Found::NotListed }
+}
+
+async fn cancel(client: &Client, change: &Change) -> Outcome {
+    let Some(live) = &change.live else {
+        return Outcome::failed("the plan has no live order for this change", Vec::new());
+    };
+    match client.cancel(&live.guid).await {
+        Ok(CancelOutcome::Removed) => Outcome::Done {
+            guid: Some(live.guid.clone()),
+            note: Some("cancelled and refunded".to_owned()),
+        },
+        Ok(CancelOutcome::RenewalStopped) => Outcome::Done {
+            guid: Some(live.guid.clone()),
+            note: Some("renewal stopped".to_owned()),
+        },
+        Ok(CancelOutcome::NotCancellable(message)) => {
+            Outcome::failed(format!("cannot be cancelled: {message}"), Vec::new())
+        }
+        Err(e) => Outcome::from_error(&e),
+    }
+}

@@ -1,9 +1,184 @@
-//! `skyform apply`.
+//! `skyform apply`: plan (or read a saved plan and check it is fresh) → show →
+//! confirm → execute → report.
+
+use std::collections::HashMap;
+use std::io::{BufRead, IsTerminal, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::Context;
-use crate::cli::ApplyArgs;
-use crate::{Error, Outcome};
+use crate::apply::{self, Event, Report};
+use crate::cli::{ApplyArgs, Format};
+use crate::plan::Plan;
+use crate::saved_plan::SavedPlan;
+use crate::workflow::{self, runtime};
+use crate::{Error, Outcome, connect, render};
 
-pub(crate) fn run(_args: &ApplyArgs, _ctx: Context) -> Result<Outcome, Error> {
-    Err(super::not_yet("apply"))
+pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<Outcome, Error> {
+    let interactive = std::io::stdin().is_terminal();
+    if !args.auto_approve && !interactive {
+        return Err(Error::usage(
+            "refusing to apply without confirmation: standard input is not a terminal",
+            Some("pass `--auto-approve` to apply without asking (as in CI)".to_owned()),
+        ));
+    }
+    let saved = args.plan.as_deref().map(SavedPlan::read).transpose()?;
+    let paths = match &saved {
+        Some(s) if args.flags.paths.is_empty() => s.paths.clone(),
+        _ => args.flags.paths.clone(),
+    };
+    let desired = workflow::load(&paths, ctx.color_stderr)?;
+    let conn = connect::connect(&args.api)?;
+    let rt = runtime()?;
+    let plan = rt.block_on(async {
+        let live = workflow::list_live(&conn).await?;
+        match (&saved, &args.plan) {
+            (Some(saved), Some(path)) => {
+                let reasons = saved.stale_reasons(&desired.files, &live);
+                if !reasons.is_empty() {
+                    return Err(Error::StalePlan { path: path.clone(), reasons });
+                }
+                Ok(saved.plan.clone())
+            }
+            _ => workflow::make_plan(&desired, &live, &conn, &args.flags).await,
+        }
+    })?;
+
+    let json = args.flags.format == Format::Json;
+    if !json {
+        let opts = render::Options { color: ctx.color_stdout, detailed: false };
+        let mut out = std::io::stdout().lock();
+        render::plan(&plan, Format::Human, &opts, &mut out).map_err(super::stdout_error)?;
+    }
+    if workflow::plan_outcome(&plan, false) == Outcome::Blocked {
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: apply refused: the plan has a blocked change or is not within budget; nothing was changed"
+        );
+        return Ok(Outcome::Blocked);
+    }
+    if !plan.has_changes() {
+        if json {
+            emit_json(&Report::default());
+        }
+        return Ok(Outcome::Success);
+    }
+    if !args.auto_approve && !confirm()? {
+        return Err(Error::Failed("apply cancelled; nothing was changed".to_owned()));
+    }
+
+    let entries: HashMap<String, _> =
+        desired.orders.iter().map(|o| (o.name.clone(), o.clone())).collect();
+    let stop = Arc::new(AtomicBool::new(false));
+    let report = rt.block_on(async {
+        watch_interrupts(Arc::clone(&stop));
+        let progress = progress_bar(&plan, json);
+        let on_event = |e: &Event| {
+            if json {
+                let mut out = std::io::stdout().lock();
+                let _ = serde_json::to_writer(&mut out, e);
+                let _ = writeln!(out);
+            } else if e.outcome.is_some() {
+                progress.inc(1);
+            }
+        };
+        let opts = apply::Options { concurrency: args.flags.concurrency, ..apply::Options::default() };
+        let report = apply::execute(&plan, &entries, &conn.client, &opts, &stop, &on_event).await;
+        progress.finish_and_clear();
+        report
+    });
+    if json {
+        emit_json(&report);
+    } else {
+        let mut out = std::io::stdout().lock();
+        writeln!(out).map_err(super::stdout_error)?;
+        report.render_human(&mut out).map_err(super::stdout_error)?;
+    }
+    if report.complete() {
+        Ok(Outcome::Success)
+    } else if report.done() > 0 {
+        Ok(Outcome::Partial)
+    } else if stop.load(Ordering::SeqCst) {
+        Err(Error::Failed("apply interrupted before any change was made".to_owned()))
+    } else {
+        Err(Error::Failed("apply failed; no change was made".to_owned()))
+    }
+}
+
+fn emit_json(report: &Report) {
+    let mut out = std::io::stdout().lock();
+    let _ = report.render_json_summary(&mut out);
+}
+
+/// Asks on the terminal; only `yes` applies.
+fn confirm() -> Result<bool, Error> {
+    let mut err = std::io::stderr().lock();
+    let _ = write!(err, "\nApply these changes? Only `yes` is accepted.\n  Enter a value: ");
+    let _ = err.flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| Error::Failed(format!("cannot read the answer: {e}")))?;
+    Ok(line.trim() == "yes")
+}
+
+/// First Ctrl-C (or SIGTERM): no new change starts, those in flight finish.
+/// Second: exit at once.
+fn watch_interrupts(stop: Arc<AtomicBool>) {
+    tokio::spawn(async move {
+        loop {
+            interrupted().await;
+            if stop.swap(true, Ordering::SeqCst) {
+                let _ = writeln!(std::io::stderr(), "\nInterrupted again: exiting now.");
+                std::process::exit(130);
+            }
+            let _ = writeln!(
+                std::io::stderr(),
+                "\nInterrupted: no new change will start; waiting for the changes in flight \
+                 (interrupt again to exit at once)."
+            );
+        }
+    });
+}
+
+#[cfg(unix)]
+async fn interrupted() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+#[cfg(not(unix))]
+async fn interrupted() {
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+fn progress_bar(plan: &Plan, json: bool) -> indicatif::ProgressBar {
+    if json || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let steps = plan
+        .changes
+        .iter()
+        .map(|c| match c.action {
+            crate::plan::Action::Replace => 2,
+            a if a.is_change() => 1,
+            _ => 0,
+        })
+        .sum::<u64>();
+    let bar = indicatif::ProgressBar::new(steps);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} changes {elapsed}") {
+        bar.set_style(style);
+    }
+    bar
 }

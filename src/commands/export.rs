@@ -1,9 +1,49 @@
-//! `skyform export`.
+//! `skyform export`: manifest entries for the live orders no manifest describes.
+
+use std::io::Write;
 
 use super::Context;
+use crate::api::types::TaskOrder;
 use crate::cli::ExportArgs;
-use crate::{Error, Outcome};
+use crate::spec::DesiredSet;
+use crate::workflow::{self, runtime};
+use crate::{Error, Outcome, connect, export, identity};
 
-pub(crate) fn run(_args: &ExportArgs, _ctx: Context) -> Result<Outcome, Error> {
-    Err(super::not_yet("export"))
+/// Where editors find the schema: write it beside the manifest with `skyform schema > manifest.schema.json`.
+const SCHEMA_REF: &str = "manifest.schema.json";
+
+pub(crate) fn run(args: &ExportArgs, ctx: Context) -> Result<Outcome, Error> {
+    let desired = if args.paths.is_empty() {
+        DesiredSet::default()
+    } else {
+        workflow::load(&args.paths, ctx.color_stderr)?
+    };
+    let conn = connect::connect(&args.api)?;
+    let live = runtime()?.block_on(workflow::list_live(&conn))?;
+    let matching = identity::match_all(&desired.orders, &live);
+    let unmatched: Vec<TaskOrder> = live
+        .into_iter()
+        .zip(&matching.owner)
+        .filter(|(o, owner)| owner.is_none() && !o.ordering_process_status.is_canceled())
+        .map(|(o, _)| o)
+        .collect();
+    let yaml = export::manifest_yaml(&unmatched, SCHEMA_REF);
+    match &args.out {
+        Some(path) => {
+            std::fs::write(path, &yaml)
+                .map_err(|source| Error::Io { action: "write", path: path.clone(), source })?;
+            let _ = writeln!(
+                std::io::stderr(),
+                "Wrote {} entr{} to `{}`.",
+                unmatched.len(),
+                if unmatched.len() == 1 { "y" } else { "ies" },
+                path.display()
+            );
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(yaml.as_bytes()).map_err(super::stdout_error)?;
+        }
+    }
+    Ok(Outcome::Success)
 }

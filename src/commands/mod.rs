@@ -55,6 +55,11 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
     }
 }
 
+/// An error writing to stdout (a closed pipe is handled in `main`).
+fn stdout_error(source: std::io::Error) -> Error {
+    Error::Io { action: "write to", path: "standard output".into(), source }
+}
+
 fn not_yet(what: &str) -> Error {
     Error::usage(format!("`skyform {what}` is not available in this build yet"), None)
 }

@@ -1,9 +1,33 @@
-//! `skyform orders`.
+//! `skyform orders`: the live orders, and the manifest entry each matches.
+
+use std::io::Write;
 
 use super::Context;
+use crate::api::request::ListQuery;
 use crate::cli::OrdersArgs;
-use crate::{Error, Outcome};
+use crate::render::{self, OrderRow};
+use crate::spec::DesiredSet;
+use crate::workflow::{self, runtime};
+use crate::{Error, Outcome, connect, identity};
 
-pub(crate) fn run(_args: &OrdersArgs, _ctx: Context) -> Result<Outcome, Error> {
-    Err(super::not_yet("orders"))
+pub(crate) fn run(args: &OrdersArgs, ctx: Context) -> Result<Outcome, Error> {
+    let desired = if args.paths.is_empty() {
+        DesiredSet::default()
+    } else {
+        workflow::load(&args.paths, ctx.color_stderr)?
+    };
+    let conn = connect::connect(&args.api)?;
+    let query = ListQuery { get_expired: args.expired, ..ListQuery::default() };
+    let live = runtime()?.block_on(conn.client.list(query))?;
+    let matching = identity::match_all(&desired.orders, &live);
+    let rows: Vec<OrderRow> = live
+        .into_iter()
+        .zip(&matching.owner)
+        .map(|(order, owner)| OrderRow { order, entry: owner.map(|e| desired.orders[e].name.clone()) })
+        .collect();
+    let opts = render::Options { color: ctx.color_stdout, detailed: false };
+    let mut out = std::io::stdout().lock();
+    render::orders(&rows, args.format, &opts, &mut out).map_err(super::stdout_error)?;
+    out.flush().map_err(super::stdout_error)?;
+    Ok(Outcome::Success)
 }

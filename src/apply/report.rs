@@ -1,0 +1,244 @@
+//! What an apply did: one item per executed change, the events seen while it
+//! ran, and their renderings (a human report, JSON event lines).
+//!
+//! Pure: renderers write to the `&mut dyn Write` they are given.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::api;
+use crate::plan::{Action, Change, Plan};
+
+/// One step of a change: replaces have both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Step {
+    /// Placing the new order.
+    Create,
+    /// Cancelling the old order (or stopping its renewal).
+    Cancel,
+}
+
+/// How one step ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Done; `guid` is the new order (create) or the cancelled one.
+    Done {
+        /// The order concerned.
+        guid: Option<String>,
+        /// E.g. `renewal stopped`, or how an unknown outcome was resolved.
+        note: Option<String>,
+    },
+    /// Failed; nothing was changed by this step (or, for an unknown outcome,
+    /// the next apply will find out).
+    Failed {
+        /// The error.
+        error: String,
+        /// Per-field messages of a 400.
+        fields: Vec<String>,
+    },
+    /// Not started, because an earlier change failed or apply was interrupted.
+    NotTried,
+}
+
+impl Outcome {
+    /// A failure with a message.
+    pub fn failed(error: impl Into<String>, fields: Vec<String>) -> Self {
+        Self::Failed { error: error.into(), fields }
+    }
+
+    /// A failure from an API error, keeping its field messages apart.
+    pub fn from_error(e: &api::Error) -> Self {
+        let fields = match e {
+            api::Error::Api { fields, .. } => fields
+                .iter()
+                .flat_map(|(f, msgs)| msgs.iter().map(move |m| format!("{f}: {m}")))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let error = match e {
+            api::Error::Api { message, status, code, .. } => match code {
+                Some(code) => format!("the API refused the order ({status}, code {code}): {message}"),
+                None => format!("the API refused the order ({status}): {message}"),
+            },
+            other => other.to_string(),
+        };
+        Self::Failed { error, fields }
+    }
+}
+
+/// One executed (or skipped) step.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Item {
+    /// Index of the change in the plan.
+    pub index: usize,
+    /// Entry name, or the GUID of an unmanaged order.
+    pub name: String,
+    /// The plan's action.
+    pub action: Action,
+    /// Which step.
+    pub step: Step,
+    /// How it ended.
+    pub outcome: Outcome,
+}
+
+/// The result of an apply.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Report {
+    /// Steps in plan order.
+    pub items: Vec<Item>,
+    /// True when an interrupt stopped new changes.
+    pub interrupted: bool,
+}
+
+/// Something that happened while applying; one JSON line each with `--format json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    /// `change_started`, `change_finished` or `change_failed`.
+    pub event: &'static str,
+    /// Index of the change in the plan.
+    pub index: usize,
+    /// Entry name or GUID.
+    pub name: String,
+    /// The plan's action.
+    pub action: Action,
+    /// Which step.
+    pub step: Step,
+    /// How it ended (finished/failed only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+}
+
+fn label(change: &Change) -> String {
+    change
+        .name
+        .clone()
+        .or_else(|| change.live.as_ref().map(|l| l.guid.clone()))
+        .unwrap_or_default()
+}
+
+impl Event {
+    /// A step started.
+    pub fn started(index: usize, change: &Change, step: Step) -> Self {
+        Self {
+            event: "change_started",
+            index,
+            name: label(change),
+            action: change.action,
+            step,
+            outcome: None,
+        }
+    }
+
+    /// A step ended.
+    pub fn finished(index: usize, change: &Change, step: Step, outcome: &Outcome) -> Self {
+        let event = match outcome {
+            Outcome::Failed { .. } => "change_failed",
+            _ => "change_finished",
+        };
+        Self {
+            event,
+            index,
+            name: label(change),
+            action: change.action,
+            step,
+            outcome: Some(outcome.clone()),
+        }
+    }
+}
+
+impl Report {
+    /// An empty report for `plan`.
+    pub fn new(_plan: &Plan) -> Self {
+        Self::default()
+    }
+
+    /// Records a step (the plan is needed for names).
+    pub(crate) fn record_with(&mut self, index: usize, change: &Change, step: Step, outcome: Outcome) {
+        self.items.push(Item { index, name: label(change), action: change.action, step, outcome });
+        self.items.sort_by_key(|i| (i.index, i.step == Step::Cancel));
+    }
+
+    /// Number of steps done.
+    pub fn done(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Done { .. }))
+    }
+
+    /// Number of steps failed.
+    pub fn failed(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Failed { .. }))
+    }
+
+    /// Number of steps not started.
+    pub fn not_tried(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::NotTried))
+    }
+
+    fn count(&self, f: impl Fn(&Outcome) -> bool) -> usize {
+        self.items.iter().filter(|i| f(&i.outcome)).count()
+    }
+
+    /// True when every step was done.
+    pub fn complete(&self) -> bool {
+        self.failed() == 0 && self.not_tried() == 0 && !self.interrupted
+    }
+
+    /// Writes the report for people.
+    pub fn render_human(&self, w: &mut dyn Write) -> io::Result<()> {
+        for item in &self.items {
+            let what = match (item.action, item.step) {
+                (Action::Replace, Step::Create) => "replace: create",
+                (Action::Replace, Step::Cancel) => "replace: cancel old",
+                (_, Step::Create) => "create",
+                (_, Step::Cancel) => "cancel",
+            };
+            match &item.outcome {
+                Outcome::Done { guid, note } => {
+                    let guid = guid.as_deref().unwrap_or("-");
+                    let note = note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
+                    writeln!(w, "  done        {}: {what} {guid}{note}", item.name)?;
+                }
+                Outcome::Failed { error, fields } => {
+                    writeln!(w, "  failed      {}: {what}: {error}", item.name)?;
+                    for f in fields {
+                        writeln!(w, "                {f}")?;
+                    }
+                }
+                Outcome::NotTried => writeln!(w, "  not tried   {}: {what}", item.name)?,
+            }
+        }
+        writeln!(w, "{}", self.summary_line())
+    }
+
+    /// The last line of the report.
+    pub fn summary_line(&self) -> String {
+        let (done, failed, skipped) = (self.done(), self.failed(), self.not_tried());
+        if self.items.is_empty() {
+            return "Apply complete: no changes.".to_owned();
+        }
+        if self.complete() {
+            return format!("Apply complete: {done} change{} made.", plural(done));
+        }
+        let why = if self.interrupted { "interrupted" } else { "failed part-way" };
+        format!("Apply {why}: {done} done, {failed} failed, {skipped} not tried. Run apply again to converge.")
+    }
+
+    /// Writes the final summary as one JSON line.
+    pub fn render_json_summary(&self, w: &mut dyn Write) -> io::Result<()> {
+        let line = serde_json::json!({
+            "event": "summary",
+            "done": self.done(),
+            "failed": self.failed(),
+            "not_tried": self.not_tried(),
+            "interrupted": self.interrupted,
+            "items": self.items,
+        });
+        writeln!(w, "{line}")
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

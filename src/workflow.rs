@@ -1,0 +1,93 @@
+//! The steps `plan`, `apply`, `orders` and `export` share: load the manifests
+//! (reporting every problem), list the live orders, diff, price.
+//!
+//! Does IO (files, the API, stderr for manifest diagnostics); the decisions are
+//! made by the pure modules it calls.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use crate::api::request::ListQuery;
+use crate::api::types::TaskOrder;
+use crate::cli::PlanFlags;
+use crate::connect::Connection;
+use crate::plan::{self, DiffOptions, Plan};
+use crate::spec::DesiredSet;
+use crate::{Error, Outcome, manifest, pricing};
+
+/// Loads and validates the manifests; on problems, prints them all to stderr
+/// and fails with [`Error::Invalid`].
+pub fn load(paths: &[PathBuf], color: bool) -> Result<DesiredSet, Error> {
+    if paths.is_empty() {
+        return Err(Error::usage(
+            "no manifest given",
+            Some("name manifest files or directories, e.g. `skyform plan orders/`".to_owned()),
+        ));
+    }
+    manifest::load(paths).map_err(|diags| {
+        let fancy = color && std::io::stderr().is_terminal();
+        let mut err = std::io::stderr().lock();
+        let _ = diags.render(&mut err, fancy);
+        let _ = err.flush();
+        Error::Invalid { count: diags.len() }
+    })
+}
+
+/// Lists every live order of the account, expired ones included (an expired
+/// historical order still satisfies its entry: it must not be bought again).
+pub async fn list_live(conn: &Connection) -> Result<Vec<TaskOrder>, Error> {
+    let query = ListQuery { get_expired: true, ..ListQuery::default() };
+    Ok(conn.client.list(query).await?)
+}
+
+/// Diffs and prices: the plan `plan` shows and `apply` executes.
+pub async fn make_plan(
+    desired: &DesiredSet,
+    live: &[TaskOrder],
+    conn: &Connection,
+    flags: &PlanFlags,
+) -> Result<Plan, Error> {
+    let unknown = plan::diff::unknown_targets(desired, &flags.target);
+    if !unknown.is_empty() {
+        let names: Vec<String> = unknown.iter().map(|n| format!("`{n}`")).collect();
+        return Err(Error::usage(
+            format!("`--target` names no manifest entry: {}", names.join(", ")),
+            Some("`--target` takes an entry's `name`; `skyform validate` lists problems".to_owned()),
+        ));
+    }
+    if let Some(max) = flags.max_cost
+        && !(max.is_finite() && max >= 0.0)
+    {
+        return Err(Error::usage(format!("`--max-cost` must be a non-negative amount, not `{max}`"), None));
+    }
+    let opts = DiffOptions {
+        prune: flags.prune,
+        targets: flags.target.clone(),
+        max_cost: flags.max_cost,
+        now: conn.now,
+    };
+    let mut plan = plan::diff(desired, live, &opts);
+    pricing::price(&conn.client, &mut plan, flags.concurrency).await;
+    Ok(plan)
+}
+
+/// The exit status of a finished plan: 3 when blocked or not provably within
+/// budget, else 2 for changes under `--detailed-exitcode`, else 0.
+pub fn plan_outcome(plan: &Plan, detailed_exitcode: bool) -> Outcome {
+    let over_budget = plan.budget_check().is_some_and(|b| !b.passes());
+    if plan.is_blocked() || over_budget {
+        Outcome::Blocked
+    } else if detailed_exitcode && plan.has_changes() {
+        Outcome::Changes
+    } else {
+        Outcome::Success
+    }
+}
+
+/// A multi-threaded runtime for one command.
+pub fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Failed(format!("cannot start the async runtime: {e}")))
+}
