@@ -17,6 +17,12 @@ fn main() -> ExitCode {
     };
     match skyform::run(args) {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
+        // A closed pipe (`skyform plan | head`) is not an error (ripgrep does the same).
+        Err(skyform::Error::Io { source, .. })
+            if source.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(err) => {
             eprintln!("error: {err}");
             let mut source = std::error::Error::source(&err);
