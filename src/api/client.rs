@@ -57,7 +57,8 @@ pub enum CancelOutcome {
     NotCancellable(String),
 }
 
-/// A ClearSKY API client.
+/// A ClearSKY API client; cheap to clone (clones share the connection pool).
+#[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
     config: Config,
@@ -157,10 +158,6 @@ impl Client {
             }
             (Ok(_), None) => Ok(CancelOutcome::RenewalStopped),
             (Err(Error::Api { status: 400..=499, message, fields, .. }), None) => {
-                Ok(CancelOutcome::NotCancellable(refusal_text(&message, &fields)))
-            }
-            (Err(Error::GaveUp { last, .. }), None) if matches!(*last, Error::Api { .. }) => {
-                let Error::Api { message, fields, .. } = *last else { unreachable!() };
                 Ok(CancelOutcome::NotCancellable(refusal_text(&message, &fields)))
             }
             (Err(e), None) => Err(e),

@@ -2,4 +2,5 @@
 //! mostly against the in-process emulator.
 
 mod cli;
+mod client;
 mod common;
