@@ -191,7 +191,7 @@ fn bad(msg: &str) -> Response {
 }
 
 /// Reads an RFC 3339 time or a `YYYY-MM-DD` date (midnight UTC).
-pub(crate) fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s.trim()).map(|t| t.with_timezone(&Utc)).ok().or_else(|| {
         (s.trim().len() == 10)
             .then(|| parse_date(s.trim()))

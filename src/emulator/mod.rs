@@ -54,7 +54,9 @@ use std::thread::JoinHandle;
 
 use chrono::{DateTime, Utc};
 
+pub use area::AreaRule;
 pub use config::{Config, FaultRates};
+pub use control::parse_time;
 pub use faults::Fault;
 pub use store::State;
 

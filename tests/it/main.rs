@@ -4,3 +4,4 @@
 mod cli;
 mod client;
 mod common;
+mod emulator;
