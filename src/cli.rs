@@ -249,4 +249,7 @@ pub struct EmulatorArgs {
     /// Starting order-credit balance in EUR.
     #[arg(long, value_name = "EUR", default_value_t = 1_000_000.0)]
     pub balance: f64,
+    /// How far below zero the balance may go (`EuroOverdraftLimit`), in EUR.
+    #[arg(long, value_name = "EUR", default_value_t = 0.0)]
+    pub overdraft: f64,
 }

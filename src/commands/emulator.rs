@@ -1,9 +1,58 @@
-//! `skyform emulator`.
+//! `skyform emulator`: runs the local ClearSKY API emulator in the foreground,
+//! prints the URL it serves on stdout and stops on Ctrl-C.
+
+use std::io::Write;
+use std::time::Duration;
 
 use super::Context;
 use crate::cli::EmulatorArgs;
+use crate::emulator::{self, AreaRule, Config, FaultRates};
 use crate::{Error, Outcome};
 
-pub(crate) fn run(_args: &EmulatorArgs, _ctx: Context) -> Result<Outcome, Error> {
-    Err(super::not_yet("emulator"))
+pub(crate) fn run(args: &EmulatorArgs, _ctx: Context) -> Result<Outcome, Error> {
+    let config = settings(args)?;
+    let handle = emulator::serve(&args.listen, config).map_err(|e| {
+        Error::usage(format!("cannot start the emulator on `{}`: {e}", args.listen), None)
+    })?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", handle.url()).and_then(|()| out.flush()).ok();
+    drop(out);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::usage(format!("cannot start a runtime: {e}"), None))?;
+    runtime.block_on(tokio::signal::ctrl_c()).ok();
+    drop(handle);
+    Ok(Outcome::Success)
+}
+
+/// Turns the flags into a [`Config`].
+fn settings(args: &EmulatorArgs) -> Result<Config, Error> {
+    let mut config = Config::default();
+    if !args.api_keys.is_empty() {
+        config.api_keys.clone_from(&args.api_keys);
+    }
+    if let Some(now) = &args.now {
+        config.now = emulator::parse_time(now).ok_or_else(|| {
+            Error::usage(
+                format!("invalid `--now` value `{now}`"),
+                Some("use a date like `2025-04-10` or an RFC 3339 time".to_owned()),
+            )
+        })?;
+    }
+    if !(0.0..=1.0).contains(&args.fault_rate) {
+        return Err(Error::usage(
+            format!("`--fault-rate` must be between 0 and 1, not `{}`", args.fault_rate),
+            None,
+        ));
+    }
+    config.auto_accept = args.auto_accept;
+    config.latency = Duration::from_millis(args.latency_ms);
+    config.fault_rates = FaultRates::transient(args.fault_rate);
+    config.seed = args.seed;
+    config.area_rule = if args.new_area_rule { AreaRule::AsSent } else { AreaRule::BoundingBox };
+    config.balance_eur = args.balance;
+    config.overdraft_eur = args.overdraft;
+    config.state_file.clone_from(&args.state);
+    Ok(config)
 }

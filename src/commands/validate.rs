@@ -1,9 +1,33 @@
-//! `skyform validate`.
+//! `skyform validate`: load the manifests, print every problem, or one status line.
+
+use std::io::{IsTerminal, Write};
 
 use super::Context;
 use crate::cli::ValidateArgs;
-use crate::{Error, Outcome};
+use crate::{Error, Outcome, manifest};
 
-pub(crate) fn run(_args: &ValidateArgs, _ctx: Context) -> Result<Outcome, Error> {
-    Err(super::not_yet("validate"))
+pub(crate) fn run(args: &ValidateArgs, ctx: Context) -> Result<Outcome, Error> {
+    match manifest::load_counted(&args.paths) {
+        Ok((set, files)) => {
+            let orders = set.orders.len();
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(
+                out,
+                "{files} manifest{}, {orders} order{}: valid.",
+                plural(files),
+                plural(orders)
+            );
+            Ok(Outcome::Success)
+        }
+        Err(diags) => {
+            let stderr = std::io::stderr();
+            let fancy = stderr.is_terminal();
+            let _ = diags.render_styled(&mut stderr.lock(), fancy, ctx.color_stderr);
+            Err(Error::Invalid { count: diags.len() })
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }

@@ -1,1 +1,243 @@
 //! A local implementation of the ClearSKY tasking API, for tests, `--sandbox` and benchmarks.
+//!
+//! Does network and file IO: [`spawn`] and [`serve`] run an axum server on a
+//! thread of its own with its own tokio runtime, so a plain `#[test]` and code
+//! already inside a runtime can both use it; dropping the [`Handle`] stops it.
+//! The contract is `clearsky-api.md` in the shared docs: part A where the docs
+//! speak, part B where they are silent. Layout: `routes` (one match on method
+//! and path), `control` (the `/_emulator/` plane), `store` (state and rules),
+//! `validation`, `quote` (billing), `faults`, `persist`; the math lives in
+//! `area`, `dates`, `pricing` and `tiles`.
+//!
+//! Deviations from part B, and choices where it leaves room:
+//! - Billing periods: a fixed window (`To` set) is a one-time purchase billed
+//!   in full at creation, so its `NextMonthCost` is 0 even when the window
+//!   reaches past this month. A recurring order is billed at creation from
+//!   `From` to the end of the current month (or of `From`'s month when it
+//!   starts later; `ImageDates` lists that period), then on each 1st.
+//!   `NextMonthCost` prices the next month at zero month-to-date spend.
+//! - `CancellationDate` is the last day of the current month for every order.
+//! - Only accepted orders renew; an order still in `Review` on the 1st does not.
+//! - Status follows the clock for accepted orders: `Preparing` for a day after
+//!   acceptance, then `AwaitingSatelliteProducts` until the first image date,
+//!   then `UpToDate` (recurring) or `Processing` (fixed window) until the day
+//!   after `To`, then `Completed`. No legacy-vocabulary switch.
+//! - The list omits `CreatedDate`; details and create include it. Details
+//!   omit unknown GUIDs and answer 404 only when none is found.
+//! - `recurringOnly` also hides denied (`Canceled`) recurring orders.
+//! - Insufficient credits: 400, code 995, `Data: null`. A tile order whose
+//!   tiles are all deduplicated away: 400/992 on `TileGuids`.
+//! - Random faults: `--fault-rate` splits evenly over 429 (`Retry-After: 1`),
+//!   500 and 503; 429 and 5xx bodies are empty. `Latency` sleeps before the
+//!   call is carried out, `Hang` after. Calls dropped by `CommitThenDrop` are
+//!   logged with status 0. No token bucket, no 400/1003 concurrency cap.
+//! - With a state file, the file's clock wins over [`Config::now`]; API keys
+//!   are never written, tenants are keyed by a hash of the key.
+
+pub mod area;
+pub mod dates;
+pub mod pricing;
+pub mod tiles;
+
+mod config;
+mod control;
+mod faults;
+mod persist;
+mod quote;
+mod routes;
+pub mod store;
+mod validation;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+
+use chrono::{DateTime, Utc};
+
+pub use area::AreaRule;
+pub use config::{Config, FaultRates};
+pub use control::parse_time;
+pub use faults::Fault;
+pub use store::State;
+
+use crate::api::types::TaskOrder;
+use faults::Faults;
+
+/// State shared by the server's tasks and the [`Handle`].
+struct Shared {
+    config: Config,
+    /// `(key, tenant id)` of every accepted key.
+    keys: Vec<(String, String)>,
+    inner: Mutex<Inner>,
+}
+
+struct Inner {
+    state: State,
+    faults: Faults,
+    calls: Vec<(String, String, u16)>,
+}
+
+impl Shared {
+    fn new(config: Config, state: State) -> Self {
+        let keys = config.api_keys.iter().map(|k| (k.clone(), store::tenant_id(k))).collect();
+        let faults = Faults::new(config.fault_rates.clone(), config.seed);
+        Self { config, keys, inner: Mutex::new(Inner { state, faults, calls: Vec::new() }) }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Runs `f` on the state, then writes the state file.
+    fn mutate<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+        let mut inner = self.lock();
+        let out = f(&mut inner.state);
+        if let Some(path) = &self.config.state_file
+            && let Err(e) = persist::save(path, &inner.state)
+        {
+            tracing::error!("cannot write state file `{}`: {e}", path.display());
+        }
+        out
+    }
+}
+
+/// A running emulator; dropping it stops the server.
+pub struct Handle {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// Starts an emulator on `127.0.0.1` at a free port.
+pub fn spawn(config: Config) -> std::io::Result<Handle> {
+    serve("127.0.0.1:0", config)
+}
+
+/// Starts an emulator listening on `addr` (e.g. `127.0.0.1:8080`), loading the
+/// state file when the config names one that exists.
+pub fn serve(addr: &str, config: Config) -> std::io::Result<Handle> {
+    let mut state = match &config.state_file {
+        Some(path) => persist::load(path)?.unwrap_or_else(|| State::new(&config)),
+        None => State::new(&config),
+    };
+    for key in &config.api_keys {
+        state.tenant(&store::tenant_id(key), &config);
+    }
+    let shared = Arc::new(Shared::new(config, state));
+    shared.mutate(|_| ());
+    let listener = std::net::TcpListener::bind(addr)?;
+    listener.set_nonblocking(true)?;
+    let addr = listener.local_addr()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("skyform-emulator")
+        .enable_all()
+        .build()?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let app = axum::Router::new().fallback(routes::handle).with_state(Arc::clone(&shared));
+    let thread =
+        std::thread::Builder::new().name("skyform-emulator".to_owned()).spawn(move || {
+            runtime.block_on(async move {
+                let listener = match tokio::net::TcpListener::from_std(listener) {
+                    Ok(l) => l,
+                    Err(e) => return tracing::error!("emulator cannot listen: {e}"),
+                };
+                tokio::select! {
+                    res = axum::serve(listener, app) => {
+                        if let Err(e) = res {
+                            tracing::error!("emulator stopped: {e}");
+                        }
+                    }
+                    _ = stopped => {}
+                }
+            });
+            runtime.shutdown_background();
+        })?;
+    Ok(Handle { shared, addr, stop: Some(stop), thread: Some(thread) })
+}
+
+impl Handle {
+    /// Returns the base URL, `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Returns the address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Returns the first accepted API key.
+    pub fn key(&self) -> String {
+        self.shared.keys.first().map(|k| k.0.clone()).unwrap_or_default()
+    }
+
+    /// Makes the next `faults.len()` calls to `(method, path)` fail as given, in order.
+    pub fn script(&self, method: &str, path: &str, faults: Vec<Fault>) {
+        self.shared.lock().faults.script(method, path, faults);
+    }
+
+    /// Replaces the random fault rates.
+    pub fn set_rates(&self, rates: FaultRates) {
+        self.shared.lock().faults.set_rates(rates);
+    }
+
+    /// Returns the emulator's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.shared.lock().state.now
+    }
+
+    /// Sets the clock; crossing 00:00 UTC on a 1st renews recurring orders.
+    pub fn set_now(&self, t: DateTime<Utc>) {
+        self.shared.mutate(|s| s.set_now(t));
+    }
+
+    /// Moves the clock by `d`.
+    pub fn advance(&self, d: chrono::Duration) {
+        self.shared.mutate(|s| s.advance(d));
+    }
+
+    /// Accepts an order in `Review`; false when there is none with this GUID.
+    pub fn accept(&self, guid: &str) -> bool {
+        self.shared.mutate(|s| s.accept(guid))
+    }
+
+    /// Denies an order in `Review` (it becomes `Canceled`, refunded).
+    pub fn deny(&self, guid: &str) -> bool {
+        self.shared.mutate(|s| s.deny(guid))
+    }
+
+    /// Returns every stored order of every tenant, including cancelled ones.
+    pub fn orders(&self) -> Vec<TaskOrder> {
+        self.shared.lock().state.all_orders()
+    }
+
+    /// Returns the order-credit balance (EUR) of the first key's tenant.
+    pub fn balance(&self) -> f64 {
+        let tenant = self.shared.keys.first().map(|k| k.1.clone()).unwrap_or_default();
+        let inner = self.shared.lock();
+        inner.state.tenants.get(&tenant).map_or(self.shared.config.balance_eur, |t| t.balance_eur)
+    }
+
+    /// Returns `(method, path, status)` of every `/api` call so far; status 0 = dropped.
+    pub fn calls(&self) -> Vec<(String, String, u16)> {
+        self.shared.lock().calls.clone()
+    }
+
+    /// Returns a copy of the whole state.
+    pub fn state(&self) -> State {
+        self.shared.lock().state.clone()
+    }
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}

@@ -2,4 +2,6 @@
 //! mostly against the in-process emulator.
 
 mod cli;
+mod client;
 mod common;
+mod emulator;

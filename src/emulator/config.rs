@@ -1,0 +1,77 @@
+//! How an emulator instance is set up: keys, clock, credits, area rule, faults, state file.
+//!
+//! Pure data, no IO.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+
+use super::area::AreaRule;
+
+/// Settings of one emulator instance.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Accepted `x-api-key` values; each key is its own tenant with its own orders and credits.
+    pub api_keys: Vec<String>,
+    /// New orders skip `Review` and start in `Preparing`.
+    pub auto_accept: bool,
+    /// Start of the emulator's clock (ignored when a state file already holds one).
+    pub now: DateTime<Utc>,
+    /// How polygon AOIs become billable area.
+    pub area_rule: AreaRule,
+    /// Order credits (EUR) each tenant starts with.
+    pub balance_eur: f64,
+    /// How far below zero a tenant's balance may go (`EuroOverdraftLimit`).
+    pub overdraft_eur: f64,
+    /// Seed of order GUIDs and of random faults.
+    pub seed: u64,
+    /// Latency added to every API call.
+    pub latency: Duration,
+    /// Random transient faults.
+    pub fault_rates: FaultRates,
+    /// Keep the whole state in this JSON file, rewritten after every change.
+    pub state_file: Option<PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            api_keys: vec!["sandbox".to_owned()],
+            auto_accept: false,
+            now: Utc.with_ymd_and_hms(2025, 4, 10, 12, 0, 0).single().unwrap_or_default(),
+            area_rule: AreaRule::BoundingBox,
+            balance_eur: 10_000.0,
+            overdraft_eur: 0.0,
+            seed: 0,
+            latency: Duration::ZERO,
+            fault_rates: FaultRates::default(),
+            state_file: None,
+        }
+    }
+}
+
+/// Probabilities of random faults, drawn per API call from the seeded generator.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FaultRates {
+    /// Share of calls answered 429 (with `Retry-After: 1`).
+    pub too_many_requests: f64,
+    /// Share of calls answered 503.
+    pub unavailable: f64,
+    /// Share of calls answered 500.
+    pub server_error: f64,
+    /// Share of creates that store the order and then drop the connection.
+    pub commit_then_drop: f64,
+    /// Extra latency, uniform in `0..=latency_jitter`, on every call.
+    pub latency_jitter: Duration,
+    /// Only calls to this `(method, path)` get faults; `None` means every API call.
+    pub route: Option<(String, String)>,
+}
+
+impl FaultRates {
+    /// Splits `p` evenly over 429, 500 and 503 (the CLI's `--fault-rate`).
+    pub fn transient(p: f64) -> Self {
+        let each = p.clamp(0.0, 1.0) / 3.0;
+        Self { too_many_requests: each, unavailable: each, server_error: each, ..Self::default() }
+    }
+}

@@ -1,0 +1,113 @@
+//! Image dates and calendar-month helpers of the emulator (contract part B item 4,
+//! A5.4 `ReferenceDate`/`ImageFrequency`, A8 month-based renewal).
+//!
+//! Pure, no IO. An order receives an image on every day `d` of its window with
+//! `(d − ReferenceDate).days mod ImageFrequency == 0` (the docs' "modulus
+//! formula"); the reference date may lie before, inside or after the window.
+//! Assumption: a frequency of 0 (refused by validation) yields no dates rather
+//! than a division by zero.
+
+use chrono::{Datelike, Days, NaiveDate};
+
+/// Returns every image date in `from..=to_inclusive` on the cadence of `frequency_days`
+/// anchored at `reference`, in ascending order.
+pub fn image_dates(
+    reference: NaiveDate,
+    frequency_days: u32,
+    from: NaiveDate,
+    to_inclusive: NaiveDate,
+) -> Vec<NaiveDate> {
+    if frequency_days == 0 || to_inclusive < from {
+        return Vec::new();
+    }
+    let step = i64::from(frequency_days);
+    let offset = (from - reference).num_days().rem_euclid(step);
+    let first_gap = (step - offset) % step;
+    let mut dates = Vec::new();
+    let mut d = from.checked_add_days(Days::new(first_gap.unsigned_abs()));
+    while let Some(day) = d.filter(|day| *day <= to_inclusive) {
+        dates.push(day);
+        d = day.checked_add_days(Days::new(u64::from(frequency_days)));
+    }
+    dates
+}
+
+/// Returns the last day of `d`'s month.
+pub fn month_end(d: NaiveDate) -> NaiveDate {
+    first_of_next_month(d).pred_opt().unwrap_or(NaiveDate::MAX)
+}
+
+/// Returns the first day of the month after `d`'s month.
+pub fn first_of_next_month(d: NaiveDate) -> NaiveDate {
+    let (y, m) = if d.month() == 12 { (d.year() + 1, 1) } else { (d.year(), d.month() + 1) };
+    NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(NaiveDate::MAX)
+}
+
+/// Returns the first day of `d`'s month.
+pub fn month_start(d: NaiveDate) -> NaiveDate {
+    d.with_day(1).unwrap_or(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn weekly_cadence_from_new_year_hits_the_docs_days() {
+        let dates = image_dates(day("2025-01-01"), 7, day("2025-01-01"), day("2025-01-31"));
+        let days: Vec<u32> = dates.iter().map(Datelike::day).collect();
+        assert_eq!(days, [1, 8, 15, 22, 29]);
+    }
+
+    #[test]
+    fn reference_after_the_window_counts_backwards() {
+        // 2025-01-03 is 57 = 3 × 19 days before 2025-03-01, so the cadence
+        // that runs through 2025-03-01 hits 2025-01-03, 01-06, 01-09.
+        let dates = image_dates(day("2025-03-01"), 3, day("2025-01-01"), day("2025-01-10"));
+        assert_eq!(dates, [day("2025-01-03"), day("2025-01-06"), day("2025-01-09")]);
+        for d in &dates {
+            assert_eq!((day("2025-03-01") - *d).num_days() % 3, 0);
+        }
+    }
+
+    #[test]
+    fn every_date_is_on_cadence_and_none_is_missed() {
+        let reference = day("2023-06-01");
+        for freq in 1..=7 {
+            let (from, to) = (day("2023-06-01"), day("2023-07-31"));
+            let dates = image_dates(reference, freq, from, to);
+            let brute: Vec<NaiveDate> = from
+                .iter_days()
+                .take_while(|d| *d <= to)
+                .filter(|d| (*d - reference).num_days().rem_euclid(i64::from(freq)) == 0)
+                .collect();
+            assert_eq!(dates, brute, "frequency {freq}");
+        }
+        // The docs' estimate example: every 2nd day, June–July 2023.
+        assert_eq!(image_dates(reference, 2, day("2023-06-01"), day("2023-07-31")).len(), 31);
+    }
+
+    #[test]
+    fn empty_windows_and_zero_frequency_give_no_dates() {
+        assert!(image_dates(day("2025-01-01"), 0, day("2025-01-01"), day("2025-01-31")).is_empty());
+        assert!(image_dates(day("2025-01-01"), 1, day("2025-02-01"), day("2025-01-31")).is_empty());
+        assert_eq!(
+            image_dates(day("2025-01-01"), 1, day("2025-01-05"), day("2025-01-05")).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn month_helpers_handle_year_ends_and_leap_years() {
+        assert_eq!(month_end(day("2024-02-10")), day("2024-02-29"));
+        assert_eq!(month_end(day("2025-02-01")), day("2025-02-28"));
+        assert_eq!(month_end(day("2025-12-31")), day("2025-12-31"));
+        assert_eq!(first_of_next_month(day("2025-12-15")), day("2026-01-01"));
+        assert_eq!(first_of_next_month(day("2025-06-30")), day("2025-07-01"));
+        assert_eq!(month_start(day("2025-06-30")), day("2025-06-01"));
+    }
+}

@@ -1,0 +1,39 @@
+//! The `--state` file: the whole [`State`] as JSON, loaded at start and
+//! rewritten atomically (a temporary file in the same directory, then a rename)
+//! after every change, so that a killed emulator never leaves half a file.
+//!
+//! Does file IO.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use super::store::State;
+
+/// Reads a state file; `Ok(None)` when it does not exist yet.
+pub(crate) fn load(path: &Path) -> io::Result<Option<State>> {
+    match std::fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("state file `{}` is not valid: {e}", path.display()),
+            )
+        }),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Writes the state file atomically.
+pub(crate) fn save(path: &Path, state: &State) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    serde_json::to_writer_pretty(&mut tmp, state)?;
+    tmp.write_all(b"\n")?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

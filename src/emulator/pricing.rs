@@ -1,0 +1,245 @@
+//! Order and storage prices of the emulator (contract A11 and part B item 3).
+//!
+//! Pure, no IO. The rate per km² per image is
+//! `(model base + selected optional add-ons) × (1 − tier discount) × mode multiplier`
+//! (docs D37), where the tier is found from the account's month-to-date EUR spend
+//! and the discount of a tier is `1 − tier rate / first-tier rate` of the model's
+//! tier table. Spend is graduated: it grows as images are billed, and the part of
+//! an image past a tier boundary is billed at the next tier's rate. Storage is
+//! `area × images × (StorageMonths − 1) × €0.00001`. Both results are rounded to
+//! cents once, at the end.
+//!
+//! Assumption: for a model whose base rate differs from its table's first tier
+//! (Stratus-2 Fast: €0.18 against the Stratus table's €0.20) the table gives the
+//! discount only, so Stratus-2 Fast costs €0.18 in tier 1 and €0.045 in tier 2.
+//! For every other model this equals "the tier table's rate plus add-ons scaled
+//! by the same discount".
+
+use crate::catalog::{self, MINITILE_KM2, MINITILE_MULTIPLIER, Model, TILE_KM2, TILE_MULTIPLIER};
+
+/// What a price depends on.
+#[derive(Debug, Clone, Copy)]
+pub struct PriceInput<'a> {
+    /// The ordered model.
+    pub model: &'a Model,
+    /// The ordered constellations; those in the model's optional set are add-ons.
+    pub constellations: &'a [String],
+    /// Billed area of one image, km².
+    pub km2_per_image: f64,
+    /// Number of images billed.
+    pub images: usize,
+    /// Order-mode multiplier: 1.0 polygon, 0.2 tile, 0.5 minitile, or a
+    /// weighted value for a tile/minitile mix (see [`tile_mode`]).
+    pub mode_multiplier: f64,
+    /// The account's EUR spend so far this calendar month.
+    pub month_to_date_spend: f64,
+    /// `StorageMonths` of the order.
+    pub storage_months: u32,
+}
+
+/// EUR prices, rounded to cents.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Price {
+    /// Cost of the images.
+    pub order_cost: f64,
+    /// Cost of storage beyond the included month.
+    pub storage_cost: f64,
+}
+
+/// Prices `images` images of `km2_per_image` km² each, graduated over the spend tiers.
+pub fn price(input: &PriceInput<'_>) -> Price {
+    let model = input.model;
+    let first_tier_rate = model.tiers.first().map_or(model.base_eur_per_km2, |t| t.1);
+    let full_rate = model.base_eur_per_km2 + addons_eur_per_km2(model, input.constellations);
+    #[allow(clippy::cast_precision_loss)]
+    let total_km2 = input.km2_per_image.max(0.0) * input.images as f64;
+
+    // Graduating image by image, splitting an image at a boundary, bills the
+    // same as graduating the whole area at once: cost is linear in area within
+    // a tier. So the whole area is walked through the tiers in one pass.
+    let mut spend = input.month_to_date_spend.max(0.0);
+    let mut left_km2 = total_km2;
+    let mut cost = 0.0;
+    while left_km2 > 0.0 {
+        let (tier_rate, next_threshold) = tier_at(model, spend);
+        let factor = if first_tier_rate > 0.0 { tier_rate / first_tier_rate } else { 1.0 };
+        let rate = full_rate * factor * input.mode_multiplier;
+        if rate <= 0.0 {
+            break;
+        }
+        let full_cost = left_km2 * rate;
+        match next_threshold {
+            Some(limit) if spend + full_cost > limit => {
+                let step = limit - spend;
+                cost += step;
+                spend = limit;
+                left_km2 -= step / rate;
+            }
+            _ => {
+                cost += full_cost;
+                break;
+            }
+        }
+    }
+
+    let extra_months = f64::from(input.storage_months.saturating_sub(1));
+    let storage = total_km2 * extra_months * catalog::STORAGE_EUR_PER_KM2_MONTH;
+    Price { order_cost: round_cents(cost), storage_cost: round_cents(storage) }
+}
+
+/// Sums the add-on rates of the selected constellations that are optional for `model`.
+pub fn addons_eur_per_km2(model: &Model, constellations: &[String]) -> f64 {
+    model
+        .optional
+        .iter()
+        .filter(|opt| constellations.iter().any(|c| c.eq_ignore_ascii_case(opt)))
+        .filter_map(|opt| catalog::constellation(opt))
+        .map(|c| c.addon_eur_per_km2)
+        .sum()
+}
+
+/// Returns the tier rate at `spend` and the spend at which the next tier starts.
+fn tier_at(model: &Model, spend: f64) -> (f64, Option<f64>) {
+    let idx = model.tiers.iter().rposition(|(from, _)| *from <= spend).unwrap_or(0);
+    let rate = model.tiers.get(idx).map_or(model.base_eur_per_km2, |t| t.1);
+    (rate, model.tiers.get(idx + 1).map(|t| t.0))
+}
+
+/// Returns the area (km²) and area-weighted mode multiplier of a tile/minitile order.
+pub fn tile_mode(tiles: usize, minitiles: usize) -> (f64, f64) {
+    #[allow(clippy::cast_precision_loss)]
+    let (t, m) = (tiles as f64 * TILE_KM2, minitiles as f64 * MINITILE_KM2);
+    let area = t + m;
+    if area == 0.0 {
+        return (0.0, TILE_MULTIPLIER);
+    }
+    (area, (t * TILE_MULTIPLIER + m * MINITILE_MULTIPLIER) / area)
+}
+
+fn round_cents(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input<'a>(model: &'a str, constellations: &'a [String]) -> PriceInput<'a> {
+        PriceInput {
+            model: catalog::model(model).unwrap(),
+            constellations,
+            km2_per_image: 100.0,
+            images: 1,
+            mode_multiplier: 1.0,
+            month_to_date_spend: 0.0,
+            storage_months: 1,
+        }
+    }
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9
+    }
+
+    #[test]
+    fn first_tier_is_the_base_rate_per_km2_and_image() {
+        let all = names(&["Sentinel1", "Sentinel2", "Landsat89"]);
+        let p = price(&PriceInput { images: 15, ..input("Stratus2", &all) });
+        assert!(close(p.order_cost, 100.0 * 15.0 * 0.20), "{p:?}");
+        assert!(close(p.storage_cost, 0.0));
+    }
+
+    #[test]
+    fn crossing_a_tier_boundary_is_graduated() {
+        let all = names(&["Sentinel1", "Sentinel2", "Landsat89"]);
+        // 990 € spent: 10 € at 0.20 €/km² buys 50 km², the other 50 km² cost 0.05.
+        let p = price(&PriceInput { month_to_date_spend: 990.0, ..input("Stratus2", &all) });
+        assert!(close(p.order_cost, 10.0 + 50.0 * 0.05), "{p:?}");
+        // Ten images of 100 km² from 990 €: 50 km² at 0.20, 950 km² at 0.05.
+        let p = price(&PriceInput {
+            month_to_date_spend: 990.0,
+            images: 10,
+            ..input("Stratus2", &all)
+        });
+        assert!(close(p.order_cost, 10.0 + 950.0 * 0.05), "{p:?}");
+        // Two boundaries in one order: 0 → 1000 (5000 km²), 1000 → 3000 (40000 km²), rest at 0.02.
+        let p = price(&PriceInput { km2_per_image: 50_000.0, ..input("Stratus2", &all) });
+        assert!(close(p.order_cost, 1000.0 + 2000.0 + 5000.0 * 0.02), "{p:?}");
+    }
+
+    #[test]
+    fn addons_follow_the_tier_discount() {
+        let with_s1 = names(&["Sentinel2", "Sentinel1"]);
+        // Nimbus 0.10 + Sentinel-1 0.04 = 0.14 in tier 1; tier 2 is 0.075/0.10 of it.
+        let p = price(&input("Nimbus", &with_s1));
+        assert!(close(p.order_cost, 14.0), "{p:?}");
+        let p = price(&PriceInput { month_to_date_spend: 990.0, ..input("Nimbus", &with_s1) });
+        let km2_tier1 = 10.0 / 0.14;
+        assert!(
+            close(p.order_cost, round_cents(10.0 + (100.0 - km2_tier1) * 0.14 * 0.75)),
+            "{p:?}"
+        );
+        // A required constellation is not an add-on; an unknown one is ignored.
+        let plain = names(&["sentinel2", "Sentinel3"]);
+        assert!(close(price(&input("Nimbus", &plain)).order_cost, 10.0));
+    }
+
+    #[test]
+    fn stratus_fast_uses_its_own_base_and_the_table_discount() {
+        let req = names(&["Sentinel1", "Sentinel2", "Landsat89"]);
+        let p = price(&input("Stratus2Fast", &req));
+        assert!(close(p.order_cost, 100.0 * (0.18 + 0.02)), "{p:?}");
+        let p = price(&PriceInput { month_to_date_spend: 5_000.0, ..input("Stratus2Fast", &req) });
+        assert!(close(p.order_cost, 100.0 * 0.20 * 0.1), "{p:?}");
+    }
+
+    #[test]
+    fn tile_and_minitile_multipliers_scale_the_rate() {
+        let all = names(&["Sentinel1", "Sentinel2", "Landsat89"]);
+        let (tile_km2, tile_mult) = tile_mode(1, 0);
+        assert!(close(tile_km2, 2621.44) && close(tile_mult, 0.2));
+        let (mini_km2, mini_mult) = tile_mode(0, 3);
+        assert!(close(mini_km2, 30.72) && close(mini_mult, 0.5));
+        let tile = price(&PriceInput {
+            km2_per_image: tile_km2,
+            mode_multiplier: tile_mult,
+            ..input("Stratus2", &all)
+        });
+        assert!(close(tile.order_cost, round_cents(2621.44 * 0.20 * 0.2)), "{tile:?}");
+        let mini = price(&PriceInput {
+            km2_per_image: mini_km2,
+            mode_multiplier: mini_mult,
+            ..input("Stratus2", &all)
+        });
+        assert!(close(mini.order_cost, round_cents(30.72 * 0.20 * 0.5)), "{mini:?}");
+        // A mix costs the sum of its parts while it stays in one tier.
+        let (mix_km2, mix_mult) = tile_mode(1, 3);
+        let mix = price(&PriceInput {
+            km2_per_image: mix_km2,
+            mode_multiplier: mix_mult,
+            ..input("Stratus2", &all)
+        });
+        assert!((mix.order_cost - (tile.order_cost + mini.order_cost)).abs() <= 0.011, "{mix:?}");
+    }
+
+    #[test]
+    fn storage_charges_extra_months_only() {
+        let all = names(&["Sentinel1", "Sentinel2", "Landsat89"]);
+        let base = PriceInput { km2_per_image: 931.61, images: 31, ..input("Stratus2", &all) };
+        assert!(close(price(&PriceInput { storage_months: 1, ..base }).storage_cost, 0.0));
+        assert!(close(price(&PriceInput { storage_months: 0, ..base }).storage_cost, 0.0));
+        let p = price(&PriceInput { storage_months: 3, ..base });
+        assert!(close(p.storage_cost, round_cents(931.61 * 31.0 * 2.0 * 0.000_01)), "{p:?}");
+        assert!(p.storage_cost > 0.0);
+    }
+
+    #[test]
+    fn no_images_cost_nothing() {
+        let all = names(&["Sentinel1", "Sentinel2", "Landsat89"]);
+        let p = price(&PriceInput { images: 0, storage_months: 4, ..input("Stratus2", &all) });
+        assert_eq!(p, Price { order_cost: 0.0, storage_cost: 0.0 });
+    }
+}

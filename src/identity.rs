@@ -1,1 +1,0 @@
-//! When a wanted order and a live order are the same order: the spec fingerprint.

@@ -1,0 +1,316 @@
+//! The fields of one order entry or `defaults` block, each parsed and checked on
+//! its own, with the position of its value kept for later cross-field checks.
+//!
+//! Pure, no IO. Every problem goes to the [`Sink`]; a field with a problem is
+//! [`Opt::Bad`], so that it is not reported again as missing.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use chrono::{Datelike, NaiveDate};
+
+use super::diagnostic::{Diagnostic, Diagnostics};
+use super::node::{Kind, Node, Pos};
+use crate::catalog::{self, Model};
+use crate::spec::Ensure;
+
+/// Where problems of one file go.
+pub(crate) struct Sink<'a> {
+    /// The manifest file.
+    pub(crate) file: &'a Path,
+    /// Every problem so far.
+    pub(crate) diags: &'a mut Diagnostics,
+}
+
+impl Sink<'_> {
+    /// Reports a problem at `pos`.
+    pub(crate) fn error(&mut self, pos: Pos, message: String) {
+        self.diags.push(Diagnostic::at(self.file, pos, message));
+    }
+
+    /// Reports a problem at `pos` with a hint.
+    pub(crate) fn error_hint(&mut self, pos: Pos, message: String, hint: impl Into<String>) {
+        self.diags.push(Diagnostic::at(self.file, pos, message).hint(hint));
+    }
+
+    /// Reports a value of the wrong type.
+    pub(crate) fn wrong_type(&mut self, key: &str, expected: &str, v: &Node) {
+        self.error(v.pos, format!("`{key}` must be {expected}, found {} `{v}`", v.type_name()));
+    }
+
+    /// Reports an unknown key with a "did you mean" hint, or the allowed keys.
+    pub(crate) fn unknown_key(&mut self, key: &Node, allowed: &[&str], place: &str) {
+        let name = key.to_string();
+        let message = format!("unknown key `{name}` in {place}");
+        match suggest(&name, allowed) {
+            Some(s) => self.error_hint(key.pos, message, format!("did you mean `{s}`?")),
+            None => {
+                let list = allowed.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+                self.error_hint(key.pos, message, format!("allowed keys: {list}"));
+            }
+        }
+    }
+}
+
+/// Picks the allowed word closest to `word`, if any is close enough.
+pub(crate) fn suggest<'a>(word: &str, allowed: &[&'a str]) -> Option<&'a str> {
+    let lower = word.to_lowercase();
+    allowed
+        .iter()
+        .map(|a| (strsim::normalized_damerau_levenshtein(&lower, &a.to_lowercase()), *a))
+        .filter(|(score, _)| *score >= 0.6)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, a)| a)
+}
+
+/// A field as found: not written, written but wrong, or a checked value and where it is.
+#[derive(Debug, Clone, Default)]
+pub(crate) enum Opt<T> {
+    /// Not written (or `null`).
+    #[default]
+    Unset,
+    /// Written but wrong (already reported).
+    Bad,
+    /// A checked value and its position.
+    Set(T, Pos),
+}
+
+impl<T: Clone> Opt<T> {
+    /// The entry's value when written, else the default's.
+    pub(crate) fn or(&self, default: &Self) -> Self {
+        match self {
+            Self::Unset => default.clone(),
+            other => other.clone(),
+        }
+    }
+}
+
+/// The order fields of an entry or of `defaults`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Fields {
+    pub(crate) model: Opt<&'static Model>,
+    pub(crate) constellations: Opt<BTreeSet<&'static str>>,
+    pub(crate) storage_months: Opt<u32>,
+    pub(crate) api_requests: Opt<u32>,
+    pub(crate) image_frequency: Opt<u32>,
+    pub(crate) reference_date: Opt<NaiveDate>,
+    pub(crate) from: Opt<NaiveDate>,
+    pub(crate) to: Opt<Option<NaiveDate>>,
+    pub(crate) tile_deduplication: Opt<bool>,
+    pub(crate) protect: Opt<bool>,
+    pub(crate) ensure: Opt<Ensure>,
+}
+
+impl Fields {
+    /// Parses one known key's value into its field.
+    pub(crate) fn set(&mut self, sink: &mut Sink<'_>, key: &str, v: &Node) {
+        if matches!(v.kind, Kind::Null) && key != "To" {
+            return;
+        }
+        match key {
+            "Model" => self.model = model(sink, v),
+            "SatelliteConstellations" => self.constellations = constellations(sink, v),
+            "StorageMonths" => self.storage_months = uint(sink, key, v, 1, None),
+            "ApiRequests" => self.api_requests = uint(sink, key, v, 1, None),
+            "ImageFrequency" => self.image_frequency = uint(sink, key, v, 1, Some(7)),
+            "ReferenceDate" => self.reference_date = date(sink, key, v),
+            "From" => self.from = from(sink, v),
+            "To" => self.to = to(sink, v),
+            "TileDeduplication" => self.tile_deduplication = boolean(sink, key, v),
+            "protect" => self.protect = boolean(sink, key, v),
+            "ensure" => self.ensure = ensure(sink, v),
+            _ => {}
+        }
+    }
+
+    /// Fills every field the entry left out from `defaults`.
+    pub(crate) fn or(&self, d: &Self) -> Self {
+        Self {
+            model: self.model.or(&d.model),
+            constellations: self.constellations.or(&d.constellations),
+            storage_months: self.storage_months.or(&d.storage_months),
+            api_requests: self.api_requests.or(&d.api_requests),
+            image_frequency: self.image_frequency.or(&d.image_frequency),
+            reference_date: self.reference_date.or(&d.reference_date),
+            from: self.from.or(&d.from),
+            to: self.to.or(&d.to),
+            tile_deduplication: self.tile_deduplication.or(&d.tile_deduplication),
+            protect: self.protect.or(&d.protect),
+            ensure: self.ensure.clone(),
+        }
+    }
+}
+
+fn model(sink: &mut Sink<'_>, v: &Node) -> Opt<&'static Model> {
+    let Some(s) = v.as_str() else {
+        sink.wrong_type("Model", "a model name", v);
+        return Opt::Bad;
+    };
+    if let Some(m) = catalog::model(s) {
+        return Opt::Set(m, v.pos);
+    }
+    let allowed = catalog::MODELS.iter().map(|m| format!("`{}`", m.api_name)).collect::<Vec<_>>();
+    let message = format!("unknown `Model` `{s}`: expected one of {}", allowed.join(", "));
+    match catalog::model_by_label(s) {
+        Some(m) => sink.error_hint(
+            v.pos,
+            message,
+            format!("`{s}` is a display label; use the API value `{}`", m.api_name),
+        ),
+        None => sink.error(v.pos, message),
+    }
+    Opt::Bad
+}
+
+fn constellations(sink: &mut Sink<'_>, v: &Node) -> Opt<BTreeSet<&'static str>> {
+    let Kind::Seq(items) = &v.kind else {
+        sink.wrong_type("SatelliteConstellations", "a list of constellations", v);
+        return Opt::Bad;
+    };
+    if items.is_empty() {
+        sink.error(v.pos, "`SatelliteConstellations` must name at least one constellation".into());
+        return Opt::Bad;
+    }
+    let mut set = BTreeSet::new();
+    let mut ok = true;
+    for item in items {
+        match item.as_str().and_then(catalog::constellation) {
+            Some(c) => {
+                set.insert(c.api_name);
+            }
+            None => {
+                ok = false;
+                let allowed = catalog::CONSTELLATIONS
+                    .iter()
+                    .map(|c| format!("`{}`", c.api_name))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let message = format!("unknown constellation `{item}`: expected one of {allowed}");
+                let names: Vec<&str> = catalog::CONSTELLATIONS.iter().map(|c| c.api_name).collect();
+                match suggest(&item.to_string().replace(['-', ' ', '/'], ""), &names) {
+                    Some(s) => sink.error_hint(item.pos, message, format!("did you mean `{s}`?")),
+                    None => sink.error(item.pos, message),
+                }
+            }
+        }
+    }
+    if ok { Opt::Set(set, v.pos) } else { Opt::Bad }
+}
+
+fn uint(sink: &mut Sink<'_>, key: &str, v: &Node, min: u32, max: Option<u32>) -> Opt<u32> {
+    let Kind::Int(i) = v.kind else {
+        sink.wrong_type(key, "an integer", v);
+        return Opt::Bad;
+    };
+    match (u32::try_from(i), max) {
+        (Ok(n), Some(max)) if (min..=max).contains(&n) => Opt::Set(n, v.pos),
+        (Ok(n), None) if n >= min => Opt::Set(n, v.pos),
+        (_, Some(max)) => {
+            sink.error(v.pos, format!("`{key}` must be between {min} and {max}, found `{i}`"));
+            Opt::Bad
+        }
+        (_, None) => {
+            sink.error(v.pos, format!("`{key}` must be at least {min}, found `{i}`"));
+            Opt::Bad
+        }
+    }
+}
+
+fn boolean(sink: &mut Sink<'_>, key: &str, v: &Node) -> Opt<bool> {
+    if let Kind::Bool(b) = v.kind {
+        Opt::Set(b, v.pos)
+    } else {
+        sink.wrong_type(key, "`true` or `false`", v);
+        Opt::Bad
+    }
+}
+
+fn ensure(sink: &mut Sink<'_>, v: &Node) -> Opt<Ensure> {
+    match v.as_str() {
+        Some("present") => Opt::Set(Ensure::Present, v.pos),
+        Some("absent") => Opt::Set(Ensure::Absent, v.pos),
+        _ => {
+            sink.error(v.pos, format!("`ensure` must be `present` or `absent`, found `{v}`"));
+            Opt::Bad
+        }
+    }
+}
+
+fn date(sink: &mut Sink<'_>, key: &str, v: &Node) -> Opt<NaiveDate> {
+    let parsed = v
+        .as_str()
+        .filter(|s| s.len() == 10)
+        .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
+    match parsed {
+        Some(d) => Opt::Set(d, v.pos),
+        None => {
+            sink.error(v.pos, format!("`{key}` must be a date `YYYY-MM-DD`, found `{v}`"));
+            Opt::Bad
+        }
+    }
+}
+
+fn from(sink: &mut Sink<'_>, v: &Node) -> Opt<NaiveDate> {
+    let d = date(sink, "From", v);
+    if let Opt::Set(day, pos) = d
+        && day.day() != 1
+    {
+        let first = day.with_day(1).unwrap_or(day);
+        sink.error_hint(
+            pos,
+            format!("`From` must be the first day of a month, found `{day}`"),
+            format!("use `{first}`"),
+        );
+        return Opt::Bad;
+    }
+    d
+}
+
+fn to(sink: &mut Sink<'_>, v: &Node) -> Opt<Option<NaiveDate>> {
+    if matches!(v.kind, Kind::Null) {
+        return Opt::Set(None, v.pos);
+    }
+    match date(sink, "To", v) {
+        Opt::Set(day, pos) => {
+            let last = month_end(day);
+            if day == last {
+                Opt::Set(Some(day), pos)
+            } else {
+                sink.error_hint(
+                    pos,
+                    format!("`To` must be the last day of a month, found `{day}`"),
+                    format!("use `{last}`, or `null` for a recurring order"),
+                );
+                Opt::Bad
+            }
+        }
+        Opt::Bad => Opt::Bad,
+        Opt::Unset => Opt::Unset,
+    }
+}
+
+/// The last day of `day`'s month.
+fn month_end(day: NaiveDate) -> NaiveDate {
+    let (y, m) = if day.month() == 12 { (day.year() + 1, 1) } else { (day.year(), day.month() + 1) };
+    NaiveDate::from_ymd_opt(y, m, 1).and_then(|d| d.pred_opt()).unwrap_or(day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_keys_only() {
+        let keys = ["Model", "From", "To", "ImageFrequency"];
+        assert_eq!(suggest("model", &keys), Some("Model"));
+        assert_eq!(suggest("ImageFrequncy", &keys), Some("ImageFrequency"));
+        assert_eq!(suggest("colour", &keys), None);
+    }
+
+    #[test]
+    fn month_ends() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(month_end(d(2024, 2, 3)), d(2024, 2, 29));
+        assert_eq!(month_end(d(2025, 12, 31)), d(2025, 12, 31));
+    }
+}

@@ -1,0 +1,156 @@
+//! Reads manifest files and directories, parses their YAML (with serde-saphyr's
+//! budgets on, so an alias bomb is refused quickly), reads AOI files, and hands
+//! everything to `validate`.
+//!
+//! Does IO: this is the one place in `manifest` that touches the file system.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use sha2::{Digest, Sha256};
+
+use super::diagnostic::{Diagnostic, Diagnostics};
+use super::node::{Node, Pos};
+use super::validate;
+use crate::spec::{DesiredSet, ManifestDigest};
+
+/// Loads and validates manifests: files, and directories (every `*.yaml` /
+/// `*.yml` directly inside, sorted). Returns every problem at once.
+pub fn load(paths: &[PathBuf]) -> Result<DesiredSet, Diagnostics> {
+    load_counted(paths).map(|(set, _)| set)
+}
+
+/// Like [`load`], also returning how many manifest files were read.
+pub fn load_counted(paths: &[PathBuf]) -> Result<(DesiredSet, usize), Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let manifests = find(paths, &mut diags);
+    let mut files = Vec::new();
+    let mut parsed = Vec::new();
+    for path in &manifests {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                diags.push(Diagnostic::file(path, format!("cannot read the file: {}", io_reason(&e))));
+                continue;
+            }
+        };
+        files.push(digest(path, &bytes));
+        let text: Arc<str> = match String::from_utf8(bytes) {
+            Ok(s) => s.into(),
+            Err(_) => {
+                diags.push(Diagnostic::file(path, "is not UTF-8 text".into()));
+                continue;
+            }
+        };
+        diags.add_source(path, Arc::clone(&text));
+        match parse(&text) {
+            Ok(root) => parsed.push((path.clone(), root)),
+            Err(d) => diags.push(Diagnostic::at(path, d.0, d.1)),
+        }
+    }
+    let mut read = |path: &Path| -> Result<String, String> {
+        let bytes = std::fs::read(path).map_err(|e| io_reason(&e))?;
+        if !files.iter().any(|f: &ManifestDigest| f.path == path) {
+            files.push(digest(path, &bytes));
+        }
+        String::from_utf8(bytes).map_err(|_| "the file is not UTF-8 text".to_owned())
+    };
+    let (orders, budget) = validate::validate(&parsed, &mut read, &mut diags);
+    diags.finish();
+    if diags.is_empty() {
+        Ok((DesiredSet { orders, budget, files }, manifests.len()))
+    } else {
+        Err(diags)
+    }
+}
+
+/// Parses one YAML document into a node tree, or returns the position and message of the error.
+pub(crate) fn parse(text: &str) -> Result<Node, (Pos, String)> {
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_aliases: 1_000,
+            max_anchors: 1_000,
+            max_depth: 64,
+            max_documents: 1,
+            max_nodes: 5_000_000,
+            max_events: 10_000_000,
+            max_total_scalar_bytes: 512 * 1024 * 1024,
+        },
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: 100_000,
+            max_replay_stack_depth: 16,
+        },
+        with_snippet: false,
+    };
+    serde_saphyr::from_str_with_options::<Node>(text, options).map_err(|e| {
+        let pos = e.location().map_or(Pos::default(), |loc| {
+            let span = loc.span();
+            Pos {
+                line: usize::try_from(loc.line()).unwrap_or(0),
+                column: usize::try_from(loc.column()).unwrap_or(0),
+                offset: span.byte_offset().and_then(|o| usize::try_from(o).ok()).unwrap_or(0),
+                len: 1,
+            }
+        });
+        (pos, yaml_message(&e))
+    })
+}
+
+/// The parser's message without the position it appends (we print our own).
+fn yaml_message(e: &serde_saphyr::Error) -> String {
+    let full = e.without_snippet().to_string();
+    let first = full.lines().next().unwrap_or_default();
+    let trimmed = first.split(" at line ").next().unwrap_or(first).trim_end();
+    format!("invalid YAML: {trimmed}")
+}
+
+/// Expands directories into their `*.yaml` / `*.yml` files; reports missing paths.
+fn find(paths: &[PathBuf], diags: &mut Diagnostics) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let entries = match std::fs::read_dir(path) {
+                Ok(rd) => rd,
+                Err(e) => {
+                    diags.push(Diagnostic::file(path, format!("cannot read the directory: {}", io_reason(&e))));
+                    continue;
+                }
+            };
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.is_file()
+                        && p.extension().is_some_and(|x| x == "yaml" || x == "yml")
+                })
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                diags.push(Diagnostic::file(path, "contains no `*.yaml` or `*.yml` manifest".into()));
+            }
+            out.extend(found);
+        } else if path.exists() {
+            out.push(path.clone());
+        } else {
+            diags.push(Diagnostic::file(path, "no such file or directory".into()));
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|p| seen.insert(p.clone()));
+    out
+}
+
+fn digest(path: &Path, bytes: &[u8]) -> ManifestDigest {
+    ManifestDigest { path: path.to_path_buf(), sha256: hex::encode(Sha256::digest(bytes)) }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let s = e.to_string();
+            s.split(" (os error").next().unwrap_or(&s).to_lowercase()
+        }
+    }
+}

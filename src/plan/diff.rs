@@ -1,0 +1,392 @@
+//! Computes a [`Plan`] from the wanted orders and the live orders.
+//!
+//! Pure, no IO: the clock is a parameter. Identity questions ("is this the same
+//! order?") are asked of [`crate::identity`]; this module applies the rules of
+//! `design.md` ("Plan") and of `docs/plan.md` on top of the answers.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+
+use crate::api::types::TaskOrder;
+use crate::identity::{self, Fingerprint, Matching};
+use crate::spec::{Aoi, DesiredOrder, DesiredSet, Ensure};
+
+use super::{
+    Action, BudgetLimits, CancelEffect, Change, Cost, DesiredSummary, Duplicate, FORMAT_VERSION,
+    FieldChange, LiveOrderSummary, Plan, TileCoverage,
+};
+
+/// Options of one diff.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiffOptions {
+    /// Cancel live orders that match no entry (`--prune`).
+    pub prune: bool,
+    /// Only these entries (`--target`, repeatable); empty means all. Unknown names
+    /// are the caller's error to report (see [`unknown_targets`]).
+    pub targets: Vec<String>,
+    /// `--max-cost`: EUR limit on the current month, combined with the manifests' budget.
+    pub max_cost: Option<f64>,
+    /// The clock: decides the cancel rules (current month) and `generated_at`.
+    pub now: DateTime<Utc>,
+}
+
+/// The `--target` names that name no entry.
+pub fn unknown_targets<'a>(desired: &DesiredSet, targets: &'a [String]) -> Vec<&'a str> {
+    targets
+        .iter()
+        .filter(|t| !desired.orders.iter().any(|o| &o.name == *t))
+        .map(String::as_str)
+        .collect()
+}
+
+/// Decides what would change to make the live orders match `desired`.
+pub fn diff(desired: &DesiredSet, live: &[TaskOrder], opts: &DiffOptions) -> Plan {
+    let today = opts.now.date_naive();
+    let entries = &desired.orders;
+    let matching = identity::match_all(entries, live);
+    let targeted = |e: usize| opts.targets.is_empty() || opts.targets.contains(&entries[e].name);
+
+    // Live orders some entry claims, or that are duplicates of one.
+    let mut claimed: Vec<bool> = matching.owner.iter().map(Option::is_some).collect();
+    let canceled = |i: usize| live[i].ordering_process_status.is_canceled();
+
+    let replace_wanted: Vec<usize> = (0..entries.len())
+        .filter(|&e| entries[e].ensure == Ensure::Present && matching.entries[e].orders.is_empty())
+        .collect();
+    let free: Vec<usize> = (0..live.len()).filter(|&i| !claimed[i] && !canceled(i)).collect();
+    let mut replaces = vec![None; entries.len()];
+    for (e, i) in matching.pair_by_aoi(entries, &replace_wanted, &free) {
+        replaces[e] = Some(i);
+        claimed[i] = true;
+    }
+
+    let mut changes = Vec::new();
+    let mut live_changes = Vec::new();
+    let mut duplicates = Vec::new();
+    for (e, entry) in entries.iter().enumerate() {
+        if !targeted(e) {
+            continue;
+        }
+        let ctx = EntryCtx { entry, live, matching: &matching, e, today };
+        match entry.ensure {
+            Ensure::Present => {
+                changes.push(ctx.present(replaces[e]));
+                if let Some(dup) = ctx.duplicates() {
+                    if opts.prune && opts.targets.is_empty() && !entry.protect {
+                        live_changes.extend(ctx.prune_duplicates(&dup));
+                    }
+                    duplicates.push(dup);
+                }
+            }
+            Ensure::Absent => changes.extend(ctx.absent()),
+        }
+    }
+
+    if opts.targets.is_empty() {
+        for i in (0..live.len()).filter(|&i| !claimed[i] && !canceled(i)) {
+            live_changes.push(unmatched(&live[i], opts.prune, today));
+        }
+    }
+    live_changes.sort_by(|a, b| live_guid(a).cmp(live_guid(b)));
+    changes.extend(live_changes);
+
+    Plan {
+        format_version: FORMAT_VERSION,
+        generated_at: opts.now,
+        today,
+        prune: opts.prune,
+        targets: opts.targets.clone(),
+        changes,
+        duplicates,
+        budget: budget(desired, opts.max_cost),
+    }
+}
+
+struct EntryCtx<'a> {
+    entry: &'a DesiredOrder,
+    live: &'a [TaskOrder],
+    matching: &'a Matching,
+    e: usize,
+    today: NaiveDate,
+}
+
+impl EntryCtx<'_> {
+    fn base(&self, action: Action) -> Change {
+        Change {
+            name: Some(self.entry.name.clone()),
+            action,
+            desired: Some(desired_summary(self.entry)),
+            live: None,
+            request: None,
+            field_changes: Vec::new(),
+            cost: Cost::NotApplicable,
+            cancel_effect: None,
+            reason: None,
+            tiles: None,
+        }
+    }
+
+    fn present(&self, replace: Option<usize>) -> Change {
+        let m = &self.matching.entries[self.e];
+        let spec = &self.entry.spec;
+        let coverage = self.coverage();
+        if m.is_satisfied() {
+            let mut c = self.base(Action::Keep);
+            c.live = Some(summary(&self.live[m.orders[0]]));
+            c.tiles = coverage;
+            return c;
+        }
+        if let Some(i) = replace {
+            let old = &self.live[i];
+            let mut c = self.base(Action::Replace);
+            c.live = Some(summary(old));
+            c.field_changes =
+                field_changes(&Fingerprint::of_order(old), &Fingerprint::of_spec(spec));
+            if self.entry.protect {
+                c.action = Action::Blocked;
+                c.reason = Some(format!(
+                    "`protect` is set: live order `{}` would be replaced",
+                    old.task_order_guid
+                ));
+                return c;
+            }
+            c.request = Some(spec.to_request(self.dedup()));
+            c.cost = Cost::Unpriced { reason: None };
+            c.cancel_effect = Some(
+                cancel_effect(old, self.today)
+                    .unwrap_or_else(|reason| CancelEffect::NotCancellable { reason }),
+            );
+            return c;
+        }
+        let mut c = self.base(Action::Create);
+        c.cost = Cost::Unpriced { reason: None };
+        c.request = Some(match &spec.aoi {
+            Aoi::Tiles { .. } => {
+                let mut remainder = spec.clone();
+                remainder.aoi = Aoi::Tiles {
+                    tiles: m.missing_tiles.clone(),
+                    minitiles: m.missing_minitiles.clone(),
+                };
+                remainder.to_request(self.dedup())
+            }
+            Aoi::Polygons(_) => spec.to_request(None),
+        });
+        c.live = m.orders.first().map(|&i| summary(&self.live[i]));
+        c.tiles = coverage;
+        c
+    }
+
+    fn dedup(&self) -> Option<bool> {
+        match self.entry.spec.aoi {
+            Aoi::Tiles { .. } => Some(self.entry.tile_deduplication.unwrap_or(true)),
+            Aoi::Polygons(_) => None,
+        }
+    }
+
+    fn coverage(&self) -> Option<TileCoverage> {
+        let Aoi::Tiles { tiles, minitiles } = &self.entry.spec.aoi else { return None };
+        let m = &self.matching.entries[self.e];
+        Some(TileCoverage {
+            tiles_wanted: tiles.len(),
+            minitiles_wanted: minitiles.len(),
+            tiles_missing: m.missing_tiles.len(),
+            minitiles_missing: m.missing_minitiles.len(),
+            covered_by: m.orders.iter().map(|&i| self.live[i].task_order_guid.clone()).collect(),
+        })
+    }
+
+    fn duplicates(&self) -> Option<Duplicate> {
+        let m = &self.matching.entries[self.e];
+        let Aoi::Polygons(_) = self.entry.spec.aoi else { return None };
+        let (kept, others) = m.orders.split_first()?;
+        (!others.is_empty()).then(|| Duplicate {
+            name: self.entry.name.clone(),
+            kept: self.live[*kept].task_order_guid.clone(),
+            others: others.iter().map(|&i| summary(&self.live[i])).collect(),
+        })
+    }
+
+    /// `--prune` cancels the duplicates that can be cancelled; the others stay listed.
+    fn prune_duplicates(&self, dup: &Duplicate) -> Vec<Change> {
+        let m = &self.matching.entries[self.e];
+        m.orders[1..]
+            .iter()
+            .filter_map(|&i| {
+                let order = &self.live[i];
+                let effect = cancel_effect(order, self.today).ok()?;
+                let mut c = live_change(order, Action::Cancel);
+                c.cancel_effect = Some(effect);
+                c.reason = Some(format!(
+                    "duplicate of entry `{}`, which keeps order `{}`",
+                    self.entry.name, dup.kept
+                ));
+                Some(c)
+            })
+            .collect()
+    }
+
+    /// `ensure: absent`: one change per matching order; an order whose renewal
+    /// already stopped needs nothing more.
+    fn absent(&self) -> Vec<Change> {
+        let m = &self.matching.entries[self.e];
+        m.orders
+            .iter()
+            .map(|&i| {
+                let order = &self.live[i];
+                let mut c = self.base(Action::Cancel);
+                c.live = Some(summary(order));
+                if self.entry.protect {
+                    c.action = Action::Blocked;
+                    c.reason = Some("`protect` is set: the order is never cancelled".to_owned());
+                    return c;
+                }
+                match cancel_effect(order, self.today) {
+                    Ok(effect) => c.cancel_effect = Some(effect),
+                    Err(reason) => {
+                        c.action = Action::Blocked;
+                        c.reason = Some(reason);
+                    }
+                }
+                c
+            })
+            .collect()
+    }
+}
+
+/// A live order no entry claims: unmanaged, or with `--prune` a cancel where the
+/// rules allow it. An accepted order with a fixed end in the current month or
+/// earlier (a finished window, or a renewal already stopped) has nothing left to
+/// cancel and stays unmanaged; one running past this month is blocked.
+fn unmatched(order: &TaskOrder, prune: bool, today: NaiveDate) -> Change {
+    let mut c = live_change(order, Action::Unmanaged);
+    if !prune {
+        return c;
+    }
+    match cancel_effect(order, today) {
+        Ok(effect) => {
+            c.action = Action::Cancel;
+            c.cancel_effect = Some(effect);
+        }
+        Err(reason) => match order.to {
+            Some(to) if to <= month_end(today) => {
+                c.reason = Some(format!("ends on {to}: nothing left to cancel"));
+            }
+            _ => {
+                c.action = Action::Blocked;
+                c.reason = Some(reason);
+            }
+        },
+    }
+    c
+}
+
+/// The cancel rules by lifecycle stage: `Review` is fully refunded; an accepted
+/// recurring order stops renewing after this month; an accepted order with `To`
+/// set cannot be cancelled.
+fn cancel_effect(order: &TaskOrder, today: NaiveDate) -> Result<CancelEffect, String> {
+    if order.ordering_process_status.is_review() {
+        return Ok(CancelEffect::FullRefund);
+    }
+    match order.to {
+        None => Ok(CancelEffect::RenewalStops { until: month_end(today) }),
+        Some(to) => Err(format!(
+            "accepted order `{}` has a fixed end ({to}) and cannot be cancelled",
+            order.task_order_guid
+        )),
+    }
+}
+
+/// The last day of `day`'s month.
+fn month_end(day: NaiveDate) -> NaiveDate {
+    let (y, m) =
+        if day.month() == 12 { (day.year() + 1, 1) } else { (day.year(), day.month() + 1) };
+    NaiveDate::from_ymd_opt(y, m, 1).and_then(|d| d.pred_opt()).unwrap_or(day)
+}
+
+fn live_change(order: &TaskOrder, action: Action) -> Change {
+    Change {
+        name: None,
+        action,
+        desired: None,
+        live: Some(summary(order)),
+        request: None,
+        field_changes: Vec::new(),
+        cost: Cost::NotApplicable,
+        cancel_effect: None,
+        reason: None,
+        tiles: None,
+    }
+}
+
+fn live_guid(c: &Change) -> &str {
+    c.live.as_ref().map_or("", |l| l.guid.as_str())
+}
+
+fn summary(order: &TaskOrder) -> LiveOrderSummary {
+    LiveOrderSummary {
+        guid: order.task_order_guid.clone(),
+        status: order.ordering_process_status.clone(),
+        model: order.model.clone(),
+        from: order.from,
+        to: order.to,
+        area_km2: order.task_order_area_km2,
+        digest: identity::live_digest(order),
+    }
+}
+
+fn desired_summary(entry: &DesiredOrder) -> DesiredSummary {
+    let plural = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+    let aoi = match &entry.spec.aoi {
+        Aoi::Polygons(parts) => plural(parts.len(), "polygon"),
+        Aoi::Tiles { tiles, minitiles } => {
+            format!("{}, {}", plural(tiles.len(), "tile"), plural(minitiles.len(), "minitile"))
+        }
+    };
+    DesiredSummary {
+        file: entry.source.file.display().to_string(),
+        line: entry.source.line,
+        ensure: entry.ensure,
+        protect: entry.protect,
+        spec_digest: identity::spec_digest(&entry.spec),
+        model: entry.spec.model.clone(),
+        from: entry.spec.from,
+        to: entry.spec.to,
+        aoi,
+    }
+}
+
+/// The fields that differ between a live order and the entry replacing it.
+fn field_changes(old: &Fingerprint, new: &Fingerprint) -> Vec<FieldChange> {
+    let date = |d: Option<NaiveDate>| d.map_or_else(|| "null".to_owned(), |d| d.to_string());
+    let set =
+        |s: &std::collections::BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>().join(", ");
+    let pairs = [
+        ("Model", old.model.clone(), new.model.clone()),
+        ("SatelliteConstellations", set(&old.constellations), set(&new.constellations)),
+        ("From", old.from.to_string(), new.from.to_string()),
+        ("To", date(old.to), date(new.to)),
+        ("ImageFrequency", old.image_frequency.to_string(), new.image_frequency.to_string()),
+        ("ReferenceDate", old.reference_date.to_string(), new.reference_date.to_string()),
+        ("StorageMonths", old.storage_months.to_string(), new.storage_months.to_string()),
+        ("ApiRequests", old.api_requests.to_string(), new.api_requests.to_string()),
+    ];
+    pairs
+        .into_iter()
+        .filter(|(_, o, n)| o != n)
+        .map(|(field, old, new)| FieldChange { field: field.to_owned(), old, new })
+        .collect()
+}
+
+/// The manifests' budget tightened by `--max-cost`; `None` when nothing limits.
+fn budget(desired: &DesiredSet, max_cost: Option<f64>) -> Option<BudgetLimits> {
+    let b = desired.budget;
+    let max_current_month = match (b.max_current_month, max_cost) {
+        (Some(a), Some(c)) => Some(a.min(c)),
+        (a, c) => a.or(c),
+    };
+    (max_current_month.is_some() || b.max_monthly.is_some())
+        .then_some(BudgetLimits { max_current_month, max_monthly: b.max_monthly })
+}
+
+#[cfg(test)]
+#[path = "diff_tests.rs"]
+mod tests;

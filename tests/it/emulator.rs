@@ -1,0 +1,617 @@
+//! The emulator seen from the outside: plain HTTP with reqwest against
+//! `emulator::spawn`, one test per documented behaviour.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+use serde_json::{Value, json};
+use skyform::emulator::{self, Config, Fault, FaultRates, Handle};
+
+/// The docs' estimate example (same text as the area module's `DOCS_ESTIMATE_WKT`).
+const DOCS_WKT: &str = "GEOMETRYCOLLECTION (\
+    POLYGON ((8.675127 55.962046, 8.675127 55.963407, 8.679411 55.963407, 8.679411 55.962046, 8.675127 55.962046)), \
+    POLYGON ((8.472053 56.105382, 8.472053 56.337398, 8.948552 56.337398, 8.948552 56.105382, 8.472053 56.105382)), \
+    POLYGON ((8.678 55.948533, 8.678 56.068376, 8.878589 56.068376, 8.878589 55.948533, 8.678 55.948533)))";
+
+const SMALL_WKT: &str = "POLYGON((9.87 56.47,9.97 56.47,9.97 56.40,9.87 56.40,9.87 56.47))";
+
+const ORDERS: &str = "/api/tasking/orders";
+
+struct Api {
+    http: reqwest::Client,
+    url: String,
+    key: String,
+}
+
+impl Api {
+    fn new(h: &Handle) -> Self {
+        Self { http: reqwest::Client::new(), url: h.url(), key: h.key() }
+    }
+
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> (u16, Value) {
+        let mut req = self.http.request(method, format!("{}{path}", self.url));
+        req = req.header("x-api-key", &self.key);
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let resp = req.send().await.expect("send");
+        let status = resp.status().as_u16();
+        let text = resp.text().await.expect("body");
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    async fn get(&self, path: &str) -> (u16, Value) {
+        self.send(reqwest::Method::GET, path, None).await
+    }
+
+    async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        self.send(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    async fn delete(&self, path: &str) -> (u16, Value) {
+        self.send(reqwest::Method::DELETE, path, None).await
+    }
+
+    async fn create(&self, body: &Value) -> Value {
+        let (status, v) = self.post(ORDERS, body).await;
+        assert_eq!(status, 200, "{v}");
+        v["Data"].clone()
+    }
+
+    async fn list(&self, query: &str) -> Vec<Value> {
+        let (status, v) = self.get(&format!("{ORDERS}{query}")).await;
+        assert_eq!(status, 200, "{v}");
+        v["Data"]["TaskOrders"].as_array().unwrap().clone()
+    }
+}
+
+fn order(wkt: &str, from: &str, to: Option<&str>) -> Value {
+    json!({
+        "Wkt": wkt, "SatelliteConstellations": ["Sentinel1", "Sentinel2", "Landsat89"],
+        "Model": "Stratus2", "StorageMonths": 1, "ApiRequests": 1, "ImageFrequency": 7,
+        "ReferenceDate": "2025-01-01", "From": from, "To": to,
+    })
+}
+
+fn start(config: Config) -> (Handle, Api) {
+    let h = emulator::spawn(config).unwrap();
+    let api = Api::new(&h);
+    (h, api)
+}
+
+fn guids(orders: &[Value]) -> Vec<String> {
+    orders.iter().map(|o| o["TaskOrderGuid"].as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn a_missing_or_unknown_key_gets_401_with_an_empty_body() {
+    let (h, api) = start(Config::default());
+    let resp = api.http.get(format!("{}{ORDERS}", h.url())).send().await.unwrap();
+    assert_eq!(resp.status(), 401);
+    assert_eq!(resp.text().await.unwrap(), "");
+    let wrong = Api { key: "nope".into(), ..Api::new(&h) };
+    assert_eq!(wrong.get("/api/account/info").await.0, 401);
+    assert_eq!(h.calls().last().unwrap().2, 401);
+}
+
+#[tokio::test]
+async fn models_and_account_info_are_served() {
+    let (_h, api) = start(Config { overdraft_eur: 250.0, ..Config::default() });
+    let (status, v) = api.get("/API/Tasking/Models/").await;
+    assert_eq!(status, 200);
+    let stratus = &v["Data"]["TaskingModels"][0];
+    assert_eq!(stratus["Model"], "Stratus2");
+    assert_eq!(
+        stratus["SupportedSatelliteConstellations"][2]["SatelliteConstellation"],
+        "Landsat89"
+    );
+    assert_eq!(stratus["SupportedSatelliteConstellations"][2]["Optional"], false);
+    let (status, v) = api.get("/api/account/info").await;
+    assert_eq!(status, 200);
+    assert_eq!(v["Data"]["EuroOverdraftLimit"], 250.0);
+    assert_eq!(v["Data"]["EuroCreditAmount"], 10_000.0);
+    assert!(v["Data"]["TenantId"].as_str().is_some_and(|t| !t.is_empty()));
+}
+
+#[tokio::test]
+async fn estimate_reproduces_the_docs_areas_and_emits_both_generations() {
+    let (_h, api) = start(Config::default());
+    let mut body = order(DOCS_WKT, "2025-04-01", None);
+    body["ImageFrequency"] = json!(2);
+    let (status, v) = api.post("/api/tasking/orders/estimate", &body).await;
+    assert_eq!(status, 200, "{v}");
+    let d = &v["Data"];
+    assert_eq!(d["AreaKm2BeforeMinimum1Km2PerAoi"], 930.65);
+    assert_eq!(d["AreaKm2"], 931.61);
+    assert!(d["AreasOfInterestWkt"].as_str().unwrap().starts_with("GEOMETRYCOLLECTION (POLYGON"));
+    assert_eq!(d["CancellationDate"], "2025-04-30");
+    assert_eq!(d["CurrentMonthCost"], d["CurrentMonthCosts"]["TotalCost"]);
+    assert_eq!(d["NextMonthCost"], d["RecurringCostsEstimate"]["TotalCost"]);
+    assert_eq!(d["Costs"]["CurrencyCode"], "EUR");
+    assert!(d["NextMonthCost"].as_f64().unwrap() > 0.0);
+    assert_eq!(d["ImageDates"].as_array().unwrap().len(), 15, "{}", d["ImageDates"]);
+}
+
+#[tokio::test]
+async fn weekly_cadence_gives_the_docs_days() {
+    let (_h, api) = start(Config::default());
+    let body = order(SMALL_WKT, "2025-01-01", Some("2025-01-31"));
+    let (_, v) = api.post("/api/tasking/orders/estimate", &body).await;
+    let want = ["2025-01-01", "2025-01-08", "2025-01-15", "2025-01-22", "2025-01-29"];
+    assert_eq!(v["Data"]["ImageDates"], json!(want));
+    assert_eq!(v["Data"]["NextMonthCost"], 0.0);
+}
+
+#[tokio::test]
+async fn spend_tiers_graduate_across_the_1000_eur_boundary() {
+    let (_h, api) = start(Config::default());
+    let cost = |usage: f64| {
+        let mut body = order(DOCS_WKT, "2025-01-01", Some("2025-01-31"));
+        body["SimulatedEuroUsage"] = json!(usage);
+        let api = &api;
+        async move {
+            let (_, v) = api.post("/api/tasking/orders/estimate", &body).await;
+            v["Data"]["CurrentMonthCost"].as_f64().unwrap()
+        }
+    };
+    // 5 images of 931.61 km²: 931.61 EUR at €0.20, 232.90 at €0.05; from 990 EUR spent,
+    // the first 10 EUR (50 km²) are billed at €0.20 and the rest at €0.05.
+    for (usage, want) in [(0.0, 931.61), (1_000.0, 232.9), (990.0, 240.4)] {
+        let got = cost(usage).await;
+        assert!((got - want).abs() < 1e-9, "at {usage} EUR spent: {got}, want {want}");
+    }
+}
+
+#[tokio::test]
+async fn create_charges_credits_and_lists_the_order_in_review() {
+    let (h, api) = start(Config::default());
+    let mut body = order(SMALL_WKT, "2025-04-01", None);
+    body["ImageFrequency"] = json!(3);
+    let (_, est) = api.post("/api/tasking/orders/estimate", &body).await;
+    let created = api.create(&body).await;
+    assert_eq!(created["OrderingProcessStatus"], "Review");
+    assert!(created.as_object().unwrap().contains_key("To") && created["To"].is_null());
+    let guid = created["TaskOrderGuid"].as_str().unwrap();
+    assert_eq!(uuid::Uuid::parse_str(guid).unwrap().get_version_num(), 4);
+    let cost = est["Data"]["CurrentMonthCost"].as_f64().unwrap();
+    assert!(cost > 0.0);
+    assert!((h.balance() - (10_000.0 - cost)).abs() < 1e-6);
+    let listed = api.list("").await;
+    assert_eq!(guids(&listed), [guid]);
+    assert!(listed[0].get("CreatedDate").is_none());
+    let (status, v) = api.get(&format!("{ORDERS}/details?TaskOrderGuid={guid}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(v["Data"]["TaskOrders"][0]["CreatedDate"], "2025-04-10T12:00:00Z");
+    let (status, v) = api.post(&format!("{ORDERS}/details"), &json!({"guids": [guid]})).await;
+    assert_eq!((status, v["Data"]["TaskOrders"][0]["TaskOrderGuid"].as_str()), (200, Some(guid)));
+    let (status, v) =
+        api.get(&format!("{ORDERS}/details?taskOrderGuid={}", uuid::Uuid::nil())).await;
+    assert_eq!((status, v["Succeeded"].as_bool()), (404, Some(false)));
+}
+
+#[tokio::test]
+async fn input_is_case_insensitive_and_auto_accept_skips_review() {
+    let (_h, api) = start(Config { auto_accept: true, ..Config::default() });
+    let body = json!({
+        "wkt": SMALL_WKT, "satelliteconstellations": ["sentinel1", "SENTINEL2", "landsat89"],
+        "model": "stratus2", "storageMonths": 2, "apirequests": 1, "imageFrequency": 2,
+        "from": "2025-04-01", "to": "2025-04-30",
+    });
+    let created = api.create(&body).await;
+    assert_eq!(created["OrderingProcessStatus"], "Preparing");
+    assert_eq!(created["Model"], "Stratus2");
+    assert_eq!(created["SatelliteConstellations"], json!(["Sentinel1", "Sentinel2", "Landsat89"]));
+    assert_eq!(created["ReferenceDate"], "2025-04-01");
+    assert_eq!(created["To"], "2025-04-30");
+}
+
+#[tokio::test]
+async fn invalid_orders_get_992_with_a_message_per_field() {
+    let (h, api) = start(Config::default());
+    let body = json!({
+        "Wkt": SMALL_WKT, "SatelliteConstellations": ["Sentinel1", "Sentinel9"],
+        "Model": "Stratus-2", "StorageMonths": 0, "ApiRequests": 0, "ImageFrequency": 9,
+        "From": "2025-04-02", "To": "2025-04-15",
+    });
+    let (status, v) = api.post(ORDERS, &body).await;
+    assert_eq!(status, 400);
+    assert_eq!(v["Succeeded"], false);
+    assert_eq!(v["Error"]["Code"], 992);
+    let fields: BTreeSet<&str> =
+        v["Data"].as_object().unwrap().keys().map(String::as_str).collect();
+    let want = [
+        "ApiRequests",
+        "From",
+        "ImageFrequency",
+        "Model",
+        "SatelliteConstellations",
+        "StorageMonths",
+        "To",
+    ];
+    assert_eq!(fields, want.into_iter().collect());
+
+    let mut both = order(SMALL_WKT, "2025-04-01", None);
+    both["GeoJson"] = json!({"type": "Polygon", "coordinates": [[[9.0, 56.0], [9.1, 56.0], [9.1, 56.1], [9.0, 56.0]]]});
+    let (status, v) = api.post("/api/tasking/orders/estimate", &both).await;
+    assert_eq!((status, v["Error"]["Code"].as_i64()), (400, Some(992)));
+    assert!(v["Data"]["Wkt"][0].as_str().unwrap().contains("Only one"));
+
+    let mut missing = order(SMALL_WKT, "2025-04-01", None);
+    missing["ImageFrequency"] = Value::Null;
+    missing["Wkt"] = json!("LINESTRING (1 1, 2 2)");
+    let (status, v) = api.post(ORDERS, &missing).await;
+    assert_eq!(status, 400);
+    assert!(v["Data"]["ImageFrequency"].is_array() && v["Data"]["Wkt"].is_array(), "{v}");
+    assert!(h.orders().is_empty());
+}
+
+#[tokio::test]
+async fn unparsable_json_gets_problem_details() {
+    let (_h, api) = start(Config::default());
+    let resp = api
+        .http
+        .post(format!("{}{ORDERS}", api.url))
+        .header("x-api-key", &api.key)
+        .header("content-type", "application/json")
+        .body("{\"Wkt\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+    let v: Value = resp.json().await.unwrap();
+    assert_eq!(v["title"], "One or more validation errors occurred.");
+    assert_eq!(v["status"], 400);
+    assert!(v["errors"].as_object().is_some_and(|e| !e.is_empty()));
+    assert!(v.get("Succeeded").is_none());
+}
+
+#[tokio::test]
+async fn insufficient_credits_is_a_400_with_code_995_and_changes_nothing() {
+    let (h, api) = start(Config { balance_eur: 100.0, overdraft_eur: 50.0, ..Config::default() });
+    let (status, v) = api.post(ORDERS, &order(DOCS_WKT, "2025-01-01", Some("2025-01-31"))).await;
+    assert_eq!((status, v["Error"]["Code"].as_i64()), (400, Some(995)), "{v}");
+    assert!(h.orders().is_empty());
+    assert!((h.balance() - 100.0).abs() < 1e-9);
+    // A small order fits into balance + overdraft.
+    api.create(&order(SMALL_WKT, "2025-04-01", Some("2025-04-30"))).await;
+}
+
+#[tokio::test]
+async fn cancel_follows_the_lifecycle_stage() {
+    let (h, api) = start(Config::default());
+    let cancel = |g: String| {
+        let api = &api;
+        async move { api.delete(&format!("{ORDERS}/cancel?taskOrderGuid={g}")).await }
+    };
+    // Review: removed and refunded.
+    let review = api.create(&order(SMALL_WKT, "2025-04-01", None)).await;
+    let g = review["TaskOrderGuid"].as_str().unwrap().to_owned();
+    let (status, v) = cancel(g.clone()).await;
+    assert_eq!((status, &v), (200, &json!({"Data": null, "Succeeded": true, "Error": null})));
+    assert!(api.list("?getExpired=true").await.is_empty());
+    assert!((h.balance() - 10_000.0).abs() < 1e-9);
+    assert!(h.orders()[0].ordering_process_status.is_canceled());
+    assert_eq!(cancel(g).await.0, 404);
+
+    // Accepted recurring: renewal stopped, To = end of this month; a second cancel is refused.
+    let rec = api.create(&order(SMALL_WKT, "2025-04-01", None)).await;
+    let g = rec["TaskOrderGuid"].as_str().unwrap().to_owned();
+    assert!(h.accept(&g));
+    assert_eq!(cancel(g.clone()).await.0, 200);
+    let listed = api.list("").await;
+    assert_eq!(listed[0]["To"], "2025-04-30");
+    assert_ne!(listed[0]["OrderingProcessStatus"], "Canceled");
+    assert!(api.list("?recurringOnly=true").await.is_empty());
+    let (status, v) = cancel(g).await;
+    assert_eq!(
+        (status, &v["Data"]["TaskOrderGuid"][0]),
+        (400, &json!("Order cannot be cancelled"))
+    );
+
+    // Accepted fixed window: refused.
+    let fixed = api.create(&order(SMALL_WKT, "2025-03-01", Some("2025-03-31"))).await;
+    let g = fixed["TaskOrderGuid"].as_str().unwrap().to_owned();
+    assert!(h.accept(&g));
+    assert_eq!(cancel(g.clone()).await.0, 400);
+
+    // Another tenant's order is unknown.
+    let h2 =
+        emulator::spawn(Config { api_keys: vec!["a".into(), "b".into()], ..Config::default() })
+            .unwrap();
+    let a = Api::new(&h2);
+    let b = Api { key: "b".into(), ..Api::new(&h2) };
+    let mine = a.create(&order(SMALL_WKT, "2025-04-01", None)).await;
+    let g = mine["TaskOrderGuid"].as_str().unwrap();
+    assert_eq!(b.delete(&format!("{ORDERS}/cancel?TASKORDERGUID={g}")).await.0, 404);
+    assert!(b.list("").await.is_empty());
+}
+
+#[tokio::test]
+async fn recurring_orders_renew_on_the_first_and_progress_with_the_clock() {
+    let (h, api) = start(Config { auto_accept: true, ..Config::default() });
+    let body = order(DOCS_WKT, "2025-04-01", None);
+    let (_, est) = api.post("/api/tasking/orders/estimate", &body).await;
+    let next = est["Data"]["NextMonthCost"].as_f64().unwrap();
+    let stopped = api.create(&order(SMALL_WKT, "2025-04-01", None)).await;
+    let stopped = stopped["TaskOrderGuid"].as_str().unwrap().to_owned();
+    assert_eq!(api.delete(&format!("{ORDERS}/cancel?taskOrderGuid={stopped}")).await.0, 200);
+    api.create(&body).await;
+    let before = h.balance();
+    h.set_now(Utc.with_ymd_and_hms(2025, 4, 30, 23, 59, 59).unwrap());
+    assert!((h.balance() - before).abs() < 1e-9, "no renewal before the cutoff");
+    h.advance(chrono::Duration::seconds(1));
+    assert!((h.balance() - (before - next)).abs() < 1e-6, "{} {before} {next}", h.balance());
+    let orders = api.list("?getExpired=1").await;
+    assert_eq!(orders[0]["OrderingProcessStatus"], "Completed", "the stopped order ended in April");
+    assert_eq!(orders[1]["OrderingProcessStatus"], "UpToDate");
+    // Crossing two more month starts renews twice more.
+    h.set_now(Utc.with_ymd_and_hms(2025, 7, 2, 0, 0, 0).unwrap());
+    assert!(h.balance() < before - 2.0 * next);
+}
+
+#[tokio::test]
+async fn expired_orders_show_only_with_get_expired() {
+    let (h, api) = start(Config::default());
+    let old = api.create(&order(SMALL_WKT, "2025-01-01", Some("2025-01-31"))).await;
+    let old = old["TaskOrderGuid"].as_str().unwrap();
+    // Storage: through the end of To's month + StorageMonths months (January + 1 = February,
+    // February + 2 = April).
+    let mut kept = order(SMALL_WKT, "2025-02-01", Some("2025-02-28"));
+    kept["StorageMonths"] = json!(2);
+    let live = api.create(&kept).await;
+    let live = live["TaskOrderGuid"].as_str().unwrap();
+    assert_eq!(guids(&api.list("").await), [live]);
+    assert_eq!(guids(&api.list("?GetExpired=True").await), [old, live]);
+    assert_eq!(guids(&api.list("?getexpired=0").await), [live]);
+    assert_eq!(api.get(&format!("{ORDERS}?getExpired=maybe")).await.0, 400);
+    h.set_now(Utc.with_ymd_and_hms(2025, 5, 1, 0, 0, 0).unwrap());
+    assert!(api.list("").await.is_empty());
+}
+
+#[tokio::test]
+async fn tile_search_and_tile_deduplication() {
+    let (h, api) = start(Config::default());
+    let (status, v) = api.post("/api/tasking/search/tiles", &json!({"wkt": SMALL_WKT})).await;
+    assert_eq!(status, 200, "{v}");
+    let tile = v["Data"]["Tiles"][0]["Guid"].as_str().unwrap().to_owned();
+    let (_, v) = api.post("/api/tasking/search/tiles", &json!({"TileGuids": [tile]})).await;
+    assert_eq!(v["Data"]["Tiles"][0]["MiniTile"], false);
+    let (_, v) =
+        api.post("/api/tasking/search/tiles", &json!({"TileGuidForMiniTiles": tile})).await;
+    let minis = v["Data"]["Tiles"].as_array().unwrap();
+    assert_eq!(minis.len(), 256);
+    let mini = minis[0]["Guid"].as_str().unwrap().to_owned();
+    let (status, v) = api
+        .post("/api/tasking/search/tiles", &json!({"Wkt": SMALL_WKT, "TileGuids": [tile]}))
+        .await;
+    assert_eq!((status, v["Error"]["Code"].as_i64()), (400, Some(992)));
+
+    let tile_order = |tiles: Vec<&str>, minis: Vec<&str>, dedupe: bool| {
+        let mut b = order(SMALL_WKT, "2025-04-01", Some("2025-04-30"));
+        b["Wkt"] = Value::Null;
+        b["TileGuids"] = json!(tiles);
+        b["MiniTileGuids"] = json!(minis);
+        b["TileDeduplication"] = json!(dedupe);
+        b
+    };
+    let first = api.create(&tile_order(vec![&tile], vec![], false)).await;
+    assert_eq!(first["TaskOrderAreaKm2"], 2621.44);
+    let (status, v) = api.post(ORDERS, &tile_order(vec![&tile], vec![&mini], true)).await;
+    assert_eq!((status, v["Error"]["Code"].as_i64()), (400, Some(992)), "{v}");
+    // Another tile (one row north) stays; the ordered one is dropped.
+    let north = "POLYGON((9.90 57.0,9.91 57.0,9.91 57.01,9.90 57.01,9.90 57.0))";
+    let (_, v) = api.post("/api/tasking/search/tiles", &json!({"Wkt": north})).await;
+    let other = v["Data"]["Tiles"][0]["Guid"].as_str().unwrap().to_owned();
+    assert_ne!(other, tile);
+    let kept = api.create(&tile_order(vec![&tile, &other], vec![], true)).await;
+    assert_eq!(kept["Tiles"], json!([other]));
+    assert_eq!(kept["TaskOrderAreaKm2"], 2621.44);
+    // Without deduplication nothing is dropped.
+    let all = api.create(&tile_order(vec![&tile], vec![&mini], false)).await;
+    assert_eq!(all["MiniTiles"], json!([mini]));
+    let (status, v) = api
+        .post(ORDERS, &tile_order(vec!["00000000-0000-4000-8000-000000000000"], vec![], false))
+        .await;
+    assert_eq!(status, 400);
+    assert!(v["Data"]["TileGuids"].is_array());
+    assert_eq!(h.orders().len(), 3);
+}
+
+#[tokio::test]
+async fn scripted_faults_come_in_order_then_calls_succeed() {
+    let (h, api) = start(Config::default());
+    h.script(
+        "GET",
+        ORDERS,
+        vec![
+            Fault::TooManyRequests { retry_after_secs: Some(3) },
+            Fault::ServerError,
+            Fault::Unavailable,
+            Fault::Latency(Duration::from_millis(5)),
+        ],
+    );
+    let resp = api
+        .http
+        .get(format!("{}{ORDERS}", api.url))
+        .header("x-api-key", &api.key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 429);
+    assert_eq!(resp.headers()["retry-after"], "3");
+    assert_eq!(api.get(ORDERS).await.0, 500);
+    assert_eq!(api.get(ORDERS).await.0, 503);
+    assert_eq!(api.get(ORDERS).await.0, 200);
+    assert_eq!(api.get(ORDERS).await.0, 200);
+    let statuses: Vec<u16> = h.calls().iter().map(|c| c.2).collect();
+    assert_eq!(statuses, [429, 500, 503, 200, 200]);
+}
+
+#[tokio::test]
+async fn commit_then_drop_stores_the_order_but_the_client_gets_no_response() {
+    let (h, api) = start(Config::default());
+    h.script("POST", ORDERS, vec![Fault::CommitThenDrop]);
+    let body = order(SMALL_WKT, "2025-04-01", None);
+    let sent = api
+        .http
+        .post(format!("{}{ORDERS}", api.url))
+        .header("x-api-key", &api.key)
+        .json(&body)
+        .send()
+        .await;
+    let outcome = match sent {
+        Err(e) => Err(e),
+        Ok(resp) => resp.bytes().await.map(|_| ()),
+    };
+    let err = outcome.expect_err("the connection must break");
+    assert!(!err.is_status(), "{err:?}");
+    assert_eq!(h.orders().len(), 1);
+    assert_eq!(api.list("").await.len(), 1);
+    assert_eq!(h.calls()[0].2, 0);
+}
+
+#[tokio::test]
+async fn a_hang_outlives_the_client_timeout_after_committing() {
+    let (h, api) = start(Config::default());
+    h.script("POST", ORDERS, vec![Fault::Hang(Duration::from_secs(5))]);
+    let body = order(SMALL_WKT, "2025-04-01", None);
+    let err = api
+        .http
+        .post(format!("{}{ORDERS}", api.url))
+        .header("x-api-key", &api.key)
+        .timeout(Duration::from_millis(200))
+        .json(&body)
+        .send()
+        .await
+        .expect_err("times out");
+    assert!(err.is_timeout(), "{err:?}");
+    assert_eq!(h.orders().len(), 1);
+}
+
+#[tokio::test]
+async fn random_faults_follow_the_rates_and_the_route_filter() {
+    let (h, api) = start(Config::default());
+    h.set_rates(FaultRates {
+        unavailable: 1.0,
+        route: Some(("GET".into(), "/api/account/info".into())),
+        ..FaultRates::default()
+    });
+    assert_eq!(api.get("/api/account/info").await.0, 503);
+    assert_eq!(api.get(ORDERS).await.0, 200);
+    h.set_rates(FaultRates { too_many_requests: 1.0, ..FaultRates::default() });
+    assert_eq!(api.get(ORDERS).await.0, 429);
+    h.set_rates(FaultRates::default());
+    assert_eq!(api.get(ORDERS).await.0, 200);
+}
+
+#[tokio::test]
+async fn a_restarted_emulator_carries_on_from_its_state_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("state").join("emulator.json");
+    let config = Config { state_file: Some(file.clone()), seed: 9, ..Config::default() };
+    let (guid, balance) = {
+        let (h, api) = start(config.clone());
+        let created = api.create(&order(SMALL_WKT, "2025-04-01", None)).await;
+        h.advance(chrono::Duration::days(3));
+        (created["TaskOrderGuid"].as_str().unwrap().to_owned(), h.balance())
+    };
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(!text.contains("sandbox"), "the state file must not hold the API key");
+    let (h, api) = start(config);
+    assert_eq!(guids(&api.list("").await), std::slice::from_ref(&guid));
+    assert_eq!(h.now(), Utc.with_ymd_and_hms(2025, 4, 13, 12, 0, 0).unwrap());
+    assert!((h.balance() - balance).abs() < 1e-9);
+    let second = api.create(&order(SMALL_WKT, "2025-04-01", None)).await;
+    assert_ne!(second["TaskOrderGuid"].as_str().unwrap(), guid);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_concurrent_creates_give_200_orders_and_a_balance_that_adds_up() {
+    let (h, api) = start(Config { balance_eur: 1_000_000.0, ..Config::default() });
+    let api = std::sync::Arc::new(api);
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let api = std::sync::Arc::clone(&api);
+        tasks.push(tokio::spawn(async move {
+            let mut costs = Vec::new();
+            for _ in 0..25 {
+                let created = api.create(&order(SMALL_WKT, "2025-04-01", None)).await;
+                costs.push(created["TaskOrderGuid"].as_str().unwrap().to_owned());
+            }
+            costs
+        }));
+    }
+    let mut all = BTreeSet::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    assert_eq!(all.len(), 200);
+    let state = h.state();
+    let charged: f64 =
+        state.tenants.values().flat_map(|t| &t.orders).flat_map(|o| &o.charges).map(|c| c.1).sum();
+    assert!(charged > 0.0);
+    assert!((h.balance() - (1_000_000.0 - charged)).abs() < 1e-4, "{} vs {charged}", h.balance());
+    assert_eq!(api.list("").await.len(), 200);
+}
+
+#[tokio::test]
+async fn the_control_plane_drives_clock_review_faults_and_reset() {
+    let (h, api) = start(Config::default());
+    let control = |path: &str, body: Value| {
+        let req = api.http.post(format!("{}/_emulator/{path}", api.url)).json(&body);
+        async move { req.send().await.unwrap() }
+    };
+    let r = control("clock", json!({"now": "2025-05-01"})).await;
+    assert_eq!(r.json::<Value>().await.unwrap()["Now"], "2025-05-01T00:00:00Z");
+    control("clock", json!({"AdvanceDays": 2})).await;
+    assert_eq!(h.now(), Utc.with_ymd_and_hms(2025, 5, 3, 0, 0, 0).unwrap());
+
+    let created = api.create(&order(SMALL_WKT, "2025-05-01", None)).await;
+    let g = created["TaskOrderGuid"].as_str().unwrap();
+    assert_eq!(control("deny", json!({"TaskOrderGuid": g})).await.status(), 200);
+    assert_eq!(api.list("").await[0]["OrderingProcessStatus"], "Canceled");
+    assert_eq!(control("accept", json!({"TaskOrderGuid": g})).await.status(), 404);
+    let created = api.create(&order(SMALL_WKT, "2025-05-01", None)).await;
+    let g = created["TaskOrderGuid"].as_str().unwrap();
+    assert_eq!(control("accept", json!({"taskOrderGuid": g})).await.status(), 200);
+    assert_eq!(api.list("").await[1]["OrderingProcessStatus"], "Preparing");
+
+    let script =
+        json!({"Script": [{"Method": "GET", "Path": ORDERS, "Faults": [{"Kind": "Unavailable"}]}]});
+    assert_eq!(control("faults", script).await.status(), 204);
+    assert_eq!(api.get(ORDERS).await.0, 503);
+
+    let state: Value = api
+        .http
+        .get(format!("{}/_emulator/state", api.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(state["Now"], "2025-05-03T00:00:00Z");
+    assert_eq!(control("reset", json!({})).await.status(), 204);
+    assert!(h.orders().is_empty() && h.calls().is_empty());
+    assert_eq!(h.now(), Config::default().now);
+}
+
+#[test]
+fn order_guids_are_deterministic_per_seed() {
+    let make = |seed| {
+        let h = emulator::spawn(Config { seed, ..Config::default() }).unwrap();
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let api = Api::new(&h);
+        rt.block_on(async {
+            api.create(&order(SMALL_WKT, "2025-04-01", None)).await["TaskOrderGuid"].clone()
+        })
+    };
+    assert_eq!(make(1), make(1));
+    assert_ne!(make(1), make(2));
+}
