@@ -32,8 +32,12 @@ impl std::fmt::Debug for Connection {
 }
 
 /// Connects as the flags say. With `--sandbox`, starts the emulator on a free
-/// loopback port with its state in `--sandbox-state` (created on first use),
-/// auto-accept on, and its clock moved to the present.
+/// loopback port with its state in `--sandbox-state` (created on first use)
+/// and auto-accept on.
+///
+/// The sandbox's clock starts at the emulator's fixed date (2025-04-10, the
+/// month of the ClearSKY docs' examples) and is kept in the state file, so a
+/// sandbox session is reproducible; `--now` moves it (forward only).
 pub fn connect(args: &ApiArgs) -> Result<Connection, Error> {
     let now = args.now.as_deref().map(parse_now).transpose()?;
     if args.sandbox {
@@ -51,20 +55,18 @@ fn sandbox(args: &ApiArgs, now: Option<DateTime<Utc>>) -> Result<Connection, Err
         std::fs::create_dir_all(dir)
             .map_err(|source| Error::Io { action: "create", path: dir.to_owned(), source })?;
     }
-    let wall = now.unwrap_or_else(Utc::now);
     let config = emulator::Config {
         api_keys: vec![SANDBOX_KEY.to_owned()],
         auto_accept: true,
-        now: wall,
         balance_eur: 1_000_000.0,
         state_file: Some(path.clone()),
         ..emulator::Config::default()
     };
     let handle = emulator::spawn(config)
         .map_err(|source| Error::Io { action: "start the sandbox with", path: path.clone(), source })?;
-    // A state file keeps the clock of its last run; catch up (renewing on each 1st passed).
-    if handle.now() < wall {
-        handle.set_now(wall);
+    // Moving the clock forward renews recurring orders on each 1st passed.
+    if let Some(t) = now.filter(|t| *t > handle.now()) {
+        handle.set_now(t);
     }
     let _ = writeln!(
         std::io::stderr(),

@@ -5,3 +5,6 @@ mod cli;
 mod client;
 mod common;
 mod emulator;
+mod apply;
+mod harness;
+mod plan;

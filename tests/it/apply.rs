@@ -1,0 +1,199 @@
+//! `skyform apply` end to end: convergence, saved plans, replace, cancel,
+//! failures part-way.
+
+use skyform::emulator::Fault;
+
+use crate::harness::{Env, json};
+
+fn entry(name: &str, lon: f64, extra: &str) -> String {
+    format!(
+        "  - name: {name}
+    Model: Stratus2
+    SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]
+    StorageMonths: 1
+    ApiRequests: 1
+    ImageFrequency: 3
+    Wkt: POLYGON(({lon} 56.0,{lon2} 56.0,{lon2} 56.05,{lon} 56.05,{lon} 56.0))
+    From: 2025-04-01
+{extra}",
+        lon2 = lon + 0.05
+    )
+}
+
+fn manifest(entries: &[String]) -> String {
+    format!("orders:\n{}", entries.concat())
+}
+
+#[test]
+fn apply_creates_exactly_the_planned_orders_and_a_second_apply_changes_nothing() {
+    let env = Env::new();
+    env.copy_examples();
+    let plan = json(&env.run(&["plan", "--format", "json", "examples/"]));
+    let planned = plan["changes"].as_array().unwrap().iter().filter(|c| c["action"] == "create").count();
+    let out = env.run(&["apply", "--auto-approve", "examples/"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(env.live().len(), planned);
+    assert!(out.stdout.contains(&format!("Apply complete: {planned} changes made.")), "{}", out.stdout);
+    let again = env.run(&["apply", "--auto-approve", "examples/"]);
+    assert_eq!(again.code, 0, "{}\n{}", again.stdout, again.stderr);
+    assert!(again.stdout.contains("No changes."), "{}", again.stdout);
+    assert_eq!(env.live().len(), planned);
+}
+
+#[test]
+fn apply_without_a_terminal_needs_auto_approve() {
+    let env = Env::new();
+    env.write("o.yaml", &manifest(&[entry("a", 9.0, "")]));
+    let out = env.run(&["apply", "o.yaml"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("--auto-approve"), "{}", out.stderr);
+    assert!(env.emu.orders().is_empty());
+}
+
+#[test]
+fn a_saved_plan_is_applied_exactly_when_fresh() {
+    let env = Env::new();
+    env.write("o.yaml", &manifest(&[entry("a", 9.0, ""), entry("b", 9.2, "")]));
+    let out = env.run(&["plan", "--out", "plan.json", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = env.run(&["apply", "--auto-approve", "--plan", "plan.json"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(env.live().len(), 2);
+}
+
+#[test]
+fn a_stale_saved_plan_is_refused_with_exit_4_for_each_kind_of_change() {
+    let env = Env::new();
+    env.write("o.yaml", &manifest(&[entry("a", 9.0, ""), entry("b", 9.2, "")]));
+    assert_eq!(env.run(&["apply", "--auto-approve", "--target", "a", "o.yaml"]).code, 0);
+    let first = env.live()[0].task_order_guid.clone();
+    let save = || assert_eq!(env.run(&["plan", "--out", "plan.json", "o.yaml"]).code, 0);
+    let refused = |why: &str| {
+        let out = env.run(&["apply", "--auto-approve", "--plan", "plan.json"]);
+        assert_eq!(out.code, 4, "{why}: {}\n{}", out.stdout, out.stderr);
+        assert!(out.stderr.contains(why), "expected `{why}` in:\n{}", out.stderr);
+    };
+
+    save();
+    env.write("o.yaml", &manifest(&[entry("a", 9.0, ""), entry("b", 9.3, "")]));
+    refused("manifest `o.yaml` changed");
+
+    save();
+    assert!(env.emu.accept(&first));
+    refused(&format!("order `{first}` changed status: Review → Preparing"));
+
+    save();
+    let other = Env::new();
+    other.write("x.yaml", &manifest(&[entry("x", 11.0, "")]));
+    // a second order placed meanwhile (e.g. in the dashboard)
+    assert_eq!(env.run(&["apply", "--auto-approve", "--target", "b", "o.yaml"]).code, 0);
+    let appeared = env.live().into_iter().find(|o| o.task_order_guid != first).unwrap();
+    refused(&format!("order `{}` appeared", appeared.task_order_guid));
+
+    env.write("o.yaml", &manifest(&[entry("a", 9.0, "")]));
+    save();
+    let cancel = env.run(&["apply", "--auto-approve", "--prune", "o.yaml"]);
+    assert_eq!(cancel.code, 0, "{}", cancel.stderr);
+    refused(&format!("order `{}` disappeared", appeared.task_order_guid));
+    assert_eq!(env.live().len(), 1);
+}
+
+#[test]
+fn a_replace_leaves_one_new_order_and_the_old_one_cancelled() {
+    let env = Env::new();
+    env.write("o.yaml", &manifest(&[entry("a", 9.0, "")]));
+    assert_eq!(env.run(&["apply", "--auto-approve", "o.yaml"]).code, 0);
+    let old = env.live()[0].task_order_guid.clone();
+    env.write("o.yaml", &manifest(&[entry("a", 9.0, "    StorageMonths: 2\n")]).replace("    StorageMonths: 1\n", ""));
+    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let live = env.live();
+    assert_eq!(live.len(), 1, "{live:?}");
+    assert_ne!(live[0].task_order_guid, old);
+    assert_eq!(live[0].storage_months, 2);
+    assert_eq!(env.run(&["plan", "--detailed-exitcode", "o.yaml"]).code, 0);
+}
+
+#[test]
+fn a_replace_of_an_accepted_recurring_order_stops_its_renewal() {
+    let env = Env::new();
+    env.write("o.yaml", &manifest(&[entry("a", 9.0, "")]));
+    assert_eq!(env.run(&["apply", "--auto-approve", "o.yaml"]).code, 0);
+    let old = env.live()[0].task_order_guid.clone();
+    assert!(env.emu.accept(&old));
+    env.write("o.yaml", &manifest(&[entry("a", 9.0, "")]).replace("ImageFrequency: 3", "ImageFrequency: 4"));
+    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let orders = env.emu.orders();
+    let old_now = orders.iter().find(|o| o.task_order_guid == old).unwrap();
+    assert!(old_now.to.is_some() || old_now.ordering_process_status.is_canceled(), "{old_now:?}");
+    assert_eq!(env.run(&["plan", "--detailed-exitcode", "o.yaml"]).code, 0);
+}
+
+#[test]
+fn absent_and_prune_cancel_only_what_the_plan_listed() {
+    let env = Env::new();
+    env.write("o.yaml", &manifest(&[entry("a", 9.0, ""), entry("b", 9.2, ""), entry("c", 9.4, "")]));
+    assert_eq!(env.run(&["apply", "--auto-approve", "o.yaml"]).code, 0);
+    let live = env.live();
+    let guid_of = |lon: &str| live.iter().find(|o| o.wkt.as_deref().unwrap_or("").contains(lon)).unwrap().task_order_guid.clone();
+    let (a, b, c) = (guid_of("9 56"), guid_of("9.2 56"), guid_of("9.4 56"));
+    env.write("o.yaml", &manifest(&[entry("a", 9.0, "    ensure: absent\n"), entry("b", 9.2, "")]));
+    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let left: Vec<String> = env.live().into_iter().map(|o| o.task_order_guid).collect();
+    assert!(!left.contains(&a) && left.contains(&b) && left.contains(&c), "{left:?}");
+    let out = env.run(&["apply", "--auto-approve", "--prune", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let left: Vec<String> = env.live().into_iter().map(|o| o.task_order_guid).collect();
+    assert_eq!(left, [b]);
+}
+
+#[test]
+fn a_rejected_create_stops_further_creates_and_exits_5_with_field_messages() {
+    let env = Env::new();
+    // A well-formed tile GUID the API does not know: skyform accepts it, the API refuses it.
+    let unknown_tile = "\
+  - name: bad-tiles
+    Model: Stratus2
+    SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]
+    StorageMonths: 1
+    ApiRequests: 1
+    ImageFrequency: 3
+    From: 2025-04-01
+    TileGuids: [c3528462-02fc-4301-bb37-8d226b45f149]
+";
+    env.write("o.yaml", &manifest(&[entry("a", 9.0, ""), unknown_tile.to_owned(), entry("c", 9.4, "")]));
+    let out = env.run(&["apply", "--auto-approve", "--concurrency", "1", "o.yaml"]);
+    assert_eq!(out.code, 5, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("failed      bad-tiles"), "{}", out.stdout);
+    assert!(out.stdout.contains("TileGuids:"), "field message missing:\n{}", out.stdout);
+    assert!(out.stdout.contains("not tried   c"), "{}", out.stdout);
+    assert_eq!(env.live().len(), 1);
+}
+
+#[test]
+fn a_create_that_commits_and_drops_the_connection_is_found_not_bought_twice() {
+    let env = Env::new();
+    env.write("o.yaml", &manifest(&[entry("a", 9.0, "")]));
+    env.emu.script("POST", "/api/tasking/orders", vec![Fault::CommitThenDrop]);
+    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("found the order"), "{}", out.stdout);
+    assert_eq!(env.live().len(), 1);
+}
+
+#[test]
+fn json_format_streams_one_event_per_line() {
+    let env = Env::new();
+    env.write("o.yaml", &manifest(&[entry("a", 9.0, ""), entry("b", 9.2, "")]));
+    let out = env.run(&["apply", "--auto-approve", "--format", "json", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let events: Vec<serde_json::Value> =
+        out.stdout.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect();
+    let kinds: Vec<&str> = events.iter().map(|e| e["event"].as_str().unwrap()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "change_started").count(), 2, "{kinds:?}");
+    assert_eq!(kinds.iter().filter(|k| **k == "change_finished").count(), 2, "{kinds:?}");
+    assert_eq!(kinds.last(), Some(&"summary"));
+    assert_eq!(events.last().unwrap()["done"], 2);
+}

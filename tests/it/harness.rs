@@ -1,0 +1,119 @@
+//! A test environment for end-to-end tests: a temporary directory with
+//! manifests, an in-process emulator, and the real binary pointed at it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use skyform::api::types::TaskOrder;
+use skyform::emulator::{self, Config, Handle};
+
+use crate::common::Output;
+
+/// A temp dir and an emulator; both go away when dropped.
+pub(crate) struct Env {
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) emu: Handle,
+}
+
+impl Env {
+    /// An emulator with auto-accept off (new orders stay in `Review`).
+    pub(crate) fn new() -> Self {
+        Self::with(Config::default())
+    }
+
+    /// An emulator with this configuration.
+    pub(crate) fn with(config: Config) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let emu = emulator::spawn(config).expect("spawn emulator");
+        Self { dir, emu }
+    }
+
+    /// The temp dir.
+    pub(crate) fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a file under the temp dir (creating directories).
+    pub(crate) fn write(&self, rel: &str, contents: &str) -> PathBuf {
+        let path = self.dir.path().join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(&path, contents).expect("write");
+        path
+    }
+
+    /// Copies the repository's `examples/` into the temp dir as `examples/`.
+    pub(crate) fn copy_examples(&self) {
+        copy_dir(&repo().join("examples"), &self.dir.path().join("examples"));
+    }
+
+    /// Runs `skyform ARGS` against the emulator (its URL, key and clock).
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
+        let out = self.command(args).output().expect("run skyform");
+        Output {
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            code: out.status.code().unwrap_or(-1),
+        }
+    }
+
+    /// The command `run` would execute, to spawn it differently.
+    pub(crate) fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_skyform"));
+        cmd.args(args)
+            .current_dir(self.dir.path())
+            .env("NO_COLOR", "1")
+            .env("CLEARSKY_API_KEY", self.emu.key())
+            .env("CLEARSKY_API_URL", self.emu.url())
+            .env("SKYFORM_NOW", self.emu.now().to_rfc3339())
+            .env_remove("RUST_LOG");
+        cmd
+    }
+
+    /// Orders the emulator holds that are not cancelled.
+    pub(crate) fn live(&self) -> Vec<TaskOrder> {
+        self.emu.orders().into_iter().filter(|o| !o.ordering_process_status.is_canceled()).collect()
+    }
+}
+
+/// The repository root.
+pub(crate) fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
+/// Parses stdout as JSON.
+pub(crate) fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\n{}", out.stdout, out.stderr))
+}
+
+/// The `action` of every change in a `plan --format json` document, by name or GUID.
+pub(crate) fn actions(doc: &serde_json::Value) -> Vec<(String, String)> {
+    doc["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .map(|c| {
+            let who = c["name"]
+                .as_str()
+                .map(str::to_owned)
+                .or_else(|| c["live"]["guid"].as_str().map(str::to_owned))
+                .unwrap_or_default();
+            (who, c["action"].as_str().unwrap_or_default().to_owned())
+        })
+        .collect()
+}
