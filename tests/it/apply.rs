@@ -83,8 +83,6 @@ fn a_stale_saved_plan_is_refused_with_exit_4_for_each_kind_of_change() {
     refused(&format!("order `{first}` changed status: Review → Preparing"));
 
     save();
-    let other = Env::new();
-    other.write("x.yaml", &manifest(&[entry("x", 11.0, "")]));
     // a second order placed meanwhile (e.g. in the dashboard)
     assert_eq!(env.run(&["apply", "--auto-approve", "--target", "b", "o.yaml"]).code, 0);
     let appeared = env.live().into_iter().find(|o| o.task_order_guid != first).unwrap();
