@@ -46,7 +46,7 @@ impl Default for Options {
         Self {
             concurrency: 4,
             unknown_polls: [250, 500, 1000, 2000].map(Duration::from_millis).to_vec(),
-            max_create_sends: 3,
+            max_create_sends: 5,
         }
     }
 }

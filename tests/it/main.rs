@@ -8,3 +8,4 @@ mod emulator;
 mod apply;
 mod harness;
 mod plan;
+mod convergence;
