@@ -9,3 +9,4 @@ mod apply;
 mod harness;
 mod plan;
 mod convergence;
+mod confirm;
