@@ -10,3 +10,4 @@ mod harness;
 mod plan;
 mod convergence;
 mod confirm;
+mod quickstart;
