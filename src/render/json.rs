@@ -19,6 +19,8 @@ use std::io;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use schemars::JsonSchema;
+use schemars::generate::SchemaSettings;
+use schemars::transform::RecursiveTransform;
 use serde::Serialize;
 
 use crate::plan::{
@@ -32,9 +34,23 @@ pub(super) fn render(plan: &Plan, w: &mut dyn io::Write) -> io::Result<()> {
     writeln!(w)
 }
 
-/// The JSON Schema of the document.
+/// The JSON Schema of the document. Every property is `required`, since
+/// optional values are written as `null`, never left out.
 pub(super) fn schema() -> serde_json::Value {
-    schemars::schema_for!(Document).to_value()
+    let all_required = RecursiveTransform(|schema: &mut schemars::Schema| {
+        let keys: Option<Vec<serde_json::Value>> = schema
+            .get("properties")
+            .and_then(serde_json::Value::as_object)
+            .map(|props| props.keys().map(|k| k.as_str().into()).collect());
+        if let Some(keys) = keys {
+            schema.insert("required".to_owned(), keys.into());
+        }
+    });
+    SchemaSettings::draft2020_12()
+        .with_transform(all_required)
+        .into_generator()
+        .into_root_schema_for::<Document>()
+        .to_value()
 }
 
 /// The plan `skyform plan --format json` writes: what would change and what it
@@ -127,6 +143,7 @@ struct Budget {
 
 /// Verdict of the budget check.
 #[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "BudgetStatus")]
 #[serde(rename_all = "lowercase")]
 enum BudgetVerdict {
     /// Within every limit.
@@ -139,6 +156,7 @@ enum BudgetVerdict {
 
 /// Kind of a change.
 #[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Action")]
 #[serde(rename_all = "lowercase")]
 enum ActionView {
     /// An entry is satisfied by a live order; nothing happens.
@@ -157,6 +175,7 @@ enum ActionView {
 
 /// One item of the plan.
 #[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Change")]
 struct ChangeView {
     /// What happens.
     action: ActionView,
@@ -183,6 +202,7 @@ struct ChangeView {
 
 /// A live order.
 #[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "LiveOrder")]
 struct LiveView {
     /// `TaskOrderGuid`.
     guid: String,
@@ -202,6 +222,7 @@ struct LiveView {
 
 /// A manifest entry.
 #[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Desired")]
 struct DesiredView {
     /// Manifest file.
     file: String,
@@ -225,6 +246,7 @@ struct DesiredView {
 
 /// `ensure` of an entry.
 #[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Ensure")]
 #[serde(rename_all = "lowercase")]
 enum EnsureView {
     /// The order should exist.
@@ -247,6 +269,7 @@ enum CostStatus {
 
 /// The price of an item; the figures are `null` unless `status` is `priced`.
 #[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Cost")]
 struct CostView {
     /// Whether the item is priced.
     status: CostStatus,
@@ -266,6 +289,7 @@ struct CostView {
 
 /// One changed field, in API form.
 #[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "FieldChange")]
 struct FieldChangeView {
     /// API field name (`ImageFrequency`).
     field: String,
@@ -289,6 +313,7 @@ enum CancelKind {
 
 /// What cancelling a live order does.
 #[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "CancelEffect")]
 struct CancelEffectView {
     /// The kind of effect.
     kind: CancelKind,
@@ -302,6 +327,7 @@ struct CancelEffectView {
 
 /// Coverage of a tile entry by live orders.
 #[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "TileCoverage")]
 struct TilesView {
     /// Tiles the entry wants.
     tiles_wanted: usize,
@@ -317,6 +343,7 @@ struct TilesView {
 
 /// Several live orders matching one entry.
 #[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Duplicate")]
 struct DuplicateView {
     /// The entry.
     name: String,
@@ -566,6 +593,13 @@ mod tests {
         let mut doc = document(&fixtures::full_plan());
         doc["summary"].as_object_mut().unwrap().remove("counts");
         assert!(!validator.is_valid(&doc), "missing summary field accepted");
+        let mut doc = document(&fixtures::full_plan());
+        doc["changes"][0].as_object_mut().unwrap().remove("reason");
+        assert!(!validator.is_valid(&doc), "a null field left out was accepted");
+        let mut doc = document(&fixtures::full_plan());
+        doc["changes"][0]["reason"] = serde_json::Value::Null;
+        doc["changes"][0]["something_new"] = 1.into();
+        assert!(validator.is_valid(&doc), "a future field must not invalidate");
     }
 
     #[test]
