@@ -114,6 +114,7 @@ fn details(c: &Change, opts: Options) -> Vec<String> {
     let mut lines = Vec::new();
     let live = c.live.as_ref();
     if matches!(c.action, Action::Cancel | Action::Blocked)
+        && c.name.is_some()
         && let Some(l) = live
     {
         lines.push(format!("order {}", paint(opts.color, style::DIM, &l.guid)));
@@ -130,7 +131,7 @@ fn details(c: &Change, opts: Options) -> Vec<String> {
     {
         let old = paint(opts.color, style::DIM, &l.guid);
         let effect = super::cancel_effect_text(effect);
-        lines.push(format!("replaces {old} ({}): {effect}", l.status));
+        lines.push(format!("old order {old} ({}): {effect}", l.status));
     }
     if c.action != Action::Blocked
         && let Some(reason) = &c.reason

@@ -244,7 +244,7 @@ fn replace_item(c: &Change, opts: Options) -> String {
     if let (Some(l), Some(effect)) = (&c.live, &c.cancel_effect) {
         let _ = writeln!(
             item,
-            "  - replaces {} ({}): {}",
+            "  - old order {} ({}): {}",
             code(&l.guid, false),
             l.status,
             prose(&super::cancel_effect_text(effect))

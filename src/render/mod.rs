@@ -223,7 +223,9 @@ pub(crate) fn cancel_effect_text(effect: &CancelEffect) -> String {
         CancelEffect::RenewalStops { until } => {
             format!("renewal stops: still produced and billed through {until}, nothing after")
         }
-        CancelEffect::NotCancellable { reason } => format!("not cancellable ({reason}): stays"),
+        CancelEffect::NotCancellable { reason } => {
+            format!("stays, cannot be cancelled ({reason})")
+        }
     }
 }
 

@@ -158,3 +158,37 @@ fn an_unpriced_item_is_never_shown_as_zero() {
     let row = md.lines().find(|l| l.contains("odense-fields")).unwrap();
     assert!(!row.contains("0.00"), "{row}");
 }
+
+#[test]
+fn a_pruned_order_and_an_uncancellable_old_order() {
+    use crate::api::types::OrderStatus;
+    use crate::plan::CancelEffect;
+    let mut pruned = fixtures::change(None, Action::Cancel);
+    pruned.live = Some(fixtures::live("11112222-0000-4000-8000-000000000009", OrderStatus::Review));
+    pruned.cancel_effect = Some(CancelEffect::FullRefund);
+    pruned.reason = Some("in no manifest (`--prune`)".into());
+    let mut replace = full_plan().changes.remove(4);
+    replace.cancel_effect =
+        Some(CancelEffect::NotCancellable { reason: "accepted fixed-window order".into() });
+    let plan = fixtures::empty_plan(vec![pruned, replace]);
+    let human = render_to_string(&plan, Format::Human, PLAIN);
+    assert!(
+        human.contains(
+            "  - 11112222-0000-4000-8000-000000000009  Review  cancelled in review: removed and \
+         refunded in full\n      in no manifest (`--prune`)\n"
+        ),
+        "{human}"
+    );
+    assert!(
+        human.contains(
+            "old order 5e6f7a8b-0000-4000-8000-000000000003 (UpToDate): stays, cannot be cancelled \
+         (accepted fixed-window order)"
+        ),
+        "{human}"
+    );
+    let md = render_to_string(&plan, Format::Markdown, PLAIN);
+    assert!(
+        md.contains("- `11112222-0000-4000-8000-000000000009` (Review): cancelled in review"),
+        "{md}"
+    );
+}
