@@ -3,3 +3,6 @@
 
 mod cli;
 mod common;
+mod examples;
+mod schemas;
+mod validate;
