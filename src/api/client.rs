@@ -76,6 +76,10 @@ impl Client {
         let http = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
+            // reqwest keeps custom headers across redirects, even to another
+            // host: following one could hand `x-api-key` to a stranger. The
+            // API never redirects, so a 3xx is reported as an unexpected answer.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Setup(error_chain(&e)))?;
         Ok(Self { http, config })

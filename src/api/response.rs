@@ -44,6 +44,10 @@ pub fn handle<T: DeserializeOwned>(request: &Request, reply: &Reply) -> Result<T
             Err(Error::Transient { status: reply.status, retry_after: reply.retry_after })
         }
         400..=499 => Err(refusal(reply)),
+        300..=399 => Err(decode_error(format!(
+            "unexpected redirect ({}); redirects are not followed so that the API key goes nowhere else",
+            reply.status
+        ))),
         other => Err(decode_error(format!("unexpected HTTP status {other}"))),
     }
 }
@@ -244,6 +248,13 @@ mod tests {
                 "{e:?}"
             );
         }
+    }
+
+    #[test]
+    fn redirects_are_reported_not_followed() {
+        let r = Reply { status: 302, retry_after: None, body: vec![] };
+        let e = handle::<Value>(&request::models(), &r).unwrap_err();
+        assert!(matches!(&e, Error::Decode { reason, .. } if reason.contains("redirect")), "{e:?}");
     }
 
     #[test]

@@ -18,7 +18,7 @@ type RawPart = Vec<RawPolygon>;
 /// Parses WKT text into AOI parts, or says what is wrong with it.
 pub(crate) fn from_wkt(text: &str) -> Result<Vec<MultiPolygon<f64>>, String> {
     let wkt = wkt::Wkt::<f64>::from_str(text.trim())
-        .map_err(|e| format!("cannot be parsed as WKT: {}", lower_first(&e.to_string())))?;
+        .map_err(|e| format!("cannot be parsed as WKT: {}", lower_first(e)))?;
     let mut parts = Vec::new();
     wkt_parts(&wkt, &mut parts)?;
     check(parts)
@@ -97,7 +97,9 @@ fn geojson_parts(value: &geojson::GeometryValue, parts: &mut Vec<RawPart>) -> Re
         geojson::GeometryValue::Point { .. } => return Err(not_polygonal("Point")),
         geojson::GeometryValue::MultiPoint { .. } => return Err(not_polygonal("MultiPoint")),
         geojson::GeometryValue::LineString { .. } => return Err(not_polygonal("LineString")),
-        geojson::GeometryValue::MultiLineString { .. } => return Err(not_polygonal("MultiLineString")),
+        geojson::GeometryValue::MultiLineString { .. } => {
+            return Err(not_polygonal("MultiLineString"));
+        }
     }
     Ok(())
 }
@@ -120,7 +122,7 @@ fn check(parts: Vec<RawPart>) -> Result<Vec<MultiPolygon<f64>>, String> {
             polygons.push(check_polygon(n, rings)?);
         }
         if polygons.is_empty() {
-            return Err(format!("polygon {} is empty", n + 1));
+            return Err("has an empty multipolygon".into());
         }
         out.push(MultiPolygon(polygons));
     }
@@ -129,22 +131,23 @@ fn check(parts: Vec<RawPart>) -> Result<Vec<MultiPolygon<f64>>, String> {
 
 fn check_polygon(n: usize, rings: RawPolygon) -> Result<Polygon<f64>, String> {
     if rings.is_empty() {
-        return Err(format!("polygon {n} is empty"));
+        return Err(format!("has an empty polygon {n}"));
     }
     let mut lines = Vec::with_capacity(rings.len());
     for (r, ring) in rings.into_iter().enumerate() {
         let what = if r == 0 { format!("polygon {n}") } else { format!("hole {r} of polygon {n}") };
+        let what = format!("in {what}");
         if let Some((x, y)) = ring
             .iter()
             .find(|(x, y)| !(x.is_finite() && y.is_finite() && x.abs() <= 180.0 && y.abs() <= 90.0))
         {
             return Err(format!(
-                "{what} has the position `{x} {y}` out of range: longitude must be within -180..180 and latitude within -90..90"
+                "has the position `{x} {y}` out of range {what}: longitude must be within -180..180 and latitude within -90..90"
             ));
         }
         if ring.len() < 4 {
             return Err(format!(
-                "{what} has {} position(s): a closed ring needs at least 4",
+                "has a ring of {} position(s) {what}: a closed ring needs at least 4",
                 ring.len()
             ));
         }
@@ -152,7 +155,7 @@ fn check_polygon(n: usize, rings: RawPolygon) -> Result<Polygon<f64>, String> {
         #[allow(clippy::float_cmp)]
         if first != last {
             return Err(format!(
-                "{what} is not closed: it starts at `{} {}` and ends at `{} {}`",
+                "has an unclosed ring {what}: it starts at `{} {}` and ends at `{} {}`",
                 first.0, first.1, last.0, last.1
             ));
         }
@@ -161,14 +164,17 @@ fn check_polygon(n: usize, rings: RawPolygon) -> Result<Polygon<f64>, String> {
     let exterior = lines.remove(0);
     let polygon = Polygon::new(exterior, lines);
     if polygon.unsigned_area() <= 0.0 {
-        return Err(format!("polygon {n} has zero area"));
+        return Err(format!("has zero area in polygon {n}"));
     }
     Ok(polygon)
 }
 
 fn lower_first(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map_or_else(String::new, |f| f.to_lowercase().chain(c).collect())
+    match (c.next(), c.next()) {
+        (Some(a), Some(b)) if b.is_lowercase() => a.to_lowercase().chain([b]).chain(c).collect(),
+        _ => s.to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -177,7 +183,8 @@ mod tests {
 
     #[test]
     fn parses_polygons_and_collections_into_parts() {
-        let p = from_wkt("POLYGON((9.87 56.47,10.19 56.47,10.19 56.28,9.87 56.28,9.87 56.47))").unwrap();
+        let p = from_wkt("POLYGON((9.87 56.47,10.19 56.47,10.19 56.28,9.87 56.28,9.87 56.47))")
+            .unwrap();
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].0[0].exterior().0.len(), 5);
         let gc = from_wkt(
@@ -199,10 +206,10 @@ mod tests {
     fn rejects_what_the_api_would() {
         let err = |t: &str| from_wkt(t).unwrap_err();
         assert!(err("POINT(1 2)").contains("`POINT`"));
-        assert!(err("POLYGON((0 0,1 0,1 1,0 1))").contains("is not closed"));
+        assert!(err("POLYGON((0 0,1 0,1 1,0 1))").contains("unclosed ring in polygon 1"));
         assert!(err("POLYGON((0 0,181 0,1 1,0 0))").contains("`181 0` out of range"));
         assert!(err("POLYGON((0 0,1 1,2 2,0 0))").contains("zero area"));
-        assert!(err("POLYGON((0 0,1 0,0 0))").contains("3 position(s)"));
+        assert!(err("POLYGON((0 0,1 0,0 0))").contains("ring of 3 position(s)"));
         assert!(err("POLYGON((0 0,1 0").starts_with("cannot be parsed as WKT"));
         assert!(err("GEOMETRYCOLLECTION EMPTY").contains("no polygon"));
         let gj = from_geojson_str(r#"{"type":"LineString","coordinates":[[0,0],[1,1]]}"#);

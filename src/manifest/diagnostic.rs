@@ -117,7 +117,12 @@ impl Diagnostics {
 
     /// Like [`Diagnostics::render`], choosing colour apart from the snippet form
     /// (a terminal with `NO_COLOR` gets snippets without colour).
-    pub fn render_styled(&self, w: &mut dyn Write, fancy: bool, color: bool) -> std::io::Result<()> {
+    pub fn render_styled(
+        &self,
+        w: &mut dyn Write,
+        fancy: bool,
+        color: bool,
+    ) -> std::io::Result<()> {
         let mut out = String::new();
         for d in &self.items {
             match self.sources.get(&d.file) {

@@ -42,12 +42,11 @@ impl Sink<'_> {
     pub(crate) fn unknown_key(&mut self, key: &Node, allowed: &[&str], place: &str) {
         let name = key.to_string();
         let message = format!("unknown key `{name}` in {place}");
-        match suggest(&name, allowed) {
-            Some(s) => self.error_hint(key.pos, message, format!("did you mean `{s}`?")),
-            None => {
-                let list = allowed.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
-                self.error_hint(key.pos, message, format!("allowed keys: {list}"));
-            }
+        if let Some(s) = suggest(&name, allowed) {
+            self.error_hint(key.pos, message, format!("did you mean `{s}`?"));
+        } else {
+            let list = allowed.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+            self.error_hint(key.pos, message, format!("allowed keys: {list}"));
         }
     }
 }
@@ -174,11 +173,10 @@ fn constellations(sink: &mut Sink<'_>, v: &Node) -> Opt<BTreeSet<&'static str>> 
     let mut set = BTreeSet::new();
     let mut ok = true;
     for item in items {
-        match item.as_str().and_then(catalog::constellation) {
-            Some(c) => {
-                set.insert(c.api_name);
-            }
-            None => {
+        if let Some(c) = item.as_str().and_then(catalog::constellation) {
+            set.insert(c.api_name);
+        } else {
+            {
                 ok = false;
                 let allowed = catalog::CONSTELLATIONS
                     .iter()
@@ -241,12 +239,11 @@ fn date(sink: &mut Sink<'_>, key: &str, v: &Node) -> Opt<NaiveDate> {
         .as_str()
         .filter(|s| s.len() == 10)
         .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
-    match parsed {
-        Some(d) => Opt::Set(d, v.pos),
-        None => {
-            sink.error(v.pos, format!("`{key}` must be a date `YYYY-MM-DD`, found `{v}`"));
-            Opt::Bad
-        }
+    if let Some(d) = parsed {
+        Opt::Set(d, v.pos)
+    } else {
+        sink.error(v.pos, format!("`{key}` must be a date `YYYY-MM-DD`, found `{v}`"));
+        Opt::Bad
     }
 }
 
@@ -291,7 +288,8 @@ fn to(sink: &mut Sink<'_>, v: &Node) -> Opt<Option<NaiveDate>> {
 
 /// The last day of `day`'s month.
 fn month_end(day: NaiveDate) -> NaiveDate {
-    let (y, m) = if day.month() == 12 { (day.year() + 1, 1) } else { (day.year(), day.month() + 1) };
+    let (y, m) =
+        if day.month() == 12 { (day.year() + 1, 1) } else { (day.year(), day.month() + 1) };
     NaiveDate::from_ymd_opt(y, m, 1).and_then(|d| d.pred_opt()).unwrap_or(day)
 }
 

@@ -30,18 +30,19 @@ pub fn load_counted(paths: &[PathBuf]) -> Result<(DesiredSet, usize), Diagnostic
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
             Err(e) => {
-                diags.push(Diagnostic::file(path, format!("cannot read the file: {}", io_reason(&e))));
+                diags.push(Diagnostic::file(
+                    path,
+                    format!("cannot read the file: {}", io_reason(&e)),
+                ));
                 continue;
             }
         };
         files.push(digest(path, &bytes));
-        let text: Arc<str> = match String::from_utf8(bytes) {
-            Ok(s) => s.into(),
-            Err(_) => {
-                diags.push(Diagnostic::file(path, "is not UTF-8 text".into()));
-                continue;
-            }
+        let Ok(text) = String::from_utf8(bytes) else {
+            diags.push(Diagnostic::file(path, "is not UTF-8 text".into()));
+            continue;
         };
+        let text: Arc<str> = text.into();
         diags.add_source(path, Arc::clone(&text));
         match parse(&text) {
             Ok(root) => parsed.push((path.clone(), root)),
@@ -101,6 +102,10 @@ fn yaml_message(e: &serde_saphyr::Error) -> String {
     let full = e.without_snippet().to_string();
     let first = full.lines().next().unwrap_or_default();
     let trimmed = first.split(" at line ").next().unwrap_or(first).trim_end();
+    if let Some(key) = trimmed.strip_prefix("duplicate mapping key: ") {
+        let key = key.split(',').next().unwrap_or(key);
+        return format!("duplicate key `{key}`: each key may appear once per mapping");
+    }
     format!("invalid YAML: {trimmed}")
 }
 
@@ -112,21 +117,24 @@ fn find(paths: &[PathBuf], diags: &mut Diagnostics) -> Vec<PathBuf> {
             let entries = match std::fs::read_dir(path) {
                 Ok(rd) => rd,
                 Err(e) => {
-                    diags.push(Diagnostic::file(path, format!("cannot read the directory: {}", io_reason(&e))));
+                    diags.push(Diagnostic::file(
+                        path,
+                        format!("cannot read the directory: {}", io_reason(&e)),
+                    ));
                     continue;
                 }
             };
             let mut found: Vec<PathBuf> = entries
                 .filter_map(Result::ok)
                 .map(|e| e.path())
-                .filter(|p| {
-                    p.is_file()
-                        && p.extension().is_some_and(|x| x == "yaml" || x == "yml")
-                })
+                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
                 .collect();
             found.sort();
             if found.is_empty() {
-                diags.push(Diagnostic::file(path, "contains no `*.yaml` or `*.yml` manifest".into()));
+                diags.push(Diagnostic::file(
+                    path,
+                    "contains no `*.yaml` or `*.yml` manifest".into(),
+                ));
             }
             out.extend(found);
         } else if path.exists() {

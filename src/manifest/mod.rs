@@ -259,7 +259,10 @@ mod tests {
     #[test]
     fn schema_lists_the_catalogue() {
         let s = schema();
-        assert_eq!(s["$defs"]["ModelName"]["enum"].as_array().unwrap().len(), catalog::MODELS.len());
+        assert_eq!(
+            s["$defs"]["ModelName"]["enum"].as_array().unwrap().len(),
+            catalog::MODELS.len()
+        );
         assert_eq!(s["$defs"]["Entry"]["required"], serde_json::json!(["name"]));
     }
 }

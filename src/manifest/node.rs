@@ -94,9 +94,9 @@ impl Node {
             Kind::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
             Kind::Str(s) => Value::String(s.clone()),
             Kind::Seq(items) => Value::Array(items.iter().map(Node::to_json).collect()),
-            Kind::Map(entries) => Value::Object(
-                entries.iter().map(|(k, v)| (k.to_string(), v.to_json())).collect(),
-            ),
+            Kind::Map(entries) => {
+                Value::Object(entries.iter().map(|(k, v)| (k.to_string(), v.to_json())).collect())
+            }
         }
     }
 }

@@ -20,6 +20,9 @@ use crate::spec::{Aoi, Budget, DesiredOrder, Ensure, OrderSpec, Source};
 /// Reads an AOI file; the error is a message such as `no such file`.
 pub(crate) type ReadFile<'a> = dyn FnMut(&Path) -> Result<String, String> + 'a;
 
+/// Where each name was first used.
+type Names = HashMap<String, (PathBuf, Pos)>;
+
 /// Validates parsed manifests (in order) and returns the orders and the budget.
 pub(crate) fn validate(
     files: &[(PathBuf, Node)],
@@ -28,9 +31,10 @@ pub(crate) fn validate(
 ) -> (Vec<DesiredOrder>, Budget) {
     let mut orders = Vec::new();
     let mut budget = Budget::default();
+    let mut names = Names::new();
     for (path, root) in files {
         let mut sink = Sink { file: path, diags };
-        file(&mut sink, root, read, &mut orders, &mut budget);
+        file(&mut sink, root, read, &mut names, &mut orders, &mut budget);
     }
     across(&orders, diags);
     (orders, budget)
@@ -40,6 +44,7 @@ fn file(
     sink: &mut Sink<'_>,
     root: &Node,
     read: &mut ReadFile<'_>,
+    names: &mut Names,
     orders: &mut Vec<DesiredOrder>,
     budget: &mut Budget,
 ) {
@@ -65,7 +70,7 @@ fn file(
         None | Some(Kind::Null) => {}
         Some(Kind::Seq(items)) => {
             for item in items {
-                if let Some(order) = entry(sink, item, &defaults, read) {
+                if let Some(order) = entry(sink, item, &defaults, read, names) {
                     orders.push(order);
                 }
             }
@@ -134,6 +139,7 @@ fn entry(
     item: &Node,
     defaults: &Fields,
     read: &mut ReadFile<'_>,
+    names: &mut Names,
 ) -> Option<DesiredOrder> {
     let Some(map) = item.as_map() else {
         sink.wrong_type("orders", "a list of mappings (one per order)", item);
@@ -145,7 +151,7 @@ fn entry(
     let allowed: Vec<&str> = [TOOL_KEYS, ORDER_FIELDS, AOI_KEYS].concat();
     for (k, v) in map {
         match k.as_str() {
-            Some("name") => name = parse_name(sink, v),
+            Some("name") => name = parse_name(sink, v, names),
             Some(key) if AOI_KEYS.contains(&key) => {
                 if !matches!(v.kind, Kind::Null) {
                     aoi_keys.push((AOI_KEYS[AOI_KEYS.iter().position(|a| *a == key)?], k, v));
@@ -192,7 +198,8 @@ fn entry(
                 format!("add `{req}` to `SatelliteConstellations`"),
             );
         }
-        for extra in set.iter().filter(|c| !model.required.contains(c) && !model.optional.contains(c))
+        for extra in
+            set.iter().filter(|c| !model.required.contains(c) && !model.optional.contains(c))
         {
             let allowed = model.required.iter().chain(model.optional).map(|c| format!("`{c}`"));
             sink.error(
@@ -278,13 +285,33 @@ fn entry(
             api_requests,
         },
         tile_deduplication,
-        source: Source { file: sink.file.to_path_buf(), line: item.pos.line, column: item.pos.column },
+        source: Source {
+            file: sink.file.to_path_buf(),
+            line: item.pos.line,
+            column: item.pos.column,
+        },
     })
 }
 
-fn parse_name(sink: &mut Sink<'_>, v: &Node) -> Opt<String> {
+fn parse_name(sink: &mut Sink<'_>, v: &Node, names: &mut Names) -> Opt<String> {
     match v.as_str() {
-        Some(s) if !s.trim().is_empty() => Opt::Set(s.to_owned(), v.pos),
+        Some(s) if !s.trim().is_empty() => {
+            if let Some((file, pos)) = names.get(s) {
+                sink.error_hint(
+                    v.pos,
+                    format!(
+                        "duplicate name `{s}`: also used at {}:{}:{}",
+                        file.display(),
+                        pos.line,
+                        pos.column
+                    ),
+                    "names must be unique across all manifests; rename one",
+                );
+                return Opt::Bad;
+            }
+            names.insert(s.to_owned(), (sink.file.to_path_buf(), v.pos));
+            Opt::Set(s.to_owned(), v.pos)
+        }
         _ => {
             sink.wrong_type("name", "a non-empty string", v);
             Opt::Bad
@@ -324,7 +351,10 @@ fn parse_aoi(
             sink.error_hint(
                 last.1.pos,
                 format!("{label} sets several areas of interest: {}", names.join(" and ")),
-                format!("keep only one (an order has exactly one area of interest; `{}` came first)", first.0),
+                format!(
+                    "keep only one (an order has exactly one area of interest; `{}` came first)",
+                    first.0
+                ),
             );
             return None;
         }
@@ -385,11 +415,10 @@ fn tiles(sink: &mut Sink<'_>, at: Pos, label: &str, keys: &[(&str, &Node, &Node)
         };
         let set = &mut sets[usize::from(*key == "MiniTileGuids")];
         for item in items {
-            match item.as_str().and_then(|s| Uuid::parse_str(s).ok()) {
-                Some(g) => {
-                    set.insert(g);
-                }
-                None => {
+            if let Some(g) = item.as_str().and_then(|s| Uuid::parse_str(s).ok()) {
+                set.insert(g);
+            } else {
+                {
                     ok = false;
                     sink.error(
                         item.pos,
@@ -403,28 +432,21 @@ fn tiles(sink: &mut Sink<'_>, at: Pos, label: &str, keys: &[(&str, &Node, &Node)
     }
     let [tiles, minitiles] = sets;
     if ok && tiles.is_empty() && minitiles.is_empty() {
-        sink.error(at, format!("{label} has empty `TileGuids`/`MiniTileGuids`: list at least one GUID"));
+        sink.error(
+            at,
+            format!("{label} has empty `TileGuids`/`MiniTileGuids`: list at least one GUID"),
+        );
         return None;
     }
     ok.then_some(Aoi::Tiles { tiles, minitiles })
 }
 
-/// Checks across all files: duplicate names and identical order specs.
+/// Checks across all files: identical order specs.
 fn across(orders: &[DesiredOrder], diags: &mut Diagnostics) {
-    let mut names: HashMap<&str, &Source> = HashMap::new();
     let mut specs: HashMap<u64, Vec<&DesiredOrder>> = HashMap::new();
     for o in orders {
         let mut sink = Sink { file: &o.source.file, diags };
         let pos = Pos { line: o.source.line, column: o.source.column, ..Pos::default() };
-        if let Some(first) = names.get(o.name.as_str()) {
-            sink.error_hint(
-                pos,
-                format!("duplicate name `{}`: also used at {}", o.name, place(first)),
-                "names must be unique across all manifests; rename one",
-            );
-        } else {
-            names.insert(&o.name, &o.source);
-        }
         let same = specs.entry(fingerprint(&o.spec)).or_default();
         if let Some(first) = same.iter().find(|f| f.spec == o.spec) {
             sink.error_hint(

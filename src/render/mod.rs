@@ -1,1 +1,265 @@
-//! Renderers of a plan: human, JSON and Markdown, each reading only the `Plan`.
+//! Renderers of a plan and of the live-order list: human, JSON and Markdown.
+//!
+//! Pure, no IO of its own: every renderer reads only the value it is given and
+//! writes to the `&mut dyn Write` it is handed (ripgrep's printers). The words
+//! shared by several formats (the summary line, the budget verdict, a cost, a
+//! cancel effect) are built here once, so the formats never disagree.
+
+mod human;
+mod inline_diff;
+mod json;
+mod markdown;
+mod orders;
+mod style;
+
+#[cfg(test)]
+mod fixtures;
+
+use std::fmt::Write as _;
+use std::io;
+
+pub use crate::cli::Format;
+pub use orders::OrderRow;
+
+use crate::plan::{
+    Action, BUDGET_CURRENCY, BudgetCheck, BudgetStatus, CancelEffect, Change, Plan, Price,
+};
+
+/// How to render, beyond the format.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Writes ANSI colours (human format only).
+    pub color: bool,
+    /// Shows long values (WKT diffs, GUID lists) in full instead of shortened.
+    pub detailed: bool,
+}
+
+/// Writes `plan` in `format` to `w`.
+pub fn plan(plan: &Plan, format: Format, opts: &Options, w: &mut dyn io::Write) -> io::Result<()> {
+    match format {
+        Format::Human => human::render(plan, *opts, w),
+        Format::Json => json::render(plan, w),
+        Format::Markdown => w.write_all(markdown::render(plan, *opts).as_bytes()),
+    }
+}
+
+/// Returns the JSON Schema of `plan --format json` (the committed
+/// `schemas/plan.schema.json`).
+pub fn plan_json_schema() -> serde_json::Value {
+    json::schema()
+}
+
+/// Writes the live-order table (`skyform orders`) in `format` to `w`.
+pub fn orders(
+    rows: &[OrderRow],
+    format: Format,
+    opts: &Options,
+    w: &mut dyn io::Write,
+) -> io::Result<()> {
+    orders::render(rows, format, *opts, w)
+}
+
+/// Returns the one-line summary that ends a human plan, e.g. `Plan: 2 to
+/// create, 1 to cancel, 5 unchanged. Cost this month: EUR 123.45, then EUR
+/// 80.00/month.`, or `No changes. 5 orders match the manifests.`
+pub fn summary_line(plan: &Plan) -> String {
+    let n = plan.counts();
+    if !plan.has_changes() && n.blocked == 0 {
+        let mut line = format!("No changes. {} the manifests.", orders_match(n.keep, "match"));
+        if n.unmanaged > 0 {
+            line.pop();
+            let _ = write!(line, "; {} in no manifest.", orders_match(n.unmanaged, "are"));
+        }
+        return line;
+    }
+    let parts: Vec<String> = [
+        (n.create, "to create"),
+        (n.replace, "to replace"),
+        (n.cancel, "to cancel"),
+        (n.blocked, "blocked"),
+        (n.keep, "unchanged"),
+        (n.unmanaged, "not in any manifest"),
+    ]
+    .iter()
+    .filter(|(count, _)| *count > 0)
+    .map(|(count, what)| format!("{count} {what}"))
+    .collect();
+    let mut line = format!("Plan: {}.", parts.join(", "));
+    if n.create + n.replace > 0 {
+        line.push(' ');
+        line.push_str(&cost_sentence(plan));
+    }
+    line
+}
+
+/// `5 orders match`, `1 order matches`, `2 orders are`, `1 order is`.
+fn orders_match(count: usize, verb: &str) -> String {
+    let (noun, verb) = match (count, verb) {
+        (1, "match") => ("order", "matches"),
+        (1, _) => ("order", "is"),
+        (_, verb) => ("orders", verb),
+    };
+    format!("{count} {noun} {verb}")
+}
+
+/// `Cost this month: EUR 1.00, then EUR 2.00/month.` with `at least` and the
+/// number of unpriced changes when some could not be priced.
+fn cost_sentence(plan: &Plan) -> String {
+    let totals = plan.totals();
+    let unpriced = match totals.unpriced {
+        0 => String::new(),
+        1 => " (1 change not priced)".to_owned(),
+        k => format!(" ({k} changes not priced)"),
+    };
+    if totals.per_currency.is_empty() {
+        return format!("Cost: unknown{unpriced}.");
+    }
+    let floor = if totals.unpriced > 0 { "at least " } else { "" };
+    let now: Vec<String> =
+        totals.per_currency.iter().map(|(c, m)| money(c, m.current_month)).collect();
+    let later: Vec<String> =
+        totals.per_currency.iter().map(|(c, m)| format!("{}/month", money(c, m.monthly))).collect();
+    format!(
+        "Cost this month: {floor}{}, then {floor}{}{unpriced}.",
+        now.join(" + "),
+        later.join(" + ")
+    )
+}
+
+/// The budget verdict as a sentence, or `None` when the plan has no budget.
+pub(crate) fn budget_line(plan: &Plan) -> Option<String> {
+    let check = plan.budget_check()?;
+    Some(match check.status {
+        BudgetStatus::Within => within_budget(&check),
+        BudgetStatus::Over => over_budget(&check),
+        BudgetStatus::Unknown => {
+            let totals = plan.totals();
+            let mut why = Vec::new();
+            match totals.unpriced {
+                0 => {}
+                1 => why.push("1 change is not priced".to_owned()),
+                k => why.push(format!("{k} changes are not priced")),
+            }
+            let others: Vec<&str> = totals
+                .per_currency
+                .keys()
+                .filter(|c| *c != BUDGET_CURRENCY)
+                .map(String::as_str)
+                .collect();
+            if !others.is_empty() {
+                why.push(format!("prices in {} cannot be compared", others.join(", ")));
+            }
+            format!("Budget cannot be checked: {}.", why.join("; "))
+        }
+    })
+}
+
+fn within_budget(check: &BudgetCheck) -> String {
+    let mut parts = Vec::new();
+    if let Some(limit) = check.limits.max_current_month {
+        parts.push(format!("{} of {} this month", eur(check.current_month), eur(limit)));
+    }
+    if let Some(limit) = check.limits.max_monthly {
+        parts.push(format!("{} of {} per month", eur(check.monthly), eur(limit)));
+    }
+    format!("Within budget: {}.", parts.join(", "))
+}
+
+fn over_budget(check: &BudgetCheck) -> String {
+    let mut parts = Vec::new();
+    let over = |limit: Option<f64>, value: f64| limit.filter(|l| value > *l);
+    if let Some(limit) = over(check.limits.max_current_month, check.current_month) {
+        parts.push(format!(
+            "{} this month is {} over the limit of {}",
+            eur(check.current_month),
+            eur(check.current_month - limit),
+            eur(limit)
+        ));
+    }
+    if let Some(limit) = over(check.limits.max_monthly, check.monthly) {
+        parts.push(format!(
+            "{}/month is {} over the limit of {}/month",
+            eur(check.monthly),
+            eur(check.monthly - limit),
+            eur(limit)
+        ));
+    }
+    format!("Over budget: {}.", parts.join("; "))
+}
+
+/// `EUR 12.30`.
+pub(crate) fn money(currency: &str, amount: f64) -> String {
+    format!("{currency} {amount:.2}")
+}
+
+fn eur(amount: f64) -> String {
+    money(BUDGET_CURRENCY, amount)
+}
+
+/// `EUR 186.32 this month, then EUR 558.96/month`.
+pub(crate) fn price_text(p: &Price) -> String {
+    let now = money(&p.currency, p.current_month);
+    if p.monthly > 0.0 {
+        format!("{now} this month, then {}/month", money(&p.currency, p.monthly))
+    } else {
+        format!("{now} this month, nothing after")
+    }
+}
+
+/// `10 images` or `1 image`.
+pub(crate) fn images(count: usize) -> String {
+    if count == 1 { "1 image".to_owned() } else { format!("{count} images") }
+}
+
+/// `price unknown: <reason>` for an unpriced cost; never a 0.
+pub(crate) fn unpriced_text(reason: Option<&str>) -> String {
+    format!("price unknown: {}", reason.unwrap_or("not estimated"))
+}
+
+/// What cancelling an order does, as a phrase.
+pub(crate) fn cancel_effect_text(effect: &CancelEffect) -> String {
+    match effect {
+        CancelEffect::FullRefund => "cancelled in review: removed and refunded in full".to_owned(),
+        CancelEffect::RenewalStops { until } => {
+            format!("renewal stops: still produced and billed through {until}, nothing after")
+        }
+        CancelEffect::NotCancellable { reason } => {
+            format!("stays, cannot be cancelled ({reason})")
+        }
+    }
+}
+
+/// The name a change is shown under: the entry's name, else the live GUID.
+pub(crate) fn display_name(change: &Change) -> &str {
+    change
+        .name
+        .as_deref()
+        .or_else(|| change.live.as_ref().map(|l| l.guid.as_str()))
+        .unwrap_or("(unnamed)")
+}
+
+/// The model of a change: the entry's, else the request's, else the live order's.
+pub(crate) fn model(change: &Change) -> &str {
+    change
+        .desired
+        .as_ref()
+        .map(|d| d.model.as_str())
+        .or_else(|| change.request.as_ref().map(|r| r.model.as_str()))
+        .or_else(|| change.live.as_ref().map(|l| l.model.as_str()))
+        .unwrap_or("")
+}
+
+/// Human title of an action group (`Create`, `Not in any manifest`).
+pub(crate) fn group_title(action: Action) -> &'static str {
+    match action {
+        Action::Create => "Create",
+        Action::Replace => "Replace",
+        Action::Cancel => "Cancel",
+        Action::Blocked => "Blocked",
+        Action::Keep => "Unchanged",
+        Action::Unmanaged => "Not in any manifest",
+    }
+}
+
+#[cfg(test)]
+mod tests;

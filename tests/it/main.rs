@@ -1,13 +1,16 @@
 //! skyform's single integration-test binary: runs the real `skyform` binary,
 //! mostly against the in-process emulator.
 
+mod apply;
 mod cli;
 mod client;
 mod common;
+mod confirm;
+mod convergence;
 mod emulator;
-mod apply;
+mod examples;
 mod harness;
 mod plan;
-mod convergence;
-mod confirm;
 mod quickstart;
+mod schemas;
+mod validate;

@@ -1,0 +1,393 @@
+//! The Markdown plan, for a pull-request comment.
+//!
+//! Pure. A title, the summary table (count and money per action), the summary
+//! line and the budget verdict come first; then one collapsible `<details>`
+//! block per action group. The comment never exceeds [`LIMIT`] bytes (GitHub
+//! refuses comments over 65,536 characters): when the details would, whole
+//! items are left out from the end and a note says how many.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use super::{Options, inline_diff};
+use crate::plan::{Action, BudgetStatus, Change, Cost, Plan};
+
+/// Most bytes the comment may hold.
+pub(super) const LIMIT: usize = 60_000;
+/// Room kept for closing tags and the truncation note.
+const RESERVE: usize = 600;
+
+/// A collapsible group of items.
+struct Section {
+    title: &'static str,
+    open: bool,
+    /// Lines before the items (a table header), empty for a list.
+    head: String,
+    items: Vec<String>,
+}
+
+/// Renders the whole comment.
+pub(super) fn render(plan: &Plan, opts: Options) -> String {
+    let mut out = String::from("### skyform plan\n\n");
+    summary_table(plan, &mut out);
+    let _ = writeln!(out, "**{}**\n", prose(&super::summary_line(plan)));
+    if let Some(line) = super::budget_line(plan) {
+        match plan.budget_check().map(|b| b.status) {
+            Some(BudgetStatus::Over) => {
+                let _ = writeln!(out, "> [!CAUTION]\n> {}\n", prose(&line));
+            }
+            Some(BudgetStatus::Unknown) => {
+                let _ = writeln!(out, "> [!WARNING]\n> {}\n", prose(&line));
+            }
+            _ => {
+                let _ = writeln!(out, "{}\n", prose(&line));
+            }
+        }
+    }
+    let mut left_out: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut full = false;
+    for section in sections(plan, opts) {
+        let total = section.items.len();
+        let mut body = String::new();
+        let mut shown = 0;
+        for item in section.items {
+            // The summary's title is at most ~60 bytes; counted with the reserve.
+            full =
+                full || out.len() + section.head.len() + body.len() + item.len() + RESERVE > LIMIT;
+            if full {
+                *left_out.entry(section.title).or_default() += 1;
+            } else {
+                body.push_str(&item);
+                shown += 1;
+            }
+        }
+        if shown == 0 {
+            continue;
+        }
+        let count = if shown == total { total.to_string() } else { format!("{shown} of {total}") };
+        let open = if section.open { " open" } else { "" };
+        let _ = write!(
+            out,
+            "<details{open}><summary><b>{}</b> ({count})</summary>\n\n{}{body}\n</details>\n\n",
+            section.title, section.head
+        );
+    }
+    if !left_out.is_empty() {
+        truncation_note(&left_out, &mut out);
+    }
+    out
+}
+
+fn truncation_note(left_out: &BTreeMap<&'static str, usize>, out: &mut String) {
+    let total: usize = left_out.values().sum();
+    let per: Vec<String> = left_out.iter().map(|(title, n)| format!("{n} {title}")).collect();
+    let items = if total == 1 { "item was" } else { "items were" };
+    let _ = writeln!(
+        out,
+        "> [!NOTE]\n> {total} {items} left out to keep this comment under {LIMIT} characters \
+         ({}). Run `skyform plan` locally for the full plan.",
+        per.join(", ").to_lowercase()
+    );
+}
+
+/// Count and money per action, then a total row.
+fn summary_table(plan: &Plan, out: &mut String) {
+    let counts = plan.counts();
+    let order = [
+        Action::Create,
+        Action::Replace,
+        Action::Cancel,
+        Action::Blocked,
+        Action::Keep,
+        Action::Unmanaged,
+    ];
+    if order.iter().all(|a| counts.get(*a) == 0) {
+        return;
+    }
+    out.push_str("| action | count | this month | per month |\n|:--|--:|--:|--:|\n");
+    for action in order {
+        let n = counts.get(action);
+        if n == 0 {
+            continue;
+        }
+        let glyph = match action {
+            Action::Keep => String::new(),
+            a => format!("{} ", code(a.glyph(), true)),
+        };
+        let (now, later) = money_of(plan.changes.iter().filter(|c| c.action == action));
+        let _ = writeln!(
+            out,
+            "| {glyph}{} | {n} | {now} | {later} |",
+            super::group_title(action).to_lowercase()
+        );
+    }
+    if counts.create + counts.replace > 0 {
+        let (now, later) = money_of(plan.changes.iter().filter(|c| c.action.is_change()));
+        let _ = writeln!(out, "| **total** | | **{now}** | **{later}** |");
+    }
+    out.push('\n');
+}
+
+/// Sums per currency of the items' prices, with the number of unpriced items.
+fn money_of<'a>(changes: impl Iterator<Item = &'a Change>) -> (String, String) {
+    let mut sums: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
+    let mut unpriced = 0;
+    let mut priceable = false;
+    for c in changes {
+        match &c.cost {
+            Cost::Priced(p) => {
+                priceable = true;
+                let sum = sums.entry(&p.currency).or_default();
+                sum.0 += p.current_month;
+                sum.1 += p.monthly;
+            }
+            Cost::Unpriced { .. } => {
+                priceable = true;
+                unpriced += 1;
+            }
+            Cost::NotApplicable => {}
+        }
+    }
+    if !priceable {
+        return ("–".to_owned(), "–".to_owned());
+    }
+    let join = |pick: fn(&(f64, f64)) -> f64| {
+        let mut parts: Vec<String> =
+            sums.iter().map(|(cur, sum)| super::money(cur, pick(sum))).collect();
+        if unpriced > 0 {
+            parts.push(format!("{unpriced} unpriced"));
+        }
+        parts.join(" + ")
+    };
+    (join(|s| s.0), join(|s| s.1))
+}
+
+/// The detail groups, in the order they are shown (and cut from the end).
+fn sections(plan: &Plan, opts: Options) -> Vec<Section> {
+    let of = |action: Action| plan.changes.iter().filter(move |c| c.action == action);
+    let mut sections = vec![
+        Section {
+            title: "Create",
+            open: false,
+            head: "| name | model | area km² | images | this month | per month |\n\
+                   |:--|:--|--:|--:|--:|--:|\n"
+                .to_owned(),
+            items: of(Action::Create).map(|c| create_row(c, opts)).collect(),
+        },
+        list("Replace", false, of(Action::Replace).map(|c| replace_item(c, opts)).collect()),
+        list("Cancel", false, of(Action::Cancel).map(cancel_item).collect()),
+        list("Blocked", true, of(Action::Blocked).map(cancel_item).collect()),
+        list("Not in any manifest", false, of(Action::Unmanaged).map(unmanaged_item).collect()),
+        list("Duplicate orders", false, duplicate_items(plan)),
+        list("Unchanged", false, of(Action::Keep).map(keep_item).collect()),
+    ];
+    sections.retain(|s| !s.items.is_empty());
+    sections
+}
+
+fn list(title: &'static str, open: bool, items: Vec<String>) -> Section {
+    Section { title, open, head: String::new(), items }
+}
+
+fn create_row(c: &Change, opts: Options) -> String {
+    let mut name = code(super::display_name(c), true);
+    if let Some(t) = &c.tiles {
+        let _ =
+            write!(name, "<br><sub>{}</sub>", prose(&super::human::tiles_text(t, opts.detailed)));
+    }
+    let model = code(super::model(c), true);
+    match &c.cost {
+        Cost::Priced(p) => format!(
+            "| {name} | {model} | {:.2} | {} | {} | {} |\n",
+            p.area_km2,
+            p.image_dates,
+            super::money(&p.currency, p.current_month),
+            super::money(&p.currency, p.monthly)
+        ),
+        Cost::Unpriced { reason } => format!(
+            "| {name} | {model} | | | {} | – |\n",
+            prose(&super::unpriced_text(reason.as_deref()))
+        ),
+        Cost::NotApplicable => format!("| {name} | {model} | | | – | – |\n"),
+    }
+}
+
+/// `- `name` Stratus2, 277.50 km², 15 images, EUR …` and the field diffs under it.
+fn replace_item(c: &Change, opts: Options) -> String {
+    let cost = match &c.cost {
+        Cost::Priced(p) => format!(
+            "{:.2} km², {}, {}",
+            p.area_km2,
+            super::images(p.image_dates),
+            super::price_text(p)
+        ),
+        Cost::Unpriced { reason } => super::unpriced_text(reason.as_deref()),
+        Cost::NotApplicable => String::new(),
+    };
+    let mut item = format!(
+        "- {} {}, {}\n",
+        code(super::display_name(c), false),
+        super::model(c),
+        prose(&cost)
+    );
+    for f in &c.field_changes {
+        let diff = if f.old.chars().count() + f.new.chars().count() <= 80 {
+            format!("{} → {}", code(&f.old, false), code(&f.new, false))
+        } else {
+            code(&inline_diff::describe(&f.old, &f.new, opts.detailed, false), false)
+        };
+        let _ = writeln!(item, "  - {}: {diff}", code(&f.field, false));
+    }
+    if let Some(t) = &c.tiles {
+        let _ = writeln!(item, "  - {}", prose(&super::human::tiles_text(t, opts.detailed)));
+    }
+    if let (Some(l), Some(effect)) = (&c.live, &c.cancel_effect) {
+        let _ = writeln!(
+            item,
+            "  - old order {} ({}): {}",
+            code(&l.guid, false),
+            l.status,
+            prose(&super::cancel_effect_text(effect))
+        );
+    }
+    item
+}
+
+/// A cancel or blocked item: name, order, status and what happens or why not.
+fn cancel_item(c: &Change) -> String {
+    let mut item = format!("- {}", code(super::display_name(c), false));
+    if let Some(l) = &c.live {
+        if c.name.is_some() {
+            let _ = write!(item, " {}", code(&l.guid, false));
+        }
+        let _ = write!(item, " ({})", l.status);
+    }
+    let what = match (c.action, &c.cancel_effect) {
+        (Action::Blocked, _) => c.reason.clone().unwrap_or_else(|| "forbidden".to_owned()),
+        (_, Some(effect)) => super::cancel_effect_text(effect),
+        (_, None) => "cancelled".to_owned(),
+    };
+    let _ = writeln!(item, ": {}", prose(&what));
+    if c.action != Action::Blocked
+        && let Some(reason) = &c.reason
+    {
+        let _ = writeln!(item, "  - {}", prose(reason));
+    }
+    item
+}
+
+fn unmanaged_item(c: &Change) -> String {
+    let Some(l) = &c.live else {
+        return format!("- {}\n", code(super::display_name(c), false));
+    };
+    let to = l.to.map_or_else(|| "recurring".to_owned(), |d| d.to_string());
+    format!(
+        "- {} {}, {}, {} → {to}, {:.2} km²\n",
+        code(&l.guid, false),
+        l.status,
+        prose(&l.model),
+        l.from,
+        l.area_km2
+    )
+}
+
+fn duplicate_items(plan: &Plan) -> Vec<String> {
+    plan.duplicates
+        .iter()
+        .map(|d| {
+            let others: Vec<String> = d
+                .others
+                .iter()
+                .map(|o| format!("{} ({})", code(&o.guid, false), o.status))
+                .collect();
+            format!(
+                "- {}: keeps {}, also matched by {}\n",
+                code(&d.name, false),
+                code(&d.kept, false),
+                others.join(", ")
+            )
+        })
+        .collect()
+}
+
+fn keep_item(c: &Change) -> String {
+    let mut item = format!("- {}", code(super::display_name(c), false));
+    if let Some(l) = &c.live {
+        let _ = write!(item, " {} {}", l.status, code(&l.guid, false));
+    }
+    item.push('\n');
+    item
+}
+
+/// A code span that holds `s` verbatim: the fence is one backtick longer than
+/// the longest run inside, and in a table cell `|` is escaped.
+fn code(s: &str, in_table: bool) -> String {
+    let s = s.replace('\n', " ");
+    let s = if in_table { s.replace('|', "\\|") } else { s };
+    let mut longest = 0;
+    let mut run = 0;
+    for ch in s.chars() {
+        run = if ch == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if s.starts_with('`') || s.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{s}{pad}{fence}")
+}
+
+/// Free text (a reason, a sentence of ours): HTML and table pipes escaped;
+/// backticks kept, since the messages use them for code spans.
+fn prose(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::fixtures;
+
+    #[test]
+    fn code_spans_hold_backticks_and_pipes() {
+        assert_eq!(code("a|b", true), "`a\\|b`");
+        assert_eq!(code("a|b", false), "`a|b`");
+        assert_eq!(code("x`y", false), "``x`y``");
+        assert_eq!(code("`x", false), "`` `x ``");
+    }
+
+    #[test]
+    fn names_with_pipes_and_backticks_do_not_break_the_table() {
+        let mut plan = fixtures::huge_plan(1);
+        plan.changes[0].name = Some("evil|name`with``ticks".into());
+        let md = render(&plan, Options::default());
+        let row = md.lines().find(|l| l.contains("evil")).unwrap();
+        assert!(row.contains("```evil\\|name`with``ticks```"), "{row}");
+        // Seven cells: the pipe inside the name is escaped.
+        assert_eq!(row.matches(" | ").count() + 2, 7, "{row}");
+    }
+
+    #[test]
+    fn a_huge_plan_is_cut_to_whole_items_with_a_note() {
+        let n = 5_000;
+        let md = render(&fixtures::huge_plan(n), Options::default());
+        assert!(md.len() <= LIMIT, "{} bytes", md.len());
+        let shown = md.lines().filter(|l| l.starts_with("| `generated-entry")).count();
+        assert!(shown > 100 && shown < n, "{shown}");
+        let note = format!("> {} items were left out", n - shown);
+        assert!(md.contains(&note), "{note}");
+        assert!(md.contains("Run `skyform plan` locally"));
+        assert!(md.contains(&format!("<b>Create</b> ({shown} of {n})")));
+        // The summary table still counts every item.
+        assert!(md.contains(&format!("create | {n} | EUR 6250.00 | EUR 18750.00 |")), "{md:.600}");
+        assert!(md.trim_end().ends_with("for the full plan."));
+    }
+
+    #[test]
+    fn a_small_plan_has_no_note() {
+        let md = render(&fixtures::full_plan(), Options::default());
+        assert!(!md.contains("left out"));
+    }
+}

@@ -1,0 +1,60 @@
+//! The committed manifest schema is the one the code generates, and every
+//! example validates against it.
+
+use std::path::Path;
+
+use crate::common::skyform;
+use crate::examples::example_files;
+
+fn committed() -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/manifest.schema.json"),
+    )
+    .unwrap()
+}
+
+#[test]
+fn committed_manifest_schema_is_up_to_date() {
+    let out = skyform(Path::new("."), &["schema"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout == committed(),
+        "schemas/manifest.schema.json is stale: run `cargo run -- schema > schemas/manifest.schema.json`"
+    );
+}
+
+fn validator() -> jsonschema::Validator {
+    let schema: serde_json::Value = serde_json::from_str(&committed()).unwrap();
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+fn yaml_to_json(text: &str) -> serde_json::Value {
+    serde_saphyr::from_str::<serde_json::Value>(text).unwrap()
+}
+
+#[test]
+fn every_example_validates_against_the_manifest_schema() {
+    let validator = validator();
+    for path in example_files() {
+        let instance = yaml_to_json(&std::fs::read_to_string(&path).unwrap());
+        let errors: Vec<String> = validator.iter_errors(&instance).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+        let text = std::fs::read_to_string(&path).unwrap();
+        serde_saphyr::from_str::<skyform::manifest::Manifest>(&text)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    }
+}
+
+#[test]
+fn the_schema_rejects_what_validate_rejects() {
+    let validator = validator();
+    for bad in [
+        "orders:\n  - name: a\n    Modle: Stratus2\n",
+        "orders:\n  - name: a\n    Model: Stratus-2\n",
+        "orders:\n  - name: a\n    ImageFrequency: 9\n",
+        "orders:\n  - Model: Stratus2\n",
+        "budget:\n  max_monthly: -1\n",
+    ] {
+        assert!(!validator.is_valid(&yaml_to_json(bad)), "schema accepts:\n{bad}");
+    }
+}
