@@ -27,7 +27,10 @@ pub struct Connection {
 
 impl std::fmt::Debug for Connection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Connection").field("client", &self.client).field("now", &self.now).finish()
+        f.debug_struct("Connection")
+            .field("client", &self.client)
+            .field("now", &self.now)
+            .finish_non_exhaustive()
     }
 }
 
@@ -46,14 +49,21 @@ pub fn connect(args: &ApiArgs) -> Result<Connection, Error> {
     let env_key = std::env::var("CLEARSKY_API_KEY").ok().filter(|k| !k.trim().is_empty());
     let mut config = api::Config::resolve(&args.api_url, args.api_key_file.as_deref(), env_key)?;
     apply_timeouts(&mut config, args)?;
-    Ok(Connection { client: Client::new(config)?, now: now.unwrap_or_else(Utc::now), _sandbox: None })
+    Ok(Connection {
+        client: Client::new(config)?,
+        now: now.unwrap_or_else(Utc::now),
+        _sandbox: None,
+    })
 }
 
 fn sandbox(args: &ApiArgs, now: Option<DateTime<Utc>>) -> Result<Connection, Error> {
     let path = &args.sandbox_state;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|source| Error::Io { action: "create", path: dir.to_owned(), source })?;
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+            action: "create",
+            path: dir.to_owned(),
+            source,
+        })?;
     }
     let config = emulator::Config {
         api_keys: vec![SANDBOX_KEY.to_owned()],
@@ -62,8 +72,11 @@ fn sandbox(args: &ApiArgs, now: Option<DateTime<Utc>>) -> Result<Connection, Err
         state_file: Some(path.clone()),
         ..emulator::Config::default()
     };
-    let handle = emulator::spawn(config)
-        .map_err(|source| Error::Io { action: "start the sandbox with", path: path.clone(), source })?;
+    let handle = emulator::spawn(config).map_err(|source| Error::Io {
+        action: "start the sandbox with",
+        path: path.clone(),
+        source,
+    })?;
     // Moving the clock forward renews recurring orders on each 1st passed.
     if let Some(t) = now.filter(|t| *t > handle.now()) {
         handle.set_now(t);
@@ -84,7 +97,10 @@ fn apply_timeouts(config: &mut api::Config, args: &ApiArgs) -> Result<(), Error>
         if v.is_finite() && v > 0.0 {
             Ok(std::time::Duration::from_secs_f64(v))
         } else {
-            Err(Error::usage(format!("`--{name}` must be a positive number of seconds, not `{v}`"), None))
+            Err(Error::usage(
+                format!("`--{name}` must be a positive number of seconds, not `{v}`"),
+                None,
+            ))
         }
     };
     config.connect_timeout = secs("connect-timeout", args.connect_timeout)?;
@@ -104,7 +120,10 @@ pub fn parse_now(s: &str) -> Result<DateTime<Utc>, Error> {
         .ok_or_else(|| {
             Error::usage(
                 format!("invalid time `{s}`"),
-                Some("write an RFC 3339 time (`2025-04-10T12:00:00Z`) or a day (`2025-04-10`)".into()),
+                Some(
+                    "write an RFC 3339 time (`2025-04-10T12:00:00Z`) or a day (`2025-04-10`)"
+                        .into(),
+                ),
             )
         })
 }

@@ -16,7 +16,10 @@ use crate::api::types::TaskOrder;
 pub fn manifest_yaml(orders: &[TaskOrder], schema_ref: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# yaml-language-server: $schema={schema_ref}");
-    let _ = writeln!(out, "# Written by `skyform export`: one entry per live order no manifest described.");
+    let _ = writeln!(
+        out,
+        "# Written by `skyform export`: one entry per live order no manifest described."
+    );
     let _ = writeln!(out, "# Review the names, then keep this file with your other manifests.");
     let _ = writeln!(out, "# Editor support: `skyform schema > {schema_ref}` next to this file.");
     if orders.is_empty() {
@@ -38,7 +41,11 @@ pub fn manifest_yaml(orders: &[TaskOrder], schema_ref: &str) -> String {
         }
         let name = unique_name(&mut names, order);
         let _ = writeln!(out, "  - name: {name}");
-        let _ = writeln!(out, "    # TaskOrderGuid {} ({})", order.task_order_guid, order.ordering_process_status);
+        let _ = writeln!(
+            out,
+            "    # TaskOrderGuid {} ({})",
+            order.task_order_guid, order.ordering_process_status
+        );
         out.push_str(&body);
         seen.push((body, order.task_order_guid.clone()));
     }
@@ -81,8 +88,10 @@ fn entry_body(o: &TaskOrder) -> String {
 
 /// `stratus2-2025-04-c3528462`: model, first month, start of the GUID.
 fn unique_name(taken: &mut BTreeSet<String>, o: &TaskOrder) -> String {
-    let short: String = o.task_order_guid.chars().filter(char::is_ascii_alphanumeric).take(8).collect();
-    let base = format!("{}-{}-{}", o.model.to_lowercase(), o.from.format("%Y-%m"), short.to_lowercase());
+    let short: String =
+        o.task_order_guid.chars().filter(char::is_ascii_alphanumeric).take(8).collect();
+    let base =
+        format!("{}-{}-{}", o.model.to_lowercase(), o.from.format("%Y-%m"), short.to_lowercase());
     let mut name = base.clone();
     let mut n = 2;
     while !taken.insert(name.clone()) {
@@ -127,7 +136,11 @@ mod tests {
         let orders = [order("aaaaaaaa-1111"), order("cccccccc-2222"), tile];
         let yaml = manifest_yaml(&orders, "manifest.schema.json");
         assert!(yaml.contains("  - name: stratus2fast-2025-04-aaaaaaaa\n"), "{yaml}");
-        assert!(yaml.contains("    Wkt: \"GEOMETRYCOLLECTION (POLYGON ((1 1, 2 1, 2 2, 1 2, 1 1)))\"\n"));
+        assert!(
+            yaml.contains(
+                "    Wkt: \"GEOMETRYCOLLECTION (POLYGON ((1 1, 2 1, 2 2, 1 2, 1 1)))\"\n"
+            )
+        );
         assert!(yaml.contains("order `cccccccc-2222` is identical to `aaaaaaaa-1111`"), "{yaml}");
         assert!(yaml.contains("    TileGuids: [t1]\n"), "{yaml}");
         assert_eq!(yaml.matches("  - name:").count(), 2);

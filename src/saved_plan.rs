@@ -49,7 +49,12 @@ pub struct SavedPlan {
 
 impl SavedPlan {
     /// Records a plan with the files and live orders it was computed from.
-    pub fn new(plan: Plan, paths: &[PathBuf], files: &[ManifestDigest], live: &[TaskOrder]) -> Self {
+    pub fn new(
+        plan: Plan,
+        paths: &[PathBuf],
+        files: &[ManifestDigest],
+        live: &[TaskOrder],
+    ) -> Self {
         Self {
             saved_plan_version: SAVED_PLAN_VERSION,
             skyform_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -63,8 +68,11 @@ impl SavedPlan {
 
     /// Reads a saved plan.
     pub fn read(path: &Path) -> Result<Self, Error> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| Error::Io { action: "read", path: path.to_owned(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            action: "read",
+            path: path.to_owned(),
+            source,
+        })?;
         let saved: Self = serde_json::from_str(&text).map_err(|e| {
             Error::usage(
                 format!("`{}` is not a skyform saved plan: {e}", path.display()),
@@ -120,7 +128,10 @@ impl SavedPlan {
                     if now == saved.status {
                         reasons.push(format!("order `{guid}` changed"));
                     } else {
-                        reasons.push(format!("order `{guid}` changed status: {} → {now}", saved.status));
+                        reasons.push(format!(
+                            "order `{guid}` changed status: {} → {now}",
+                            saved.status
+                        ));
                     }
                 }
                 Some(_) => {}

@@ -52,13 +52,18 @@ pub async fn make_plan(
         let names: Vec<String> = unknown.iter().map(|n| format!("`{n}`")).collect();
         return Err(Error::usage(
             format!("`--target` names no manifest entry: {}", names.join(", ")),
-            Some("`--target` takes an entry's `name`; `skyform validate` lists problems".to_owned()),
+            Some(
+                "`--target` takes an entry's `name`; `skyform validate` lists problems".to_owned(),
+            ),
         ));
     }
     if let Some(max) = flags.max_cost
         && !(max.is_finite() && max >= 0.0)
     {
-        return Err(Error::usage(format!("`--max-cost` must be a non-negative amount, not `{max}`"), None));
+        return Err(Error::usage(
+            format!("`--max-cost` must be a non-negative amount, not `{max}`"),
+            None,
+        ));
     }
     let opts = DiffOptions {
         prune: flags.prune,

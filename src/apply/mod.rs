@@ -16,7 +16,7 @@
 
 pub mod report;
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -56,7 +56,7 @@ impl Default for Options {
 /// set by an interrupt; `on_event` sees every step as it happens.
 pub async fn execute(
     plan: &Plan,
-    desired: &HashMap<String, DesiredOrder>,
+    desired: &BTreeMap<String, DesiredOrder>,
     client: &Client,
     opts: &Options,
     stop: &AtomicBool,
@@ -66,7 +66,8 @@ pub async fn execute(
     let halted = || failed.load(Ordering::SeqCst) || stop.load(Ordering::SeqCst);
     let mut report = Report::new(plan);
 
-    let creates: Vec<usize> = indexes(plan, |c| matches!(c.action, Action::Create | Action::Replace));
+    let creates: Vec<usize> =
+        indexes(plan, |c| matches!(c.action, Action::Create | Action::Replace));
     let created: Vec<(usize, Outcome)> = futures::stream::iter(creates)
         .map(|i| {
             let change = &plan.changes[i];

@@ -60,7 +60,9 @@ impl Outcome {
         };
         let error = match e {
             api::Error::Api { message, status, code, .. } => match code {
-                Some(code) => format!("the API refused the order ({status}, code {code}): {message}"),
+                Some(code) => {
+                    format!("the API refused the order ({status}, code {code}): {message}")
+                }
                 None => format!("the API refused the order ({status}): {message}"),
             },
             other => other.to_string(),
@@ -112,11 +114,7 @@ pub struct Event {
 }
 
 fn label(change: &Change) -> String {
-    change
-        .name
-        .clone()
-        .or_else(|| change.live.as_ref().map(|l| l.guid.clone()))
-        .unwrap_or_default()
+    change.name.clone().or_else(|| change.live.as_ref().map(|l| l.guid.clone())).unwrap_or_default()
 }
 
 impl Event {
@@ -156,7 +154,13 @@ impl Report {
     }
 
     /// Records a step (the plan is needed for names).
-    pub(crate) fn record_with(&mut self, index: usize, change: &Change, step: Step, outcome: Outcome) {
+    pub(crate) fn record_with(
+        &mut self,
+        index: usize,
+        change: &Change,
+        step: Step,
+        outcome: Outcome,
+    ) {
         self.items.push(Item { index, name: label(change), action: change.action, step, outcome });
         self.items.sort_by_key(|i| (i.index, i.step == Step::Cancel));
     }
@@ -222,7 +226,9 @@ impl Report {
             return format!("Apply complete: {done} change{} made.", plural(done));
         }
         let why = if self.interrupted { "interrupted" } else { "failed part-way" };
-        format!("Apply {why}: {done} done, {failed} failed, {skipped} not tried. Run apply again to converge.")
+        format!(
+            "Apply {why}: {done} done, {failed} failed, {skipped} not tried. Run apply again to converge."
+        )
     }
 
     /// Writes the final summary as one JSON line.

@@ -1,7 +1,7 @@
 //! `skyform apply`: plan (or read a saved plan and check it is fresh) → show →
 //! confirm → execute → report.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -67,7 +67,7 @@ pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<Outcome, Error> {
         return Err(Error::Failed("apply cancelled; nothing was changed".to_owned()));
     }
 
-    let entries: HashMap<String, _> =
+    let entries: BTreeMap<String, _> =
         desired.orders.iter().map(|o| (o.name.clone(), o.clone())).collect();
     let stop = Arc::new(AtomicBool::new(false));
     let report = rt.block_on(async {
@@ -82,7 +82,8 @@ pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<Outcome, Error> {
                 progress.inc(1);
             }
         };
-        let opts = apply::Options { concurrency: args.flags.concurrency, ..apply::Options::default() };
+        let opts =
+            apply::Options { concurrency: args.flags.concurrency, ..apply::Options::default() };
         let report = apply::execute(&plan, &entries, &conn.client, &opts, &stop, &on_event).await;
         progress.finish_and_clear();
         report
@@ -177,7 +178,9 @@ fn progress_bar(plan: &Plan, json: bool) -> indicatif::ProgressBar {
         })
         .sum::<u64>();
     let bar = indicatif::ProgressBar::new(steps);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} changes {elapsed}") {
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} changes {elapsed}")
+    {
         bar.set_style(style);
     }
     bar

@@ -28,22 +28,22 @@ pub(crate) fn run(args: &ExportArgs, ctx: Context) -> Result<Outcome, Error> {
         .map(|(o, _)| o)
         .collect();
     let yaml = export::manifest_yaml(&unmatched, SCHEMA_REF);
-    match &args.out {
-        Some(path) => {
-            std::fs::write(path, &yaml)
-                .map_err(|source| Error::Io { action: "write", path: path.clone(), source })?;
-            let _ = writeln!(
-                std::io::stderr(),
-                "Wrote {} entr{} to `{}`.",
-                unmatched.len(),
-                if unmatched.len() == 1 { "y" } else { "ies" },
-                path.display()
-            );
-        }
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(yaml.as_bytes()).map_err(super::stdout_error)?;
-        }
+    if let Some(path) = &args.out {
+        std::fs::write(path, &yaml).map_err(|source| Error::Io {
+            action: "write",
+            path: path.clone(),
+            source,
+        })?;
+        let _ = writeln!(
+            std::io::stderr(),
+            "Wrote {} entr{} to `{}`.",
+            unmatched.len(),
+            if unmatched.len() == 1 { "y" } else { "ies" },
+            path.display()
+        );
+    } else {
+        let mut out = std::io::stdout().lock();
+        out.write_all(yaml.as_bytes()).map_err(super::stdout_error)?;
     }
     Ok(Outcome::Success)
 }

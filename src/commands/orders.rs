@@ -23,7 +23,10 @@ pub(crate) fn run(args: &OrdersArgs, ctx: Context) -> Result<Outcome, Error> {
     let rows: Vec<OrderRow> = live
         .into_iter()
         .zip(&matching.owner)
-        .map(|(order, owner)| OrderRow { order, entry: owner.map(|e| desired.orders[e].name.clone()) })
+        .map(|(order, owner)| OrderRow {
+            order,
+            entry: owner.map(|e| desired.orders[e].name.clone()),
+        })
         .collect();
     let opts = render::Options { color: ctx.color_stdout, detailed: false };
     let mut out = std::io::stdout().lock();

@@ -52,10 +52,12 @@ impl Default for Config {
 }
 
 /// Probabilities of random faults, drawn per API call from the seeded generator.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FaultRates {
-    /// Share of calls answered 429 (with `Retry-After: 1`).
+    /// Share of calls answered 429 (with `Retry-After: retry_after_secs`).
     pub too_many_requests: f64,
+    /// `Retry-After` of random 429s, in seconds (1 by default); `None` sends none.
+    pub retry_after_secs: Option<u64>,
     /// Share of calls answered 503.
     pub unavailable: f64,
     /// Share of calls answered 500.
@@ -66,6 +68,20 @@ pub struct FaultRates {
     pub latency_jitter: Duration,
     /// Only calls to this `(method, path)` get faults; `None` means every API call.
     pub route: Option<(String, String)>,
+}
+
+impl Default for FaultRates {
+    fn default() -> Self {
+        Self {
+            too_many_requests: 0.0,
+            retry_after_secs: Some(1),
+            unavailable: 0.0,
+            server_error: 0.0,
+            commit_then_drop: 0.0,
+            latency_jitter: Duration::ZERO,
+            route: None,
+        }
+    }
 }
 
 impl FaultRates {

@@ -82,6 +82,7 @@ struct FaultSpec {
 #[serde(rename_all = "PascalCase", default)]
 struct Rates {
     too_many_requests: f64,
+    retry_after_secs: Option<u64>,
     unavailable: f64,
     server_error: f64,
     commit_then_drop: f64,
@@ -160,6 +161,7 @@ pub(super) fn handle(
             if let Some(r) = body.rates {
                 inner.faults.set_rates(FaultRates {
                     too_many_requests: r.too_many_requests,
+                    retry_after_secs: r.retry_after_secs.or(Some(1)),
                     unavailable: r.unavailable,
                     server_error: r.server_error,
                     commit_then_drop: r.commit_then_drop,

@@ -78,7 +78,7 @@ impl Faults {
         let is_create = key == route_key("POST", "/api/tasking/orders");
         let mut edge = rates.too_many_requests;
         if roll < edge {
-            return Some(Fault::TooManyRequests { retry_after_secs: Some(1) });
+            return Some(Fault::TooManyRequests { retry_after_secs: rates.retry_after_secs });
         }
         edge += rates.unavailable;
         if roll < edge {

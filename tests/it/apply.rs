@@ -29,11 +29,16 @@ fn apply_creates_exactly_the_planned_orders_and_a_second_apply_changes_nothing()
     let env = Env::new();
     env.copy_examples();
     let plan = json(&env.run(&["plan", "--format", "json", "examples/"]));
-    let planned = plan["changes"].as_array().unwrap().iter().filter(|c| c["action"] == "create").count();
+    let planned =
+        plan["changes"].as_array().unwrap().iter().filter(|c| c["action"] == "create").count();
     let out = env.run(&["apply", "--auto-approve", "examples/"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     assert_eq!(env.live().len(), planned);
-    assert!(out.stdout.contains(&format!("Apply complete: {planned} changes made.")), "{}", out.stdout);
+    assert!(
+        out.stdout.contains(&format!("Apply complete: {planned} changes made.")),
+        "{}",
+        out.stdout
+    );
     let again = env.run(&["apply", "--auto-approve", "examples/"]);
     assert_eq!(again.code, 0, "{}\n{}", again.stdout, again.stderr);
     assert!(again.stdout.contains("No changes."), "{}", again.stdout);
@@ -102,7 +107,11 @@ fn a_replace_leaves_one_new_order_and_the_old_one_cancelled() {
     env.write("o.yaml", &manifest(&[entry("a", 9.0, "")]));
     assert_eq!(env.run(&["apply", "--auto-approve", "o.yaml"]).code, 0);
     let old = env.live()[0].task_order_guid.clone();
-    env.write("o.yaml", &manifest(&[entry("a", 9.0, "    StorageMonths: 2\n")]).replace("    StorageMonths: 1\n", ""));
+    env.write(
+        "o.yaml",
+        &manifest(&[entry("a", 9.0, "    StorageMonths: 2\n")])
+            .replace("    StorageMonths: 1\n", ""),
+    );
     let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     let live = env.live();
@@ -119,7 +128,10 @@ fn a_replace_of_an_accepted_recurring_order_stops_its_renewal() {
     assert_eq!(env.run(&["apply", "--auto-approve", "o.yaml"]).code, 0);
     let old = env.live()[0].task_order_guid.clone();
     assert!(env.emu.accept(&old));
-    env.write("o.yaml", &manifest(&[entry("a", 9.0, "")]).replace("ImageFrequency: 3", "ImageFrequency: 4"));
+    env.write(
+        "o.yaml",
+        &manifest(&[entry("a", 9.0, "")]).replace("ImageFrequency: 3", "ImageFrequency: 4"),
+    );
     let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     let orders = env.emu.orders();
@@ -131,10 +143,19 @@ fn a_replace_of_an_accepted_recurring_order_stops_its_renewal() {
 #[test]
 fn absent_and_prune_cancel_only_what_the_plan_listed() {
     let env = Env::new();
-    env.write("o.yaml", &manifest(&[entry("a", 9.0, ""), entry("b", 9.2, ""), entry("c", 9.4, "")]));
+    env.write(
+        "o.yaml",
+        &manifest(&[entry("a", 9.0, ""), entry("b", 9.2, ""), entry("c", 9.4, "")]),
+    );
     assert_eq!(env.run(&["apply", "--auto-approve", "o.yaml"]).code, 0);
     let live = env.live();
-    let guid_of = |lon: &str| live.iter().find(|o| o.wkt.as_deref().unwrap_or("").contains(lon)).unwrap().task_order_guid.clone();
+    let guid_of = |lon: &str| {
+        live.iter()
+            .find(|o| o.wkt.as_deref().unwrap_or("").contains(lon))
+            .unwrap()
+            .task_order_guid
+            .clone()
+    };
     let (a, b, c) = (guid_of("9 56"), guid_of("9.2 56"), guid_of("9.4 56"));
     env.write("o.yaml", &manifest(&[entry("a", 9.0, "    ensure: absent\n"), entry("b", 9.2, "")]));
     let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
@@ -161,7 +182,10 @@ fn a_rejected_create_stops_further_creates_and_exits_5_with_field_messages() {
     From: 2025-04-01
     TileGuids: [c3528462-02fc-4301-bb37-8d226b45f149]
 ";
-    env.write("o.yaml", &manifest(&[entry("a", 9.0, ""), unknown_tile.to_owned(), entry("c", 9.4, "")]));
+    env.write(
+        "o.yaml",
+        &manifest(&[entry("a", 9.0, ""), unknown_tile.to_owned(), entry("c", 9.4, "")]),
+    );
     let out = env.run(&["apply", "--auto-approve", "--concurrency", "1", "o.yaml"]);
     assert_eq!(out.code, 5, "{}\n{}", out.stdout, out.stderr);
     assert!(out.stdout.contains("failed      bad-tiles"), "{}", out.stdout);

@@ -37,9 +37,10 @@ fn apply_answering(env: &Env, answer: &str) -> (i32, String) {
 
 #[test]
 fn answering_no_changes_nothing_and_yes_applies() {
-    if std::process::Command::new("script").arg("--version").output().is_err() {
-        panic!("util-linux `script` is needed for the pseudo-terminal test");
-    }
+    assert!(
+        std::process::Command::new("script").arg("--version").output().is_ok(),
+        "util-linux `script` is needed for the pseudo-terminal test"
+    );
     let env = Env::new();
     env.write("o.yaml", ORDER);
     let (code, screen) = apply_answering(&env, "no");

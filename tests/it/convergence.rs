@@ -3,6 +3,7 @@
 //! holds exactly one live order per entry, and one more apply changes nothing.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::time::Duration;
 
 use skyform::emulator::{Config, FaultRates};
@@ -18,11 +19,12 @@ fn manifest(n: usize) -> String {
     for i in 0..n {
         #[allow(clippy::cast_precision_loss)]
         let (x, y) = (8.0 + (i % 20) as f64 * 0.1, 55.0 + (i / 20) as f64 * 0.1);
-        s.push_str(&format!(
+        let _ = write!(
+            s,
             "  - name: field-{i:03}\n    Wkt: POLYGON(({x:.2} {y:.2},{x2:.2} {y:.2},{x2:.2} {y2:.2},{x:.2} {y2:.2},{x:.2} {y:.2}))\n",
             x2 = x + 0.05,
             y2 = y + 0.05
-        ));
+        );
     }
     s
 }

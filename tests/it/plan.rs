@@ -75,7 +75,10 @@ fn a_changed_image_frequency_plans_a_replace_with_the_field_diff() {
     assert_eq!(replace["name"], "aarhus-bay");
     let fields = replace["field_changes"].as_array().unwrap();
     assert_eq!(fields.len(), 1, "{fields:?}");
-    assert_eq!((&fields[0]["field"], &fields[0]["old"], &fields[0]["new"]), (&"ImageFrequency".into(), &"3".into(), &"5".into()));
+    assert_eq!(
+        (&fields[0]["field"], &fields[0]["old"], &fields[0]["new"]),
+        (&"ImageFrequency".into(), &"3".into(), &"5".into())
+    );
     let human = env.run(&["plan", "orders.yaml"]);
     assert!(human.stdout.contains("ImageFrequency"), "{}", human.stdout);
 }
@@ -90,7 +93,8 @@ fn a_removed_entry_is_unmanaged_and_with_prune_cancelled() {
     let plain = json(&env.run(&["plan", "--format", "json", "orders.yaml"]));
     let acts: Vec<String> = actions(&plain).into_iter().map(|(_, a)| a).collect();
     assert_eq!(acts, ["keep", "unmanaged"]);
-    let out = env.run(&["plan", "--prune", "--detailed-exitcode", "--format", "json", "orders.yaml"]);
+    let out =
+        env.run(&["plan", "--prune", "--detailed-exitcode", "--format", "json", "orders.yaml"]);
     assert_eq!(out.code, 2);
     let acts: Vec<String> = actions(&json(&out)).into_iter().map(|(_, a)| a).collect();
     assert_eq!(acts, ["keep", "cancel"]);
@@ -115,7 +119,10 @@ orders:
     assert_eq!(env.run(&["apply", "--auto-approve", "orders.yaml"]).code, 0);
     let guid = env.live()[0].task_order_guid.clone();
     assert!(env.emu.accept(&guid));
-    env.write("orders.yaml", &fixed.replace("  - name: summer\n", "  - name: summer\n    ensure: absent\n"));
+    env.write(
+        "orders.yaml",
+        &fixed.replace("  - name: summer\n", "  - name: summer\n    ensure: absent\n"),
+    );
     let out = env.run(&["plan", "orders.yaml"]);
     assert_eq!(out.code, 3, "{}\n{}", out.stdout, out.stderr);
     assert!(out.stdout.contains("summer"), "{}", out.stdout);
@@ -165,7 +172,8 @@ fn orders_lists_each_order_with_its_entry() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     for order in env.live() {
         let line = out.stdout.lines().find(|l| l.contains(&order.task_order_guid));
-        let line = line.unwrap_or_else(|| panic!("{} missing:\n{}", order.task_order_guid, out.stdout));
+        let line =
+            line.unwrap_or_else(|| panic!("{} missing:\n{}", order.task_order_guid, out.stdout));
         assert!(line.contains("aarhus-bay") || line.contains("odense"), "{line}");
     }
     let doc = json(&env.run(&["orders", "--format", "json", "orders.yaml"]));
