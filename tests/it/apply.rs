@@ -172,8 +172,7 @@ fn absent_and_prune_cancel_only_what_the_plan_listed() {
 fn a_rejected_create_stops_further_creates_and_exits_5_with_field_messages() {
     let env = Env::new();
     // A well-formed tile GUID the API does not know: skyform accepts it, the API refuses it.
-    let unknown_tile = "\
-  - name: bad-tiles
+    let unknown_tile = "  - name: bad-tiles
     Model: Stratus2
     SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]
     StorageMonths: 1
