@@ -34,6 +34,13 @@ impl std::fmt::Debug for Connection {
     }
 }
 
+impl Connection {
+    /// A connection through `client`, planning for `now` (for library users and benchmarks).
+    pub fn new(client: Client, now: DateTime<Utc>) -> Self {
+        Self { client, now, _sandbox: None }
+    }
+}
+
 /// Connects as the flags say. With `--sandbox`, starts the emulator on a free
 /// loopback port with its state in `--sandbox-state` (created on first use)
 /// and auto-accept on.

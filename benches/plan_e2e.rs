@@ -1,0 +1,128 @@
+//! End-to-end planning speed against the emulator on loopback:
+//! - `plan_1000_new`: 1,000 entries that all need a create, 20 ms latency per
+//!   API call, 8 estimates in flight. The floor is 1,000 / 8 × 20 ms + one list
+//!   call = 2.52 s; the target is at most 1.3 × that.
+//! - `plan_10000_matching`: 10,000 entries that all match live orders (one list
+//!   call, no estimates); target under 2 s.
+//!
+//! Run with `cargo bench --bench plan_e2e`.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use futures::StreamExt;
+use skyform::api::{self, ApiKey, Client, CreateOutcome};
+use skyform::cli::{Format, PlanFlags};
+use skyform::connect::Connection;
+use skyform::emulator::{self, Config, Handle};
+use skyform::spec::DesiredSet;
+use skyform::workflow;
+
+fn main() {
+    divan::main();
+}
+
+fn manifest(n: usize) -> String {
+    let mut s = String::from(
+        "defaults:\n  Model: Stratus2\n  SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]\n  \
+         StorageMonths: 1\n  ApiRequests: 1\n  ImageFrequency: 3\n  From: 2025-04-01\norders:\n",
+    );
+    for i in 0..n {
+        #[allow(clippy::cast_precision_loss)]
+        let (x, y) = (-170.0 + (i % 300) as f64 * 0.5, -60.0 + (i / 300) as f64 * 0.5);
+        let _ = writeln!(
+            s,
+            "  - name: f{i}\n    Wkt: POLYGON(({x} {y},{x2} {y},{x2} {y2},{x} {y2},{x} {y}))",
+            x2 = x + 0.01,
+            y2 = y + 0.01
+        );
+    }
+    s
+}
+
+struct Setup {
+    desired: DesiredSet,
+    emu: Handle,
+    runtime: tokio::runtime::Runtime,
+    _dir: tempfile::TempDir,
+}
+
+fn setup(n: usize, latency: Duration) -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let path: PathBuf = dir.path().join("m.yaml");
+    std::fs::write(&path, manifest(n)).unwrap();
+    let desired = skyform::manifest::load(&[path]).unwrap_or_else(|_| panic!("manifest invalid"));
+    let emu = emulator::spawn(Config {
+        latency,
+        auto_accept: true,
+        balance_eur: 1e15,
+        ..Config::default()
+    })
+    .unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    Setup { desired, emu, runtime, _dir: dir }
+}
+
+fn connection(emu: &Handle) -> Connection {
+    let config = api::Config::new(&emu.url(), ApiKey::new(emu.key())).unwrap();
+    Connection::new(Client::new(config).unwrap(), emu.now())
+}
+
+fn flags(concurrency: usize) -> PlanFlags {
+    PlanFlags {
+        paths: Vec::new(),
+        prune: false,
+        target: Vec::new(),
+        concurrency,
+        max_cost: None,
+        format: Format::Json,
+    }
+}
+
+static NEW: LazyLock<Setup> = LazyLock::new(|| setup(1_000, Duration::from_millis(20)));
+
+static MATCHING: LazyLock<Setup> = LazyLock::new(|| {
+    let s = setup(10_000, Duration::ZERO);
+    let conn = connection(&s.emu);
+    s.runtime.block_on(async {
+        let bodies: Vec<_> = s.desired.orders.iter().map(|o| o.spec.to_request(None)).collect();
+        futures::stream::iter(bodies)
+            .for_each_concurrent(16, |body| {
+                let client = &conn.client;
+                async move {
+                    let CreateOutcome::Created(_) = client.create(&body).await else {
+                        panic!("setup create failed")
+                    };
+                }
+            })
+            .await;
+    });
+    s
+});
+
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn plan_1000_new() -> usize {
+    let s = &*NEW;
+    let conn = connection(&s.emu);
+    s.runtime.block_on(async {
+        let live = workflow::list_live(&conn).await.unwrap();
+        let plan = workflow::make_plan(&s.desired, &live, &conn, &flags(8)).await.unwrap();
+        assert_eq!(plan.counts().create, 1_000);
+        assert_eq!(plan.totals().unpriced, 0);
+        plan.changes.len()
+    })
+}
+
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn plan_10000_matching() -> usize {
+    let s = &*MATCHING;
+    let conn = connection(&s.emu);
+    s.runtime.block_on(async {
+        let live = workflow::list_live(&conn).await.unwrap();
+        let plan = workflow::make_plan(&s.desired, &live, &conn, &flags(8)).await.unwrap();
+        assert_eq!(plan.counts().keep, 10_000);
+        plan.changes.len()
+    })
+}
