@@ -469,16 +469,25 @@ fn place(s: &Source) -> String {
     format!("{}:{}:{}", s.file.display(), s.line, s.column)
 }
 
-/// Hashes a spec's exact value (its `Debug` form) without building the string.
+/// Hashes a spec's exact value, for finding identical specs among many.
 fn fingerprint(spec: &OrderSpec) -> u64 {
-    struct HashWriter(DefaultHasher);
-    impl std::fmt::Write for HashWriter {
-        fn write_str(&mut self, s: &str) -> std::fmt::Result {
-            self.0.write(s.as_bytes());
-            Ok(())
+    use std::hash::Hash;
+    let mut h = DefaultHasher::new();
+    (&spec.model, &spec.constellations, spec.from, spec.to, spec.reference_date).hash(&mut h);
+    (spec.image_frequency, spec.storage_months, spec.api_requests).hash(&mut h);
+    match &spec.aoi {
+        Aoi::Tiles { tiles, minitiles } => (tiles, minitiles).hash(&mut h),
+        Aoi::Polygons(parts) => {
+            for polygon in parts.iter().flat_map(|mp| &mp.0) {
+                for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+                    ring.0.len().hash(&mut h);
+                    for c in &ring.0 {
+                        h.write_u64(c.x.to_bits());
+                        h.write_u64(c.y.to_bits());
+                    }
+                }
+            }
         }
     }
-    let mut w = HashWriter(DefaultHasher::new());
-    let _ = std::fmt::write(&mut w, format_args!("{spec:?}"));
-    w.0.finish()
+    h.finish()
 }
