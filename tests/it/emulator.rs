@@ -615,3 +615,33 @@ fn order_guids_are_deterministic_per_seed() {
     assert_eq!(make(1), make(1));
     assert_ne!(make(1), make(2));
 }
+
+#[tokio::test]
+async fn the_command_prints_its_url_and_serves_the_given_key() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("s.json");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_skyform"))
+        .args(["emulator", "--listen", "127.0.0.1:0", "--api-key", "k1", "--now", "2025-06-15"])
+        .arg("--state")
+        .arg(&state)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url = line.trim().to_owned();
+    let http = reqwest::Client::new();
+    let info = http.get(format!("{url}/api/account/info")).header("x-api-key", "k1").send().await;
+    let sandbox = http.get(format!("{url}/api/account/info")).header("x-api-key", "sandbox").send();
+    let sandbox = sandbox.await.map(|r| r.status().as_u16());
+    let clock = http.get(format!("{url}/_emulator/clock")).send().await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    assert_eq!(info.unwrap().status(), 200);
+    assert_eq!(sandbox.unwrap(), 401);
+    let clock: Value = clock.unwrap().json().await.unwrap();
+    assert_eq!(clock["Now"], "2025-06-15T00:00:00Z");
+    assert!(state.exists());
+}
