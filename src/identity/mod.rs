@@ -225,4 +225,4 @@ pub fn find_match<'a>(desired: &DesiredOrder, live: &'a [TaskOrder]) -> Option<&
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

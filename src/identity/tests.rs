@@ -194,7 +194,7 @@ fn polygon_aoi_cases() {
 
 #[test]
 fn match_across_a_bucket_edge() {
-    // 0.01° cells: x = 0.019_999_999_5 and 0.020_000_000_4 fall in different cells but are within 1e-6.
+    // 0.01° cells: x = 0.0199999995 and 0.0200000004 fall in different cells but are within 1e-6.
     let desired = wkt_aoi("POLYGON((0.0199999995 1,1 1,1 2,0.0199999995 1))");
     let live = "POLYGON((0.0200000004 1,1 1,1 2,0.0200000004 1))";
     let s = spec(desired);
