@@ -44,6 +44,7 @@ impl Context {
 /// Runs the subcommand.
 pub fn run(args: Args) -> Result<Outcome, Error> {
     let ctx = Context::resolve(&args);
+    crate::api::init_logging(args.verbose);
     match args.command {
         Command::Validate(a) => validate::run(&a, ctx),
         Command::Schema(a) => schema::run(&a),
@@ -58,8 +59,4 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
 /// An error writing to stdout (a closed pipe is handled in `main`).
 fn stdout_error(source: std::io::Error) -> Error {
     Error::Io { action: "write to", path: "standard output".into(), source }
-}
-
-fn not_yet(what: &str) -> Error {
-    Error::usage(format!("`skyform {what}` is not available in this build yet"), None)
 }

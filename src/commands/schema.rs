@@ -1,21 +1,16 @@
-//! `skyform schema`: print the manifest JSON Schema (the plan schema comes later).
+//! `skyform schema`: print the manifest JSON Schema, or with `--plan` the schema
+//! of `plan --format json`.
 
 use std::io::Write;
 
 use crate::cli::SchemaArgs;
-use crate::{Error, Outcome, manifest};
+use crate::{Error, Outcome, manifest, render};
 
 pub(crate) fn run(args: &SchemaArgs) -> Result<Outcome, Error> {
-    if args.plan {
-        return Err(super::not_yet("schema --plan"));
-    }
-    let text = serde_json::to_string_pretty(&manifest::schema())
+    let schema = if args.plan { render::plan_json_schema() } else { manifest::schema() };
+    let text = serde_json::to_string_pretty(&schema)
         .map_err(|e| Error::Failed(format!("cannot write the schema: {e}")))?;
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{text}").map_err(|source| Error::Io {
-        action: "write",
-        path: "<stdout>".into(),
-        source,
-    })?;
+    writeln!(out, "{text}").map_err(super::stdout_error)?;
     Ok(Outcome::Success)
 }
