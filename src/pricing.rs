@@ -36,7 +36,11 @@ pub async fn price(client: &Client, plan: &mut Plan, concurrency: usize) {
 /// Turns an estimate answer into a [`Cost`].
 pub fn cost_of(result: Result<Estimate, api::Error>) -> Cost {
     match result {
-        Err(e) => Cost::Unpriced { reason: Some(e.to_string()) },
+        // One line: the reason is shown inline in the plan.
+        Err(e) => {
+            let reason = e.to_string().lines().map(str::trim).collect::<Vec<_>>().join("; ");
+            Cost::Unpriced { reason: Some(reason) }
+        }
         Ok(est) => match (est.current_month_total(), est.monthly_total()) {
             (Some(current_month), monthly) => Cost::Priced(Price {
                 currency: est.currency(),
