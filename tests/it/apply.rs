@@ -218,3 +218,39 @@ fn json_format_streams_one_event_per_line() {
     assert_eq!(kinds.last(), Some(&"summary"));
     assert_eq!(events.last().unwrap()["done"], 2);
 }
+
+#[cfg(unix)]
+#[test]
+fn the_first_interrupt_lets_changes_in_flight_finish_and_exits_5() {
+    use skyform::emulator::Config;
+    use std::time::{Duration, Instant};
+    let env = Env::with(Config { latency: Duration::from_millis(40), ..Config::default() });
+    let entries: Vec<String> =
+        (0..30).map(|i| entry(&format!("e{i}"), 5.0 + f64::from(i) * 0.1, "")).collect();
+    env.write("o.yaml", &manifest(&entries));
+    let child = env
+        .command(&["apply", "--auto-approve", "--concurrency", "1", "o.yaml"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn apply");
+    let started = Instant::now();
+    while env.emu.orders().len() < 3 {
+        assert!(started.elapsed() < Duration::from_secs(60), "apply never got going");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let kill = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+    assert!(kill.expect("kill(1)").success());
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{stdout}\n{stderr}");
+    assert!(stderr.contains("Interrupted: no new change will start"), "{stderr}");
+    assert!(stdout.contains("Apply interrupted:"), "{stdout}");
+    let made = env.live().len();
+    assert!((3..30).contains(&made), "{made} orders after the interrupt");
+    assert!(stdout.contains("not tried"), "{stdout}");
+    let again = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    assert_eq!(again.code, 0, "{}\n{}", again.stdout, again.stderr);
+    assert_eq!(env.live().len(), 30);
+}

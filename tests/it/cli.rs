@@ -24,3 +24,31 @@ fn every_command_has_help_with_an_example() {
         assert!(out.stdout.contains("Example"), "`{cmd} --help` has no example:\n{}", out.stdout);
     }
 }
+
+#[test]
+fn verbose_logs_every_request_and_never_the_key() {
+    let key = "sk-live-7f3a9c1e5b2d4c6a8e0f";
+    let env = crate::harness::Env::with(skyform::emulator::Config {
+        api_keys: vec![key.to_owned()],
+        ..skyform::emulator::Config::default()
+    });
+    env.write(
+        "o.yaml",
+        "orders:\n  - name: a\n    Model: Stratus2\n    SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]\n    \
+         StorageMonths: 1\n    ApiRequests: 1\n    ImageFrequency: 3\n    From: 2025-04-01\n    \
+         Wkt: POLYGON((9 56,9.1 56,9.1 56.1,9 56.1,9 56))\n",
+    );
+    let out = env.run(&["-vv", "apply", "--auto-approve", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    for path in ["/api/tasking/orders/estimate", "/api/tasking/orders"] {
+        assert!(out.stderr.contains(path), "no log line for {path}:\n{}", out.stderr);
+    }
+    assert!(
+        !out.stderr.contains(key) && !out.stdout.contains(key),
+        "the key leaked:\n{}",
+        out.stderr
+    );
+    let fail =
+        env.run(&["-vv", "--color", "never", "plan", "--api-url", "http://127.0.0.1:9", "o.yaml"]);
+    assert!(!fail.stderr.contains(key), "{}", fail.stderr);
+}
