@@ -112,16 +112,8 @@ struct EntryCtx<'a> {
 impl EntryCtx<'_> {
     fn base(&self, action: Action) -> Change {
         Change {
-            name: Some(self.entry.name.clone()),
-            action,
             desired: Some(desired_summary(self.entry)),
-            live: None,
-            request: None,
-            field_changes: Vec::new(),
-            cost: Cost::NotApplicable,
-            cancel_effect: None,
-            reason: None,
-            tiles: None,
+            ..Change::new(Some(self.entry.name.clone()), action)
         }
     }
 
@@ -303,18 +295,7 @@ fn month_end(day: NaiveDate) -> NaiveDate {
 }
 
 fn live_change(order: &TaskOrder, action: Action) -> Change {
-    Change {
-        name: None,
-        action,
-        desired: None,
-        live: Some(summary(order)),
-        request: None,
-        field_changes: Vec::new(),
-        cost: Cost::NotApplicable,
-        cancel_effect: None,
-        reason: None,
-        tiles: None,
-    }
+    Change { live: Some(summary(order)), ..Change::new(None, action) }
 }
 
 fn live_guid(c: &Change) -> &str {

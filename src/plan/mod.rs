@@ -371,6 +371,25 @@ impl BudgetCheck {
     }
 }
 
+impl Change {
+    /// A change with only its name and action set: no live order, no request,
+    /// no field changes, nothing to price.
+    pub fn new(name: Option<String>, action: Action) -> Self {
+        Self {
+            name,
+            action,
+            desired: None,
+            live: None,
+            request: None,
+            field_changes: Vec::new(),
+            cost: Cost::NotApplicable,
+            cancel_effect: None,
+            reason: None,
+            tiles: None,
+        }
+    }
+}
+
 impl Plan {
     /// True when apply would create, replace or cancel something.
     pub fn has_changes(&self) -> bool {

@@ -76,18 +76,7 @@ pub(crate) fn priced(current_month: f64, monthly: f64, area_km2: f64, images: us
 }
 
 pub(crate) fn change(name: Option<&str>, action: Action) -> Change {
-    Change {
-        name: name.map(str::to_owned),
-        action,
-        desired: None,
-        live: None,
-        request: None,
-        field_changes: Vec::new(),
-        cost: Cost::NotApplicable,
-        cancel_effect: None,
-        reason: None,
-        tiles: None,
-    }
+    Change::new(name.map(str::to_owned), action)
 }
 
 /// A polygon with many vertices, `x` being the longitude of one of them.

@@ -93,14 +93,7 @@ fn truncation_note(left_out: &BTreeMap<&'static str, usize>, out: &mut String) {
 /// Count and money per action, then a total row.
 fn summary_table(plan: &Plan, out: &mut String) {
     let counts = plan.counts();
-    let order = [
-        Action::Create,
-        Action::Replace,
-        Action::Cancel,
-        Action::Blocked,
-        Action::Keep,
-        Action::Unmanaged,
-    ];
+    let order = Action::ALL;
     if order.iter().all(|a| counts.get(*a) == 0) {
         return;
     }
