@@ -84,9 +84,18 @@ fn fault_run(seeds: std::ops::Range<u64>) {
             assert!(runs < 5, "seed {seed}: not converged after 5 runs\n{}", out.stdout);
         }
         assert_converged(&env, N, &format!("seed {seed}"));
-        env.emu.set_rates(FaultRates::default());
-        let again = env.run(&["plan", "--detailed-exitcode", "o.yaml"]);
+        let calls = env.emu.calls();
+        let seen = |status: u16| calls.iter().filter(|c| c.2 == status).count();
+        let (dropped, limited, unavailable) = (seen(0), seen(429), seen(503));
+        assert!(
+            dropped > 0 && limited > 0 && unavailable > 0,
+            "seed {seed}: the faults did not happen ({dropped} dropped, {limited} 429, {unavailable} 503)"
+        );
+        // One more apply, faults still on, has nothing to do.
+        let again = env.run(&["apply", "--auto-approve", "o.yaml"]);
         assert_eq!(again.code, 0, "seed {seed}: {}\n{}", again.stdout, again.stderr);
+        assert!(again.stdout.contains("No changes."), "seed {seed}: {}", again.stdout);
+        assert_converged(&env, N, &format!("seed {seed}, after the last apply"));
     }
 }
 
