@@ -78,6 +78,7 @@ fn flags(concurrency: usize) -> PlanFlags {
         concurrency,
         max_cost: None,
         format: Format::Json,
+        detailed: false,
     }
 }
 

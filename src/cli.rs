@@ -155,6 +155,9 @@ pub struct PlanFlags {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// List unchanged entries too, and show long values (WKT diffs, GUID lists) in full.
+    #[arg(long)]
+    pub detailed: bool,
 }
 
 /// `skyform plan`.

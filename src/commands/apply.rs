@@ -46,7 +46,7 @@ pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<Outcome, Error> {
 
     let json = args.flags.format == Format::Json;
     if !json {
-        let opts = render::Options { color: ctx.color_stdout, detailed: false };
+        let opts = render::Options { color: ctx.color_stdout, detailed: args.flags.detailed };
         let mut out = std::io::stdout().lock();
         render::plan(&plan, Format::Human, &opts, &mut out).map_err(super::stdout_error)?;
     }

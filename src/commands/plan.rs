@@ -16,7 +16,7 @@ pub(crate) fn run(args: &PlanArgs, ctx: Context) -> Result<Outcome, Error> {
         let plan = workflow::make_plan(&desired, &live, &conn, &args.flags).await?;
         Ok::<_, Error>((live, plan))
     })?;
-    let opts = render::Options { color: ctx.color_stdout, detailed: false };
+    let opts = render::Options { color: ctx.color_stdout, detailed: args.flags.detailed };
     let mut out = std::io::stdout().lock();
     render::plan(&plan, args.flags.format, &opts, &mut out).map_err(super::stdout_error)?;
     out.flush().map_err(super::stdout_error)?;

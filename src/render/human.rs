@@ -18,8 +18,14 @@ const MAX_GUIDS: usize = 3;
 
 /// Writes the human plan.
 pub(super) fn render(plan: &Plan, opts: Options, w: &mut dyn io::Write) -> io::Result<()> {
-    let managed: Vec<&Change> =
-        plan.changes.iter().filter(|c| c.action != Action::Unmanaged).collect();
+    // Like Terraform, unchanged entries are only counted unless asked for: with
+    // hundreds of orders they would bury the changes.
+    let managed: Vec<&Change> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action != Action::Unmanaged)
+        .filter(|c| opts.detailed || c.action != Action::Keep)
+        .collect();
     let width = managed
         .iter()
         .map(|c| super::display_name(c).chars().count())

@@ -30,7 +30,8 @@ use crate::plan::{
 pub struct Options {
     /// Writes ANSI colours (human format only).
     pub color: bool,
-    /// Shows long values (WKT diffs, GUID lists) in full instead of shortened.
+    /// Lists unchanged (`keep`) entries too, and shows long values (WKT diffs,
+    /// GUID lists) in full instead of shortened. Human format only.
     pub detailed: bool,
 }
 

@@ -48,6 +48,17 @@ fn human_colour_only_when_asked() {
 }
 
 #[test]
+fn human_lists_unchanged_entries_only_when_detailed() {
+    let keep_line = "    copenhagen-harbour  UpToDate  0a1b2c3d-0000-4000-8000-000000000001";
+    let plain = render_to_string(&full_plan(), Format::Human, PLAIN);
+    assert!(!plain.lines().any(|l| l.starts_with("    copenhagen-harbour")), "{plain}");
+    let detailed = Options { color: false, detailed: true };
+    let full = render_to_string(&full_plan(), Format::Human, detailed);
+    assert!(full.lines().any(|l| l == keep_line), "{full}");
+    assert!(plain.contains("1 unchanged"), "{plain}");
+}
+
+#[test]
 fn human_summary_is_the_last_line() {
     let out = render_to_string(&full_plan(), Format::Human, PLAIN);
     assert_eq!(out.lines().last().unwrap(), summary_line(&full_plan()));
