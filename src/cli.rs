@@ -188,6 +188,10 @@ pub struct ApplyArgs {
     /// Do not ask for confirmation (required without a terminal).
     #[arg(long)]
     pub auto_approve: bool,
+    /// After a create whose outcome is unknown, how long to keep re-listing the
+    /// orders for it before sending the create again.
+    #[arg(long, value_name = "SECS", env = "SKYFORM_RECHECK_WAIT", default_value_t = 15.0)]
+    pub recheck_wait: f64,
 }
 
 /// `skyform orders`.

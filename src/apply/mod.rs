@@ -45,7 +45,7 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             concurrency: 4,
-            unknown_polls: [250, 500, 1000, 2000].map(Duration::from_millis).to_vec(),
+            unknown_polls: recheck_polls(Duration::from_secs(15)),
             max_create_sends: 5,
         }
     }
@@ -128,6 +128,24 @@ pub async fn execute(
     }
     report.interrupted = stop.load(Ordering::SeqCst);
     report
+}
+
+/// Waits before each re-list after an unknown create outcome: doubling from
+/// 250 ms, adding up to `window`. The real API's delay between creating an
+/// order and listing it is not documented; a generous window costs seconds,
+/// a short one could cost a duplicate order.
+pub fn recheck_polls(window: Duration) -> Vec<Duration> {
+    let mut polls = Vec::new();
+    let (mut next, mut total) = (Duration::from_millis(250), Duration::ZERO);
+    while total + next <= window {
+        polls.push(next);
+        total += next;
+        next *= 2;
+    }
+    if polls.is_empty() || total < window {
+        polls.push(window.saturating_sub(total).max(Duration::from_millis(50)));
+    }
+    polls
 }
 
 fn indexes(plan: &Plan, keep: impl Fn(&Change) -> bool) -> Vec<usize> {
@@ -233,5 +251,20 @@ async fn cancel(client: &Client, change: &Change) -> Outcome {
             Outcome::failed(format!("cannot be cancelled: {message}"), Vec::new())
         }
         Err(e) => Outcome::from_error(&e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recheck_polls_double_and_fill_the_window() {
+        let ms = |v: &[u64]| v.iter().copied().map(Duration::from_millis).collect::<Vec<_>>();
+        assert_eq!(recheck_polls(Duration::from_secs(15)), ms(&[250, 500, 1000, 2000, 4000, 7250]));
+        assert_eq!(recheck_polls(Duration::from_millis(750)), ms(&[250, 500]));
+        assert_eq!(recheck_polls(Duration::ZERO), ms(&[50]));
+        let total: Duration = recheck_polls(Duration::from_secs(40)).iter().sum();
+        assert_eq!(total, Duration::from_secs(40));
     }
 }

@@ -2,14 +2,13 @@
 //! confirm → execute → report.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::Context;
+use super::{Context, console};
 use crate::apply::{self, Event, Report};
 use crate::cli::{ApplyArgs, Format};
-use crate::plan::Plan;
 use crate::saved_plan::SavedPlan;
 use crate::workflow::{self, runtime};
 use crate::{Error, Outcome, connect, render};
@@ -22,6 +21,15 @@ pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<Outcome, Error> {
             Some("pass `--auto-approve` to apply without asking (as in CI)".to_owned()),
         ));
     }
+    let recheck = match args.recheck_wait {
+        w if w.is_finite() && w >= 0.0 => std::time::Duration::from_secs_f64(w),
+        w => {
+            return Err(Error::usage(
+                format!("`--recheck-wait` must be a non-negative number of seconds, not `{w}`"),
+                None,
+            ));
+        }
+    };
     let saved = args.plan.as_deref().map(SavedPlan::read).transpose()?;
     let paths = match &saved {
         Some(s) if args.flags.paths.is_empty() => s.paths.clone(),
@@ -63,7 +71,7 @@ pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<Outcome, Error> {
         }
         return Ok(Outcome::Success);
     }
-    if !args.auto_approve && !confirm()? {
+    if !args.auto_approve && !console::confirm()? {
         return Err(Error::Failed("apply cancelled; nothing was changed".to_owned()));
     }
 
@@ -71,8 +79,8 @@ pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<Outcome, Error> {
         desired.orders.iter().map(|o| (o.name.clone(), o.clone())).collect();
     let stop = Arc::new(AtomicBool::new(false));
     let report = rt.block_on(async {
-        watch_interrupts(Arc::clone(&stop));
-        let progress = progress_bar(&plan, json);
+        console::watch_interrupts(Arc::clone(&stop));
+        let progress = console::progress_bar(&plan, json);
         let on_event = |e: &Event| {
             if json {
                 let mut out = std::io::stdout().lock();
@@ -82,8 +90,11 @@ pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<Outcome, Error> {
                 progress.inc(1);
             }
         };
-        let opts =
-            apply::Options { concurrency: args.flags.concurrency, ..apply::Options::default() };
+        let opts = apply::Options {
+            concurrency: args.flags.concurrency,
+            unknown_polls: apply::recheck_polls(recheck),
+            ..apply::Options::default()
+        };
         let report = apply::execute(&plan, &entries, &conn.client, &opts, &stop, &on_event).await;
         progress.finish_and_clear();
         report
@@ -109,79 +120,4 @@ pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<Outcome, Error> {
 fn emit_json(report: &Report) {
     let mut out = std::io::stdout().lock();
     let _ = report.render_json_summary(&mut out);
-}
-
-/// Asks on the terminal; only `yes` applies.
-fn confirm() -> Result<bool, Error> {
-    let mut err = std::io::stderr().lock();
-    let _ = write!(err, "\nApply these changes? Only `yes` is accepted.\n  Enter a value: ");
-    let _ = err.flush();
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| Error::Failed(format!("cannot read the answer: {e}")))?;
-    Ok(line.trim() == "yes")
-}
-
-/// First Ctrl-C (or SIGTERM): no new change starts, those in flight finish.
-/// Second: exit at once.
-fn watch_interrupts(stop: Arc<AtomicBool>) {
-    tokio::spawn(async move {
-        loop {
-            interrupted().await;
-            if stop.swap(true, Ordering::SeqCst) {
-                let _ = writeln!(std::io::stderr(), "\nInterrupted again: exiting now.");
-                std::process::exit(130);
-            }
-            let _ = writeln!(
-                std::io::stderr(),
-                "\nInterrupted: no new change will start; waiting for the changes in flight \
-                 (interrupt again to exit at once)."
-            );
-        }
-    });
-}
-
-#[cfg(unix)]
-async fn interrupted() {
-    use tokio::signal::unix::{SignalKind, signal};
-    match signal(SignalKind::terminate()) {
-        Ok(mut term) => {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-        }
-        Err(_) => {
-            let _ = tokio::signal::ctrl_c().await;
-        }
-    }
-}
-
-#[cfg(not(unix))]
-async fn interrupted() {
-    let _ = tokio::signal::ctrl_c().await;
-}
-
-fn progress_bar(plan: &Plan, json: bool) -> indicatif::ProgressBar {
-    if json || !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let steps = plan
-        .changes
-        .iter()
-        .map(|c| match c.action {
-            crate::plan::Action::Replace => 2,
-            a if a.is_change() => 1,
-            _ => 0,
-        })
-        .sum::<u64>();
-    let bar = indicatif::ProgressBar::new(steps);
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} changes {elapsed}")
-    {
-        bar.set_style(style);
-    }
-    bar
 }

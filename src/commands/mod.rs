@@ -2,6 +2,7 @@
 //! plain library code and write to stdout/stderr.
 
 mod apply;
+mod console;
 mod emulator;
 mod export;
 mod orders;

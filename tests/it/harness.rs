@@ -67,6 +67,8 @@ impl Env {
             .env("CLEARSKY_API_KEY", self.emu.key())
             .env("CLEARSKY_API_URL", self.emu.url())
             .env("SKYFORM_NOW", self.emu.now().to_rfc3339())
+            // Faults here are injected, not slow lists: a short re-check keeps the tests quick.
+            .env("SKYFORM_RECHECK_WAIT", "2")
             .env_remove("RUST_LOG");
         cmd
     }
