@@ -37,4 +37,24 @@ fn sandbox_apply_of_the_examples_then_plan_has_no_changes() {
     assert!(env.path().join(".skyform/sandbox.json").is_file());
     let plan = sandbox(&["plan", "--sandbox", "--detailed-exitcode", "examples/"]);
     assert_eq!(plan.status.code(), Some(0), "{}", text(&plan));
+    // The sandbox persists: `orders` and `export` see the same account.
+    let rows = |extra: &[&str]| {
+        let mut args = vec!["orders", "--sandbox", "--format", "json", "examples/"];
+        args.extend_from_slice(extra);
+        let out = sandbox(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    // The 2023 historical order has expired: listed only with `--expired`.
+    assert_eq!(rows(&[]).len(), 6);
+    let rows = rows(&["--expired"]);
+    assert_eq!(rows.len(), 7, "{rows:?}");
+    assert!(rows.iter().all(|r| r["entry"].is_string()), "{rows:?}");
+    let export = sandbox(&["export", "--sandbox", "examples/"]);
+    assert_eq!(export.status.code(), Some(0), "{}", text(&export));
+    assert!(String::from_utf8_lossy(&export.stdout).contains("orders: []"), "{}", text(&export));
 }
