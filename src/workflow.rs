@@ -24,13 +24,18 @@ pub fn load(paths: &[PathBuf], color: bool) -> Result<DesiredSet, Error> {
             Some("name manifest files or directories, e.g. `skyform plan orders/`".to_owned()),
         ));
     }
-    manifest::load(paths).map_err(|diags| {
-        let fancy = color && std::io::stderr().is_terminal();
-        let mut err = std::io::stderr().lock();
-        let _ = diags.render(&mut err, fancy);
-        let _ = err.flush();
-        Error::Invalid { count: diags.len() }
-    })
+    manifest::load(paths).map_err(|diags| report_problems(&diags, color))
+}
+
+/// Prints manifest problems to stderr (a snippet on a terminal, plain
+/// `file:line:col` lines otherwise) and returns the error that ends the command.
+pub fn report_problems(diags: &manifest::Diagnostics, color: bool) -> Error {
+    let stderr = std::io::stderr();
+    let fancy = stderr.is_terminal();
+    let mut err = stderr.lock();
+    let _ = diags.render_styled(&mut err, fancy, color);
+    let _ = err.flush();
+    Error::Invalid { count: diags.len() }
 }
 
 /// Lists every live order of the account, expired ones included (an expired

@@ -64,7 +64,7 @@ pub async fn execute(
 ) -> Report {
     let failed = AtomicBool::new(false);
     let halted = || failed.load(Ordering::SeqCst) || stop.load(Ordering::SeqCst);
-    let mut report = Report::new(plan);
+    let mut report = Report::default();
 
     let creates: Vec<usize> =
         indexes(plan, |c| matches!(c.action, Action::Create | Action::Replace));
@@ -92,7 +92,7 @@ pub async fn execute(
     let mut create_done = vec![false; plan.changes.len()];
     for (i, outcome) in created {
         create_done[i] = matches!(outcome, Outcome::Done { .. });
-        report.record_with(i, &plan.changes[i], Step::Create, outcome);
+        report.record(i, &plan.changes[i], Step::Create, outcome);
     }
 
     let cancels: Vec<usize> = indexes(plan, |c| match c.action {
@@ -124,9 +124,10 @@ pub async fn execute(
         .collect()
         .await;
     for (i, outcome) in cancelled {
-        report.record_with(i, &plan.changes[i], Step::Cancel, outcome);
+        report.record(i, &plan.changes[i], Step::Cancel, outcome);
     }
     report.interrupted = stop.load(Ordering::SeqCst);
+    report.finish();
     report
 }
 

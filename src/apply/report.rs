@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::api;
-use crate::plan::{Action, Change, Plan};
+use crate::plan::{Action, Change};
 
 /// One step of a change: replaces have both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -148,20 +148,13 @@ impl Event {
 }
 
 impl Report {
-    /// An empty report for `plan`.
-    pub fn new(_plan: &Plan) -> Self {
-        Self::default()
+    /// Records a step; call [`Report::finish`] when all are recorded.
+    pub(crate) fn record(&mut self, index: usize, change: &Change, step: Step, outcome: Outcome) {
+        self.items.push(Item { index, name: label(change), action: change.action, step, outcome });
     }
 
-    /// Records a step (the plan is needed for names).
-    pub(crate) fn record_with(
-        &mut self,
-        index: usize,
-        change: &Change,
-        step: Step,
-        outcome: Outcome,
-    ) {
-        self.items.push(Item { index, name: label(change), action: change.action, step, outcome });
+    /// Puts the steps in plan order, a replace's create before its cancel.
+    pub(crate) fn finish(&mut self) {
         self.items.sort_by_key(|i| (i.index, i.step == Step::Cancel));
     }
 
@@ -247,4 +240,49 @@ impl Report {
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::types::FieldErrors;
+
+    fn report(outcomes: Vec<(Step, Outcome)>) -> Report {
+        let change = Change::new(Some("a".into()), Action::Replace);
+        let mut r = Report::default();
+        for (step, outcome) in outcomes.into_iter().rev() {
+            r.record(0, &change, step, outcome);
+        }
+        r.finish();
+        r
+    }
+
+    #[test]
+    fn a_replace_lists_its_create_before_its_cancel_and_counts_each_step() {
+        let done = Outcome::Done { guid: Some("g".into()), note: None };
+        let r = report(vec![(Step::Create, done.clone()), (Step::Cancel, Outcome::NotTried)]);
+        assert_eq!(
+            r.items.iter().map(|i| i.step).collect::<Vec<_>>(),
+            [Step::Create, Step::Cancel]
+        );
+        assert_eq!((r.done(), r.failed(), r.not_tried()), (1, 0, 1));
+        assert!(!r.complete());
+        assert_eq!(
+            r.summary_line(),
+            "Apply failed part-way: 1 done, 0 failed, 1 not tried. Run apply again to converge."
+        );
+        let all = report(vec![(Step::Create, done.clone()), (Step::Cancel, done)]);
+        assert_eq!(all.summary_line(), "Apply complete: 2 changes made.");
+        assert_eq!(Report::default().summary_line(), "Apply complete: no changes.");
+    }
+
+    #[test]
+    fn an_api_refusal_keeps_its_field_messages_apart() {
+        let mut fields = FieldErrors::new();
+        fields.insert("TileGuids".into(), vec!["unknown tile".into()]);
+        let e = api::Error::Api { status: 400, code: Some(992), message: "invalid".into(), fields };
+        let Outcome::Failed { error, fields } = Outcome::from_error(&e) else { panic!() };
+        assert_eq!(error, "the API refused the order (400, code 992): invalid");
+        assert_eq!(fields, ["TileGuids: unknown tile"]);
+    }
 }

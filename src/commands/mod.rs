@@ -22,8 +22,6 @@ pub struct Context {
     pub color_stdout: bool,
     /// Colour stderr.
     pub color_stderr: bool,
-    /// `-v` count.
-    pub verbose: u8,
 }
 
 impl Context {
@@ -37,7 +35,6 @@ impl Context {
         Self {
             color_stdout: pick(std::io::stdout().is_terminal()),
             color_stderr: pick(std::io::stderr().is_terminal()),
-            verbose: args.verbose,
         }
     }
 }

@@ -1,10 +1,10 @@
 //! `skyform validate`: load the manifests, print every problem, or one status line.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use super::Context;
 use crate::cli::ValidateArgs;
-use crate::{Error, Outcome, manifest};
+use crate::{Error, Outcome, manifest, workflow};
 
 pub(crate) fn run(args: &ValidateArgs, ctx: Context) -> Result<Outcome, Error> {
     match manifest::load_counted(&args.paths) {
@@ -19,12 +19,7 @@ pub(crate) fn run(args: &ValidateArgs, ctx: Context) -> Result<Outcome, Error> {
             );
             Ok(Outcome::Success)
         }
-        Err(diags) => {
-            let stderr = std::io::stderr();
-            let fancy = stderr.is_terminal();
-            let _ = diags.render_styled(&mut stderr.lock(), fancy, ctx.color_stderr);
-            Err(Error::Invalid { count: diags.len() })
-        }
+        Err(diags) => Err(workflow::report_problems(&diags, ctx.color_stderr)),
     }
 }
 

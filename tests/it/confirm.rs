@@ -4,19 +4,7 @@
 use std::io::Write;
 use std::process::Stdio;
 
-use crate::harness::Env;
-
-const ORDER: &str = "\
-orders:
-  - name: aarhus-bay
-    Model: Stratus2
-    SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]
-    StorageMonths: 1
-    ApiRequests: 1
-    ImageFrequency: 3
-    Wkt: POLYGON((9.87 56.47,10.19 56.47,10.19 56.28,9.87 56.28,9.87 56.47))
-    From: 2025-04-01
-";
+use crate::harness::{AARHUS_ENTRY, Env};
 
 /// Runs `skyform apply o.yaml` on a terminal and types `answer`.
 fn apply_answering(env: &Env, answer: &str) -> (i32, String) {
@@ -42,7 +30,7 @@ fn answering_no_changes_nothing_and_yes_applies() {
         "util-linux `script` is needed for the pseudo-terminal test"
     );
     let env = Env::new();
-    env.write("o.yaml", ORDER);
+    env.write("o.yaml", &format!("orders:\n{AARHUS_ENTRY}"));
     let (code, screen) = apply_answering(&env, "no");
     assert!(screen.contains("Apply these changes?"), "{screen}");
     assert_eq!(code, 1, "{screen}");

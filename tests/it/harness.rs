@@ -9,6 +9,18 @@ use skyform::emulator::{self, Config, Handle};
 
 use crate::common::Output;
 
+/// The docs' Aarhus bay polygon as one recurring manifest entry.
+pub(crate) const AARHUS_ENTRY: &str = "  - name: aarhus-bay
+    Model: Stratus2
+    SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]
+    StorageMonths: 1
+    ApiRequests: 1
+    ImageFrequency: 3
+    ReferenceDate: 2025-01-01
+    Wkt: POLYGON((9.87 56.47,10.19 56.47,10.19 56.28,9.87 56.28,9.87 56.47))
+    From: 2025-04-01
+";
+
 /// A temp dir and an emulator; both go away when dropped.
 pub(crate) struct Env {
     pub(crate) dir: tempfile::TempDir,

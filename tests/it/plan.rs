@@ -1,19 +1,8 @@
 //! `skyform plan` end to end: the binary against the in-process emulator.
 
-use crate::harness::{Env, actions, json};
+use crate::harness::{AARHUS_ENTRY, Env, actions, json};
 
-const RECURRING: &str = "\
-orders:
-  - name: aarhus-bay
-    Model: Stratus2
-    SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]
-    StorageMonths: 1
-    ApiRequests: 1
-    ImageFrequency: 3
-    ReferenceDate: 2025-01-01
-    Wkt: POLYGON((9.87 56.47,10.19 56.47,10.19 56.28,9.87 56.28,9.87 56.47))
-    From: 2025-04-01
-  - name: odense
+const ODENSE_ENTRY: &str = "  - name: odense
     Model: Stratus2
     SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]
     StorageMonths: 1
@@ -22,6 +11,11 @@ orders:
     Wkt: POLYGON((10.36 55.40,10.42 55.40,10.42 55.43,10.36 55.43,10.36 55.40))
     From: 2025-04-01
 ";
+
+/// Two recurring entries: Aarhus bay and Odense.
+fn recurring() -> String {
+    format!("orders:\n{AARHUS_ENTRY}{ODENSE_ENTRY}")
+}
 
 fn present_entries(env: &Env) -> usize {
     let out = env.run(&["plan", "--format", "json", "examples/"]);
@@ -65,9 +59,9 @@ fn after_apply_the_same_plan_keeps_everything_and_exits_0() {
 #[test]
 fn a_changed_image_frequency_plans_a_replace_with_the_field_diff() {
     let env = Env::new();
-    env.write("orders.yaml", RECURRING);
+    env.write("orders.yaml", &recurring());
     assert_eq!(env.run(&["apply", "--auto-approve", "orders.yaml"]).code, 0);
-    env.write("orders.yaml", &RECURRING.replacen("ImageFrequency: 3", "ImageFrequency: 5", 1));
+    env.write("orders.yaml", &recurring().replacen("ImageFrequency: 3", "ImageFrequency: 5", 1));
     let out = env.run(&["plan", "--format", "json", "orders.yaml"]);
     let doc = json(&out);
     let replace = doc["changes"].as_array().unwrap().iter().find(|c| c["action"] == "replace");
@@ -86,10 +80,9 @@ fn a_changed_image_frequency_plans_a_replace_with_the_field_diff() {
 #[test]
 fn a_removed_entry_is_unmanaged_and_with_prune_cancelled() {
     let env = Env::new();
-    env.write("orders.yaml", RECURRING);
+    env.write("orders.yaml", &recurring());
     assert_eq!(env.run(&["apply", "--auto-approve", "orders.yaml"]).code, 0);
-    let odense_only = RECURRING.split("  - name: odense").nth(1).unwrap();
-    env.write("orders.yaml", &format!("orders:\n  - name: odense{odense_only}"));
+    env.write("orders.yaml", &format!("orders:\n{ODENSE_ENTRY}"));
     let plain = json(&env.run(&["plan", "--format", "json", "orders.yaml"]));
     let acts: Vec<String> = actions(&plain).into_iter().map(|(_, a)| a).collect();
     assert_eq!(acts, ["keep", "unmanaged"]);
@@ -134,10 +127,10 @@ orders:
 #[test]
 fn a_plan_over_budget_exits_3_and_max_cost_tightens_it() {
     let env = Env::new();
-    env.write("orders.yaml", &format!("budget:\n  max_current_month: 1\n{RECURRING}"));
+    env.write("orders.yaml", &format!("budget:\n  max_current_month: 1\n{}", recurring()));
     let out = env.run(&["plan", "orders.yaml"]);
     assert_eq!(out.code, 3, "{}\n{}", out.stdout, out.stderr);
-    env.write("orders.yaml", RECURRING);
+    env.write("orders.yaml", &recurring());
     assert_eq!(env.run(&["plan", "orders.yaml"]).code, 0);
     assert_eq!(env.run(&["plan", "--max-cost", "0.5", "orders.yaml"]).code, 3);
     assert!(env.emu.orders().is_empty());
@@ -166,7 +159,7 @@ fn export_then_plan_keeps_every_order() {
 #[test]
 fn orders_lists_each_order_with_its_entry() {
     let env = Env::new();
-    env.write("orders.yaml", RECURRING);
+    env.write("orders.yaml", &recurring());
     assert_eq!(env.run(&["apply", "--auto-approve", "orders.yaml"]).code, 0);
     let out = env.run(&["orders", "orders.yaml"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -198,7 +191,7 @@ fn plan_json_validates_against_the_committed_schema() {
 #[test]
 fn unknown_targets_are_a_usage_error() {
     let env = Env::new();
-    env.write("orders.yaml", RECURRING);
+    env.write("orders.yaml", &recurring());
     let out = env.run(&["plan", "--target", "nope", "orders.yaml"]);
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("`nope`"), "{}", out.stderr);
