@@ -45,7 +45,8 @@ pub async fn list_live(conn: &Connection) -> Result<Vec<TaskOrder>, Error> {
     Ok(conn.client.list(query).await?)
 }
 
-/// Diffs and prices: the plan `plan` shows and `apply` executes.
+/// Diffs and prices: the plan `plan` shows and `apply` executes. Fails with
+/// [`Error::EstimateRefused`] when the API refuses an estimate for good.
 pub async fn make_plan(
     desired: &DesiredSet,
     live: &[TaskOrder],
@@ -77,7 +78,10 @@ pub async fn make_plan(
         now: conn.now,
     };
     let mut plan = plan::diff(desired, live, &opts);
-    pricing::price(&conn.client, &mut plan, flags.concurrency).await;
+    let refusals = pricing::price(&conn.client, &mut plan, flags.concurrency).await;
+    if !refusals.is_empty() {
+        return Err(Error::EstimateRefused { refusals });
+    }
     Ok(plan)
 }
 

@@ -14,6 +14,7 @@
 //! - a replace cancels its old order only after the new order exists, and only
 //!   when the plan says the old order can be cancelled.
 
+pub mod consent;
 pub mod report;
 
 use std::collections::BTreeMap;

@@ -1,5 +1,5 @@
-//! `skyform apply`: plan (or read a saved plan and check it is fresh) → show →
-//! confirm → execute → report.
+//! `skyform apply`: plan (with `--plan`, with the saved settings, then check it
+//! equals the saved plan) → show → confirm → execute → report.
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -30,26 +30,35 @@ pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<Outcome, Error> {
             ));
         }
     };
+    // A saved plan is a proof: the plan is made again with its settings and
+    // applied only if it equals the saved one.
     let saved = args.plan.as_deref().map(SavedPlan::read).transpose()?;
+    if let Some(s) = &saved {
+        s.settings.check_flags(&args.flags)?;
+    }
+    let flags =
+        saved.as_ref().map_or_else(|| args.flags.clone(), |s| s.settings.apply_to(&args.flags));
     let paths = match &saved {
         Some(s) if args.flags.paths.is_empty() => s.paths.clone(),
         _ => args.flags.paths.clone(),
     };
     let desired = workflow::load(&paths, ctx.color_stderr)?;
     let conn = connect::connect(&args.api)?;
+    let stale = |reasons: Vec<String>| match (&args.plan, reasons.is_empty()) {
+        (Some(path), false) => Err(Error::StalePlan { path: path.clone(), reasons }),
+        _ => Ok(()),
+    };
+    if let Some(s) = &saved {
+        stale(s.age_reasons(conn.now, args.max_plan_age))?;
+    }
     let rt = runtime()?;
     let plan = rt.block_on(async {
         let live = workflow::list_live(&conn).await?;
-        match (&saved, &args.plan) {
-            (Some(saved), Some(path)) => {
-                let reasons = saved.stale_reasons(&desired.files, &live);
-                if !reasons.is_empty() {
-                    return Err(Error::StalePlan { path: path.clone(), reasons });
-                }
-                Ok(saved.plan.clone())
-            }
-            _ => workflow::make_plan(&desired, &live, &conn, &args.flags).await,
+        let plan = workflow::make_plan(&desired, &live, &conn, &flags).await?;
+        if let Some(s) = &saved {
+            stale(s.stale_reasons(&plan, &desired.files, &live))?;
         }
+        Ok::<_, Error>(plan)
     })?;
 
     let json = args.flags.format == Format::Json;
@@ -63,6 +72,10 @@ pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<Outcome, Error> {
             std::io::stderr(),
             "error: apply refused: the plan has a blocked change or is not within budget; nothing was changed"
         );
+        return Ok(Outcome::Blocked);
+    }
+    if let Some(refusal) = apply::consent::unpriced_refusal(&plan, args.allow_unpriced) {
+        let _ = writeln!(std::io::stderr(), "error: {refusal}");
         return Ok(Outcome::Blocked);
     }
     if !plan.has_changes() {

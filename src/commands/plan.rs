@@ -21,7 +21,7 @@ pub(crate) fn run(args: &PlanArgs, ctx: Context) -> Result<Outcome, Error> {
     render::plan(&plan, args.flags.format, &opts, &mut out).map_err(super::stdout_error)?;
     out.flush().map_err(super::stdout_error)?;
     if let Some(path) = &args.out {
-        SavedPlan::new(plan.clone(), &args.flags.paths, &desired.files, &live).write(path)?;
+        SavedPlan::new(plan.clone(), &args.flags, &desired.files, &live).write(path)?;
         let _ = writeln!(
             std::io::stderr(),
             "Saved the plan to `{}`. Apply exactly this plan with `skyform apply --plan {}`.",
