@@ -94,8 +94,8 @@ fn a_tampered_plan_with_a_changed_cancel_guid_is_refused() {
     env.write("o.yaml", &manifest(&[entry("a", 9.0, "")]));
     save(&env, &["--prune"]);
     tamper(&env, |plan| {
-        let cancel = plan["changes"].as_array_mut().unwrap().iter_mut();
-        let cancel = cancel.filter(|c| c["action"] == "cancel").next().unwrap();
+        let changes = plan["changes"].as_array_mut().unwrap();
+        let cancel = changes.iter_mut().find(|c| c["action"] == "cancel").unwrap();
         assert_eq!(cancel["live"]["guid"], json!(b));
         cancel["live"]["guid"] = json!(a);
     });
