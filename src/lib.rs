@@ -5,8 +5,10 @@
 //! decides; `render` shows; `apply` executes. `emulator` is a local ClearSKY
 //! API used by the tests, `--sandbox` and the benchmarks.
 
+pub mod aoi;
 pub mod api;
 pub mod apply;
+pub mod calendar;
 pub mod catalog;
 pub mod cli;
 pub mod commands;
@@ -17,6 +19,7 @@ pub mod export;
 pub mod grid;
 pub mod identity;
 pub mod manifest;
+pub mod money;
 pub mod plan;
 pub mod pricing;
 pub mod render;

@@ -16,6 +16,7 @@
 //! by the same discount".
 
 use crate::catalog::{self, MINITILE_KM2, MINITILE_MULTIPLIER, Model, TILE_KM2, TILE_MULTIPLIER};
+use crate::money::cents;
 
 /// What a price depends on.
 #[derive(Debug, Clone, Copy)]
@@ -84,7 +85,7 @@ pub fn price(input: &PriceInput<'_>) -> Price {
 
     let extra_months = f64::from(input.storage_months.saturating_sub(1));
     let storage = total_km2 * extra_months * catalog::STORAGE_EUR_PER_KM2_MONTH;
-    Price { order_cost: round_cents(cost), storage_cost: round_cents(storage) }
+    Price { order_cost: cents(cost), storage_cost: cents(storage) }
 }
 
 /// Sums the add-on rates of the selected constellations that are optional for `model`.
@@ -114,10 +115,6 @@ pub fn tile_mode(tiles: usize, minitiles: usize) -> (f64, f64) {
         return (0.0, TILE_MULTIPLIER);
     }
     (area, (t * TILE_MULTIPLIER + m * MINITILE_MULTIPLIER) / area)
-}
-
-fn round_cents(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
 }
 
 #[cfg(test)]
@@ -178,10 +175,7 @@ mod tests {
         assert!(close(p.order_cost, 14.0), "{p:?}");
         let p = price(&PriceInput { month_to_date_spend: 990.0, ..input("Nimbus", &with_s1) });
         let km2_tier1 = 10.0 / 0.14;
-        assert!(
-            close(p.order_cost, round_cents(10.0 + (100.0 - km2_tier1) * 0.14 * 0.75)),
-            "{p:?}"
-        );
+        assert!(close(p.order_cost, cents(10.0 + (100.0 - km2_tier1) * 0.14 * 0.75)), "{p:?}");
         // A required constellation is not an add-on; an unknown one is ignored.
         let plain = names(&["sentinel2", "Sentinel3"]);
         assert!(close(price(&input("Nimbus", &plain)).order_cost, 10.0));
@@ -208,13 +202,13 @@ mod tests {
             mode_multiplier: tile_mult,
             ..input("Stratus2", &all)
         });
-        assert!(close(tile.order_cost, round_cents(2621.44 * 0.20 * 0.2)), "{tile:?}");
+        assert!(close(tile.order_cost, cents(2621.44 * 0.20 * 0.2)), "{tile:?}");
         let mini = price(&PriceInput {
             km2_per_image: mini_km2,
             mode_multiplier: mini_mult,
             ..input("Stratus2", &all)
         });
-        assert!(close(mini.order_cost, round_cents(30.72 * 0.20 * 0.5)), "{mini:?}");
+        assert!(close(mini.order_cost, cents(30.72 * 0.20 * 0.5)), "{mini:?}");
         // A mix costs the sum of its parts while it stays in one tier.
         let (mix_km2, mix_mult) = tile_mode(1, 3);
         let mix = price(&PriceInput {
@@ -232,7 +226,7 @@ mod tests {
         assert!(close(price(&PriceInput { storage_months: 1, ..base }).storage_cost, 0.0));
         assert!(close(price(&PriceInput { storage_months: 0, ..base }).storage_cost, 0.0));
         let p = price(&PriceInput { storage_months: 3, ..base });
-        assert!(close(p.storage_cost, round_cents(931.61 * 31.0 * 2.0 * 0.000_01)), "{p:?}");
+        assert!(close(p.storage_cost, cents(931.61 * 31.0 * 2.0 * 0.000_01)), "{p:?}");
         assert!(p.storage_cost > 0.0);
     }
 

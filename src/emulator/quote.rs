@@ -13,6 +13,7 @@ use super::pricing::Price;
 use super::store::Billing;
 use super::validation::{Aoi, ValidOrder};
 use crate::api::types::{CostBreakdown, CostTotal, Estimate, TileRef};
+use crate::money::cents;
 
 /// The price of an order placed today.
 #[derive(Debug, Clone)]
@@ -118,9 +119,4 @@ pub(crate) fn estimate(order: &ValidOrder, q: &Quote, today: NaiveDate) -> Estim
         areas_of_interest_wkt: wkt,
         image_dates: q.image_dates.iter().map(ToString::to_string).collect(),
     }
-}
-
-/// Rounds EUR to cents.
-pub(crate) fn cents(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
 }

@@ -22,7 +22,9 @@ use super::quote;
 use super::tiles;
 use super::validation::{Aoi, ValidOrder};
 use crate::api::types::{AccountInfo, FieldErrors, OrderStatus, TaskOrder, TileRef, codes};
+use crate::calendar::month_key;
 use crate::catalog::Model;
+use crate::money::cents;
 
 /// Everything the emulator remembers.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -150,10 +152,6 @@ pub(crate) fn tenant_id(key: &str) -> String {
     hex::encode(&Sha256::digest(key.as_bytes())[..8])
 }
 
-fn month_key(d: NaiveDate) -> String {
-    d.format("%Y-%m").to_string()
-}
-
 impl State {
     /// A fresh state with one tenant per configured key.
     pub(crate) fn new(config: &Config) -> Self {
@@ -212,7 +210,7 @@ impl State {
         let (area, wkt, tiles, minitiles) = match &order.aoi {
             Aoi::Polygons(a) => (a.area_km2, Some(a.wkt.clone()), vec![], vec![]),
             Aoi::Tiles { tiles, minitiles } => {
-                (quote::cents(q.billing.km2_per_image), None, refs(tiles), refs(minitiles))
+                (cents(q.billing.km2_per_image), None, refs(tiles), refs(minitiles))
             }
         };
         let wire = TaskOrder {
@@ -233,7 +231,7 @@ impl State {
             wkt,
             created_date: Some(now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
         };
-        tenant.balance_eur = quote::cents(tenant.balance_eur - cost);
+        tenant.balance_eur = cents(tenant.balance_eur - cost);
         *tenant.spend.entry(month_key(today)).or_default() += cost;
         tenant.orders.push(StoredOrder {
             order: wire.clone(),
@@ -384,8 +382,8 @@ impl State {
                     spend,
                     w.storage_months,
                 );
-                let cost = quote::cents(price.order_cost + price.storage_cost);
-                tenant.balance_eur = quote::cents(tenant.balance_eur - cost);
+                let cost = cents(price.order_cost + price.storage_cost);
+                tenant.balance_eur = cents(tenant.balance_eur - cost);
                 *tenant.spend.entry(month.clone()).or_default() += cost;
                 let o = &mut tenant.orders[i];
                 o.charges.push((month.clone(), cost));
@@ -459,9 +457,9 @@ fn refs(guids: &[Uuid]) -> Vec<TileRef> {
 
 fn refund(tenant: &mut Tenant, idx: usize) {
     for (month, eur) in std::mem::take(&mut tenant.orders[idx].charges) {
-        tenant.balance_eur = quote::cents(tenant.balance_eur + eur);
+        tenant.balance_eur = cents(tenant.balance_eur + eur);
         if let Some(s) = tenant.spend.get_mut(&month) {
-            *s = quote::cents(*s - eur).max(0.0);
+            *s = cents(*s - eur).max(0.0);
         }
     }
 }

@@ -4,15 +4,17 @@
 //!
 //! Pure, no IO.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use geo::MultiPolygon;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use super::area::{self, AoiArea, AreaRule};
-use super::{dates, tiles};
+use super::tiles;
 use crate::api::types::{FieldErrors, OrderRequest, ProblemDetails, canonical_keys, parse_date};
+use crate::calendar;
 use crate::catalog::{self, Model};
+use crate::spec::IMAGE_FREQUENCY_DAYS;
 
 /// Every request key the emulator knows, in the API's spelling.
 const KNOWN_KEYS: &[&str] = &[
@@ -87,7 +89,7 @@ pub(crate) struct ValidOrder {
     pub(crate) storage_months: i64,
     /// ≥ 1.
     pub(crate) api_requests: i64,
-    /// 1..=7.
+    /// Within [`IMAGE_FREQUENCY_DAYS`].
     pub(crate) image_frequency: u32,
     /// Cadence anchor (defaults to `from`).
     pub(crate) reference_date: NaiveDate,
@@ -129,10 +131,13 @@ pub(crate) fn order(req: &OrderRequest, rule: AreaRule) -> Result<ValidOrder, Fi
             fail("ImageFrequency", "ImageFrequency is required".to_owned());
             None
         }
-        Some(f @ 1..=7) => u32::try_from(f).ok(),
-        Some(_) => {
-            fail("ImageFrequency", "ImageFrequency must be between 1 and 7".to_owned());
-            None
+        Some(f) => {
+            let days = u32::try_from(f).ok().filter(|d| IMAGE_FREQUENCY_DAYS.contains(d));
+            if days.is_none() {
+                let (min, max) = (IMAGE_FREQUENCY_DAYS.start(), IMAGE_FREQUENCY_DAYS.end());
+                fail("ImageFrequency", format!("ImageFrequency must be between {min} and {max}"));
+            }
+            days
         }
     };
     let from = match parse_date(&req.from) {
@@ -144,7 +149,7 @@ pub(crate) fn order(req: &OrderRequest, rule: AreaRule) -> Result<ValidOrder, Fi
             fail("From", format!("'{}' is not a valid date", req.from));
             None
         }
-        Some(d) if d.day() != 1 => {
+        Some(d) if !calendar::is_month_start(d) => {
             fail("From", "From must be the first day of a month".to_owned());
             None
         }
@@ -161,7 +166,7 @@ pub(crate) fn order(req: &OrderRequest, rule: AreaRule) -> Result<ValidOrder, Fi
                 fail("To", "To must not be before From".to_owned());
                 None
             }
-            Some(d) if dates::month_end(d) != d => {
+            Some(d) if !calendar::is_month_end(d) => {
                 fail("To", "To must be the last day of a month".to_owned());
                 None
             }

@@ -23,6 +23,7 @@ use schemars::generate::SchemaSettings;
 use schemars::transform::RecursiveTransform;
 use serde::Serialize;
 
+use crate::money::cents;
 use crate::plan::{
     self, Action, BudgetStatus, CancelEffect, Change, Cost, Duplicate, LiveOrderSummary, Plan,
 };
@@ -410,11 +411,6 @@ impl Summary {
             line: super::summary_line(plan),
         }
     }
-}
-
-/// Rounds a sum to the cent, so that float noise never reaches the document.
-fn cents(amount: f64) -> f64 {
-    (amount * 100.0).round() / 100.0
 }
 
 impl ChangeView {
