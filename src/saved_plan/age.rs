@@ -6,7 +6,9 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Utc};
+
+use crate::calendar;
 
 /// The default of `--max-plan-age`.
 pub const DEFAULT_MAX_AGE: &str = "24h";
@@ -78,8 +80,8 @@ pub(crate) fn age_reasons(
     max_age: Duration,
 ) -> Vec<String> {
     let mut reasons = Vec::new();
-    let month = |t: DateTime<Utc>| t.format("%Y-%m").to_string();
-    if (made.year(), made.month()) != (now.year(), now.month()) {
+    let month = |t: DateTime<Utc>| calendar::month_key(t.date_naive());
+    if month(made) != month(now) {
         reasons.push(format!(
             "the plan was made in {} and it is now {} (UTC): renewals and month-to-date prices have changed since",
             month(made),
