@@ -122,7 +122,7 @@ fn refused_estimates(refusals: &[crate::pricing::Refusal]) -> String {
         names.join(", ")
     );
     for r in refusals {
-        let text = r.error.to_string().replace('\n', "\n    ");
+        let text = r.error.to_string().replace('\n', "\n  ");
         let _ = write!(out, "\n  `{}`: {text}", r.name);
     }
     out

@@ -36,7 +36,7 @@ pub fn digest(doc: &Value) -> String {
     format!("{PREFIX}{}", hex::encode(Sha256::digest(text.as_bytes())))
 }
 
-/// `doc` with its `digest` field set to its digest (added last).
+/// `doc` with its `digest` field set to its digest.
 pub fn sealed(doc: Value) -> Value {
     let d = digest(&doc);
     match doc {
