@@ -24,9 +24,9 @@ pub mod saved_plan;
 pub mod spec;
 pub mod workflow;
 
-pub use error::{Error, Outcome};
+pub use error::{Error, ExitStatus};
 
 /// Runs one command line; the caller turns the result into an exit code.
-pub fn run(args: cli::Args) -> Result<Outcome, Error> {
+pub fn run(args: cli::Args) -> Result<ExitStatus, Error> {
     commands::run(args)
 }

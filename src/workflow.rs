@@ -13,7 +13,7 @@ use crate::cli::PlanFlags;
 use crate::connect::Connection;
 use crate::plan::{self, DiffOptions, Plan};
 use crate::spec::DesiredSet;
-use crate::{Error, Outcome, manifest, pricing};
+use crate::{Error, ExitStatus, manifest, pricing};
 
 /// Loads and validates the manifests; on problems, prints them all to stderr
 /// and fails with [`Error::Invalid`].
@@ -83,14 +83,14 @@ pub async fn make_plan(
 
 /// The exit status of a finished plan: 3 when blocked or not provably within
 /// budget, else 2 for changes under `--detailed-exitcode`, else 0.
-pub fn plan_outcome(plan: &Plan, detailed_exitcode: bool) -> Outcome {
+pub fn plan_status(plan: &Plan, detailed_exitcode: bool) -> ExitStatus {
     let over_budget = plan.budget_check().is_some_and(|b| !b.passes());
     if plan.is_blocked() || over_budget {
-        Outcome::Blocked
+        ExitStatus::Blocked
     } else if detailed_exitcode && plan.has_changes() {
-        Outcome::Changes
+        ExitStatus::Changes
     } else {
-        Outcome::Success
+        ExitStatus::Success
     }
 }
 

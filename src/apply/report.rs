@@ -23,7 +23,7 @@ pub enum Step {
 /// How one step ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
-pub enum Outcome {
+pub enum StepOutcome {
     /// Done; `guid` is the new order (create) or the cancelled one.
     Done {
         /// The order concerned.
@@ -43,7 +43,7 @@ pub enum Outcome {
     NotTried,
 }
 
-impl Outcome {
+impl StepOutcome {
     /// A failure with a message.
     pub fn failed(error: impl Into<String>, fields: Vec<String>) -> Self {
         Self::Failed { error: error.into(), fields }
@@ -83,7 +83,7 @@ pub struct Item {
     /// Which step.
     pub step: Step,
     /// How it ended.
-    pub outcome: Outcome,
+    pub outcome: StepOutcome,
 }
 
 /// The result of an apply.
@@ -110,7 +110,7 @@ pub struct Event {
     pub step: Step,
     /// How it ended (finished/failed only).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<Outcome>,
+    pub outcome: Option<StepOutcome>,
 }
 
 fn label(change: &Change) -> String {
@@ -131,9 +131,9 @@ impl Event {
     }
 
     /// A step ended.
-    pub fn finished(index: usize, change: &Change, step: Step, outcome: &Outcome) -> Self {
+    pub fn finished(index: usize, change: &Change, step: Step, outcome: &StepOutcome) -> Self {
         let event = match outcome {
-            Outcome::Failed { .. } => "change_failed",
+            StepOutcome::Failed { .. } => "change_failed",
             _ => "change_finished",
         };
         Self {
@@ -149,7 +149,13 @@ impl Event {
 
 impl Report {
     /// Records a step; call [`Report::finish`] when all are recorded.
-    pub(crate) fn record(&mut self, index: usize, change: &Change, step: Step, outcome: Outcome) {
+    pub(crate) fn record(
+        &mut self,
+        index: usize,
+        change: &Change,
+        step: Step,
+        outcome: StepOutcome,
+    ) {
         self.items.push(Item { index, name: label(change), action: change.action, step, outcome });
     }
 
@@ -160,20 +166,20 @@ impl Report {
 
     /// Number of steps done.
     pub fn done(&self) -> usize {
-        self.count(|o| matches!(o, Outcome::Done { .. }))
+        self.count(|o| matches!(o, StepOutcome::Done { .. }))
     }
 
     /// Number of steps failed.
     pub fn failed(&self) -> usize {
-        self.count(|o| matches!(o, Outcome::Failed { .. }))
+        self.count(|o| matches!(o, StepOutcome::Failed { .. }))
     }
 
     /// Number of steps not started.
     pub fn not_tried(&self) -> usize {
-        self.count(|o| matches!(o, Outcome::NotTried))
+        self.count(|o| matches!(o, StepOutcome::NotTried))
     }
 
-    fn count(&self, f: impl Fn(&Outcome) -> bool) -> usize {
+    fn count(&self, f: impl Fn(&StepOutcome) -> bool) -> usize {
         self.items.iter().filter(|i| f(&i.outcome)).count()
     }
 
@@ -192,18 +198,18 @@ impl Report {
                 (_, Step::Cancel) => "cancel",
             };
             match &item.outcome {
-                Outcome::Done { guid, note } => {
+                StepOutcome::Done { guid, note } => {
                     let guid = guid.as_deref().unwrap_or("-");
                     let note = note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
                     writeln!(w, "  done        {}: {what} {guid}{note}", item.name)?;
                 }
-                Outcome::Failed { error, fields } => {
+                StepOutcome::Failed { error, fields } => {
                     writeln!(w, "  failed      {}: {what}: {error}", item.name)?;
                     for f in fields {
                         writeln!(w, "                {f}")?;
                     }
                 }
-                Outcome::NotTried => writeln!(w, "  not tried   {}: {what}", item.name)?,
+                StepOutcome::NotTried => writeln!(w, "  not tried   {}: {what}", item.name)?,
             }
         }
         writeln!(w, "{}", self.summary_line())
@@ -247,7 +253,7 @@ mod tests {
     use super::*;
     use crate::api::types::FieldErrors;
 
-    fn report(outcomes: Vec<(Step, Outcome)>) -> Report {
+    fn report(outcomes: Vec<(Step, StepOutcome)>) -> Report {
         let change = Change::new(Some("a".into()), Action::Replace);
         let mut r = Report::default();
         for (step, outcome) in outcomes.into_iter().rev() {
@@ -259,8 +265,8 @@ mod tests {
 
     #[test]
     fn a_replace_lists_its_create_before_its_cancel_and_counts_each_step() {
-        let done = Outcome::Done { guid: Some("g".into()), note: None };
-        let r = report(vec![(Step::Create, done.clone()), (Step::Cancel, Outcome::NotTried)]);
+        let done = StepOutcome::Done { guid: Some("g".into()), note: None };
+        let r = report(vec![(Step::Create, done.clone()), (Step::Cancel, StepOutcome::NotTried)]);
         assert_eq!(
             r.items.iter().map(|i| i.step).collect::<Vec<_>>(),
             [Step::Create, Step::Cancel]
@@ -281,7 +287,7 @@ mod tests {
         let mut fields = FieldErrors::new();
         fields.insert("TileGuids".into(), vec!["unknown tile".into()]);
         let e = api::Error::Api { status: 400, code: Some(992), message: "invalid".into(), fields };
-        let Outcome::Failed { error, fields } = Outcome::from_error(&e) else { panic!() };
+        let StepOutcome::Failed { error, fields } = StepOutcome::from_error(&e) else { panic!() };
         assert_eq!(error, "the API refused the order (400, code 992): invalid");
         assert_eq!(fields, ["TileGuids: unknown tile"]);
     }

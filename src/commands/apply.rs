@@ -11,9 +11,9 @@ use crate::apply::{self, Event, Report};
 use crate::cli::{ApplyArgs, Format};
 use crate::saved_plan::SavedPlan;
 use crate::workflow::{self, runtime};
-use crate::{Error, Outcome, connect, render};
+use crate::{Error, ExitStatus, connect, render};
 
-pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<Outcome, Error> {
+pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<ExitStatus, Error> {
     let interactive = std::io::stdin().is_terminal();
     if !args.auto_approve && !interactive {
         return Err(Error::usage(
@@ -58,18 +58,18 @@ pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<Outcome, Error> {
         let mut out = std::io::stdout().lock();
         render::plan(&plan, Format::Human, &opts, &mut out).map_err(super::stdout_error)?;
     }
-    if workflow::plan_outcome(&plan, false) == Outcome::Blocked {
+    if workflow::plan_status(&plan, false) == ExitStatus::Blocked {
         let _ = writeln!(
             std::io::stderr(),
             "error: apply refused: the plan has a blocked change or is not within budget; nothing was changed"
         );
-        return Ok(Outcome::Blocked);
+        return Ok(ExitStatus::Blocked);
     }
     if !plan.has_changes() {
         if json {
             emit_json(&Report::default());
         }
-        return Ok(Outcome::Success);
+        return Ok(ExitStatus::Success);
     }
     if !args.auto_approve && !console::confirm()? {
         return Err(Error::Failed("apply cancelled; nothing was changed".to_owned()));
@@ -107,9 +107,9 @@ pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<Outcome, Error> {
         report.render_human(&mut out).map_err(super::stdout_error)?;
     }
     if report.complete() {
-        Ok(Outcome::Success)
+        Ok(ExitStatus::Success)
     } else if report.done() > 0 {
-        Ok(Outcome::Partial)
+        Ok(ExitStatus::Partial)
     } else if stop.load(Ordering::SeqCst) {
         Err(Error::Failed("apply interrupted before any change was made".to_owned()))
     } else {

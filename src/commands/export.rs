@@ -7,12 +7,12 @@ use crate::api::types::TaskOrder;
 use crate::cli::ExportArgs;
 use crate::spec::DesiredSet;
 use crate::workflow::{self, runtime};
-use crate::{Error, Outcome, connect, export, identity};
+use crate::{Error, ExitStatus, connect, export, identity};
 
 /// Where editors find the schema: write it beside the manifest with `skyform schema > manifest.schema.json`.
 const SCHEMA_REF: &str = "manifest.schema.json";
 
-pub(crate) fn run(args: &ExportArgs, ctx: Context) -> Result<Outcome, Error> {
+pub(crate) fn run(args: &ExportArgs, ctx: Context) -> Result<ExitStatus, Error> {
     let desired = if args.paths.is_empty() {
         DesiredSet::default()
     } else {
@@ -45,5 +45,5 @@ pub(crate) fn run(args: &ExportArgs, ctx: Context) -> Result<Outcome, Error> {
         let mut out = std::io::stdout().lock();
         out.write_all(yaml.as_bytes()).map_err(super::stdout_error)?;
     }
-    Ok(Outcome::Success)
+    Ok(ExitStatus::Success)
 }

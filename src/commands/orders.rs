@@ -8,9 +8,9 @@ use crate::cli::OrdersArgs;
 use crate::render::{self, OrderRow};
 use crate::spec::DesiredSet;
 use crate::workflow::{self, runtime};
-use crate::{Error, Outcome, connect, identity};
+use crate::{Error, ExitStatus, connect, identity};
 
-pub(crate) fn run(args: &OrdersArgs, ctx: Context) -> Result<Outcome, Error> {
+pub(crate) fn run(args: &OrdersArgs, ctx: Context) -> Result<ExitStatus, Error> {
     let desired = if args.paths.is_empty() {
         DesiredSet::default()
     } else {
@@ -32,5 +32,5 @@ pub(crate) fn run(args: &OrdersArgs, ctx: Context) -> Result<Outcome, Error> {
     let mut out = std::io::stdout().lock();
     render::orders(&rows, args.format, &opts, &mut out).map_err(super::stdout_error)?;
     out.flush().map_err(super::stdout_error)?;
-    Ok(Outcome::Success)
+    Ok(ExitStatus::Success)
 }

@@ -6,9 +6,9 @@ use super::Context;
 use crate::cli::PlanArgs;
 use crate::saved_plan::SavedPlan;
 use crate::workflow::{self, runtime};
-use crate::{Error, Outcome, connect, render};
+use crate::{Error, ExitStatus, connect, render};
 
-pub(crate) fn run(args: &PlanArgs, ctx: Context) -> Result<Outcome, Error> {
+pub(crate) fn run(args: &PlanArgs, ctx: Context) -> Result<ExitStatus, Error> {
     let desired = workflow::load(&args.flags.paths, ctx.color_stderr)?;
     let conn = connect::connect(&args.api)?;
     let (live, plan) = runtime()?.block_on(async {
@@ -29,5 +29,5 @@ pub(crate) fn run(args: &PlanArgs, ctx: Context) -> Result<Outcome, Error> {
             path.display()
         );
     }
-    Ok(workflow::plan_outcome(&plan, args.detailed_exitcode))
+    Ok(workflow::plan_status(&plan, args.detailed_exitcode))
 }

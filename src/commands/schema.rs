@@ -4,13 +4,13 @@
 use std::io::Write;
 
 use crate::cli::SchemaArgs;
-use crate::{Error, Outcome, manifest, render};
+use crate::{Error, ExitStatus, manifest, render};
 
-pub(crate) fn run(args: &SchemaArgs) -> Result<Outcome, Error> {
+pub(crate) fn run(args: &SchemaArgs) -> Result<ExitStatus, Error> {
     let schema = if args.plan { render::plan_json_schema() } else { manifest::schema() };
     let text = serde_json::to_string_pretty(&schema)
         .map_err(|e| Error::Failed(format!("cannot write the schema: {e}")))?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "{text}").map_err(super::stdout_error)?;
-    Ok(Outcome::Success)
+    Ok(ExitStatus::Success)
 }
