@@ -21,6 +21,7 @@ pub mod plan;
 pub mod pricing;
 pub mod render;
 pub mod saved_plan;
+pub mod settings;
 pub mod spec;
 pub mod workflow;
 

@@ -28,7 +28,7 @@ use crate::identity;
 use crate::plan::{Action, CancelEffect, Change, Plan};
 use crate::spec::DesiredOrder;
 
-pub use report::{Event, Item, Report, Step, StepOutcome};
+pub use report::{Event, EventKind, Item, Report, Step, StepOutcome};
 
 /// How the executor behaves.
 #[derive(Debug, Clone)]

@@ -1,18 +1,14 @@
-//! What an apply did: one item per executed change, the events seen while it
-//! ran, and their renderings (a human report, JSON event lines).
+//! What an apply did: one item per executed step, and the events seen while
+//! it ran. These are the executor's own values; `render::apply` shows them
+//! (for people, or as the versioned JSON event stream).
 //!
-//! Pure: renderers write to the `&mut dyn Write` they are given.
-
-use std::io::{self, Write};
-
-use serde::Serialize;
+//! Pure.
 
 use crate::api;
 use crate::plan::{Action, Change};
 
 /// One step of a change: replaces have both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
     /// Placing the new order.
     Create,
@@ -21,8 +17,7 @@ pub enum Step {
 }
 
 /// How one step ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StepOutcome {
     /// Done; `guid` is the new order (create) or the cancelled one.
     Done {
@@ -72,7 +67,7 @@ impl StepOutcome {
 }
 
 /// One executed (or skipped) step.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Item {
     /// Index of the change in the plan.
     pub index: usize,
@@ -87,7 +82,7 @@ pub struct Item {
 }
 
 /// The result of an apply.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Report {
     /// Steps in plan order.
     pub items: Vec<Item>,
@@ -95,11 +90,22 @@ pub struct Report {
     pub interrupted: bool,
 }
 
-/// Something that happened while applying; one JSON line each with `--format json`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// What happened to a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    /// The step started.
+    Started,
+    /// The step ended, done or not tried.
+    Finished,
+    /// The step failed.
+    Failed,
+}
+
+/// Something that happened while applying.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Event {
-    /// `change_started`, `change_finished` or `change_failed`.
-    pub event: &'static str,
+    /// What happened.
+    pub kind: EventKind,
     /// Index of the change in the plan.
     pub index: usize,
     /// Entry name or GUID.
@@ -108,8 +114,7 @@ pub struct Event {
     pub action: Action,
     /// Which step.
     pub step: Step,
-    /// How it ended (finished/failed only).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// How it ended; `None` when it started.
     pub outcome: Option<StepOutcome>,
 }
 
@@ -121,7 +126,7 @@ impl Event {
     /// A step started.
     pub fn started(index: usize, change: &Change, step: Step) -> Self {
         Self {
-            event: "change_started",
+            kind: EventKind::Started,
             index,
             name: label(change),
             action: change.action,
@@ -132,12 +137,12 @@ impl Event {
 
     /// A step ended.
     pub fn finished(index: usize, change: &Change, step: Step, outcome: &StepOutcome) -> Self {
-        let event = match outcome {
-            StepOutcome::Failed { .. } => "change_failed",
-            _ => "change_finished",
+        let kind = match outcome {
+            StepOutcome::Failed { .. } => EventKind::Failed,
+            _ => EventKind::Finished,
         };
         Self {
-            event,
+            kind,
             index,
             name: label(change),
             action: change.action,
@@ -187,65 +192,6 @@ impl Report {
     pub fn complete(&self) -> bool {
         self.failed() == 0 && self.not_tried() == 0 && !self.interrupted
     }
-
-    /// Writes the report for people.
-    pub fn render_human(&self, w: &mut dyn Write) -> io::Result<()> {
-        for item in &self.items {
-            let what = match (item.action, item.step) {
-                (Action::Replace, Step::Create) => "replace: create",
-                (Action::Replace, Step::Cancel) => "replace: cancel old",
-                (_, Step::Create) => "create",
-                (_, Step::Cancel) => "cancel",
-            };
-            match &item.outcome {
-                StepOutcome::Done { guid, note } => {
-                    let guid = guid.as_deref().unwrap_or("-");
-                    let note = note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
-                    writeln!(w, "  done        {}: {what} {guid}{note}", item.name)?;
-                }
-                StepOutcome::Failed { error, fields } => {
-                    writeln!(w, "  failed      {}: {what}: {error}", item.name)?;
-                    for f in fields {
-                        writeln!(w, "                {f}")?;
-                    }
-                }
-                StepOutcome::NotTried => writeln!(w, "  not tried   {}: {what}", item.name)?,
-            }
-        }
-        writeln!(w, "{}", self.summary_line())
-    }
-
-    /// The last line of the report.
-    pub fn summary_line(&self) -> String {
-        let (done, failed, skipped) = (self.done(), self.failed(), self.not_tried());
-        if self.items.is_empty() {
-            return "Apply complete: no changes.".to_owned();
-        }
-        if self.complete() {
-            return format!("Apply complete: {done} change{} made.", plural(done));
-        }
-        let why = if self.interrupted { "interrupted" } else { "failed part-way" };
-        format!(
-            "Apply {why}: {done} done, {failed} failed, {skipped} not tried. Run apply again to converge."
-        )
-    }
-
-    /// Writes the final summary as one JSON line.
-    pub fn render_json_summary(&self, w: &mut dyn Write) -> io::Result<()> {
-        let line = serde_json::json!({
-            "event": "summary",
-            "done": self.done(),
-            "failed": self.failed(),
-            "not_tried": self.not_tried(),
-            "interrupted": self.interrupted,
-            "items": self.items,
-        });
-        writeln!(w, "{line}")
-    }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 #[cfg(test)]
@@ -273,13 +219,8 @@ mod tests {
         );
         assert_eq!((r.done(), r.failed(), r.not_tried()), (1, 0, 1));
         assert!(!r.complete());
-        assert_eq!(
-            r.summary_line(),
-            "Apply failed part-way: 1 done, 0 failed, 1 not tried. Run apply again to converge."
-        );
         let all = report(vec![(Step::Create, done.clone()), (Step::Cancel, done)]);
-        assert_eq!(all.summary_line(), "Apply complete: 2 changes made.");
-        assert_eq!(Report::default().summary_line(), "Apply complete: no changes.");
+        assert!(all.complete());
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::io::Write;
 use super::Context;
 use crate::api::types::TaskOrder;
 use crate::cli::ExportArgs;
+use crate::settings::ApiSettings;
 use crate::spec::DesiredSet;
 use crate::workflow::{self, runtime};
 use crate::{Error, ExitStatus, connect, export, identity};
@@ -13,12 +14,13 @@ use crate::{Error, ExitStatus, connect, export, identity};
 const SCHEMA_REF: &str = "manifest.schema.json";
 
 pub(crate) fn run(args: &ExportArgs, ctx: Context) -> Result<ExitStatus, Error> {
+    let api = ApiSettings::resolve(&args.api)?;
     let desired = if args.paths.is_empty() {
         DesiredSet::default()
     } else {
         workflow::load(&args.paths, ctx.color_stderr)?
     };
-    let conn = connect::connect(&args.api)?;
+    let conn = connect::connect(&api)?;
     let live = runtime()?.block_on(workflow::list_live(&conn))?;
     let matching = identity::match_all(&desired.orders, &live);
     let unmatched: Vec<TaskOrder> = live
