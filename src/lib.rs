@@ -1,6 +1,7 @@
 //! skyform: declarative plan/apply for ClearSKY Vision tasking orders.
 //!
-//! Data flow: `manifest` loads and validates YAML into `spec::DesiredSet`;
+//! Data flow: `cli` parses the flags and `settings` checks and resolves them;
+//! `manifest` loads and validates YAML into `spec::DesiredSet`;
 //! `api::Client` lists live orders; `identity` matches them; `plan::diff`
 //! decides; `render` shows; `apply` executes. `emulator` is a local ClearSKY
 //! API used by the tests, `--sandbox` and the benchmarks.
