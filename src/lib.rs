@@ -1,6 +1,7 @@
 //! skyform: declarative plan/apply for ClearSKY Vision tasking orders.
 //!
-//! Data flow: `manifest` loads and validates YAML into `spec::DesiredSet`;
+//! Data flow: `cli` parses the flags and `settings` checks and resolves them;
+//! `manifest` loads and validates YAML into `spec::DesiredSet`;
 //! `api::Client` lists live orders; `identity` matches them; `plan::diff`
 //! decides; `render` shows; `apply` executes. `emulator` is a local ClearSKY
 //! API used by the tests, `--sandbox` and the benchmarks.
@@ -24,12 +25,13 @@ pub mod plan;
 pub mod pricing;
 pub mod render;
 pub mod saved_plan;
+pub mod settings;
 pub mod spec;
 pub mod workflow;
 
-pub use error::{Error, Outcome};
+pub use error::{Error, ExitStatus};
 
 /// Runs one command line; the caller turns the result into an exit code.
-pub fn run(args: cli::Args) -> Result<Outcome, Error> {
+pub fn run(args: cli::Args) -> Result<ExitStatus, Error> {
     commands::run(args)
 }

@@ -29,7 +29,7 @@ use crate::identity;
 use crate::plan::{Action, CancelEffect, Change, Plan};
 use crate::spec::DesiredOrder;
 
-pub use report::{Event, Item, Outcome, Report, Step};
+pub use report::{Event, EventKind, Item, Report, Step, StepOutcome};
 
 /// How the executor behaves.
 #[derive(Debug, Clone)]
@@ -69,18 +69,18 @@ pub async fn execute(
 
     let creates: Vec<usize> =
         indexes(plan, |c| matches!(c.action, Action::Create | Action::Replace));
-    let created: Vec<(usize, Outcome)> = futures::stream::iter(creates)
+    let created: Vec<(usize, StepOutcome)> = futures::stream::iter(creates)
         .map(|i| {
             let change = &plan.changes[i];
             let entry = change.name.as_ref().and_then(|n| desired.get(n));
             let failed = &failed;
             async move {
                 if halted() {
-                    return (i, Outcome::NotTried);
+                    return (i, StepOutcome::NotTried);
                 }
                 on_event(&Event::started(i, change, Step::Create));
                 let outcome = create(client, change, entry, opts).await;
-                if matches!(outcome, Outcome::Failed { .. }) {
+                if matches!(outcome, StepOutcome::Failed { .. }) {
                     failed.store(true, Ordering::SeqCst);
                 }
                 on_event(&Event::finished(i, change, Step::Create, &outcome));
@@ -92,7 +92,7 @@ pub async fn execute(
         .await;
     let mut create_done = vec![false; plan.changes.len()];
     for (i, outcome) in created {
-        create_done[i] = matches!(outcome, Outcome::Done { .. });
+        create_done[i] = matches!(outcome, StepOutcome::Done { .. });
         report.record(i, &plan.changes[i], Step::Create, outcome);
     }
 
@@ -103,18 +103,18 @@ pub async fn execute(
         }
         _ => false,
     });
-    let cancelled: Vec<(usize, Outcome)> = futures::stream::iter(cancels)
+    let cancelled: Vec<(usize, StepOutcome)> = futures::stream::iter(cancels)
         .map(|i| {
             let change = &plan.changes[i];
             let ready = change.action == Action::Cancel || create_done[i];
             let failed = &failed;
             async move {
                 if halted() || !ready {
-                    return (i, Outcome::NotTried);
+                    return (i, StepOutcome::NotTried);
                 }
                 on_event(&Event::started(i, change, Step::Cancel));
                 let outcome = cancel(client, change).await;
-                if matches!(outcome, Outcome::Failed { .. }) {
+                if matches!(outcome, StepOutcome::Failed { .. }) {
                     failed.store(true, Ordering::SeqCst);
                 }
                 on_event(&Event::finished(i, change, Step::Cancel, &outcome));
@@ -159,25 +159,25 @@ async fn create(
     change: &Change,
     entry: Option<&DesiredOrder>,
     opts: &Options,
-) -> Outcome {
+) -> StepOutcome {
     let Some(body) = &change.request else {
-        return Outcome::failed("the plan has no request body for this change", Vec::new());
+        return StepOutcome::failed("the plan has no request body for this change", Vec::new());
     };
     let mut sends = 0;
     loop {
         sends += 1;
         match client.create(body).await {
             CreateOutcome::Created(order) => {
-                return Outcome::Done { guid: Some(order.task_order_guid), note: None };
+                return StepOutcome::Done { guid: Some(order.task_order_guid), note: None };
             }
             CreateOutcome::Rejected(e) if e.is_transient() && sends < opts.max_create_sends => {
                 // Refused before anything was bought (429): wait as asked, then send again.
                 tokio::time::sleep(e.retry_after().unwrap_or(Duration::from_secs(1))).await;
             }
-            CreateOutcome::Rejected(e) => return Outcome::from_error(&e),
+            CreateOutcome::Rejected(e) => return StepOutcome::from_error(&e),
             CreateOutcome::Unknown(e) => {
                 let Some(entry) = entry else {
-                    return Outcome::failed(
+                    return StepOutcome::failed(
                         format!("outcome unknown ({e}); run apply again to check"),
                         Vec::new(),
                     );
@@ -185,10 +185,10 @@ async fn create(
                 match find_after_unknown(client, entry, opts).await {
                     Found::Yes(guid) => {
                         let note = Some(format!("outcome was unknown ({e}); found the order"));
-                        return Outcome::Done { guid: Some(guid), note };
+                        return StepOutcome::Done { guid: Some(guid), note };
                     }
                     Found::NotListed => {
-                        return Outcome::failed(
+                        return StepOutcome::failed(
                             format!(
                                 "outcome unknown ({e}) and the orders could not be listed to \
                                  check; run apply again: it will look for the order first"
@@ -198,7 +198,7 @@ async fn create(
                     }
                     Found::No if sends < opts.max_create_sends => {}
                     Found::No => {
-                        return Outcome::failed(
+                        return StepOutcome::failed(
                             format!("outcome unknown after {sends} attempts ({e})"),
                             Vec::new(),
                         );
@@ -236,23 +236,23 @@ async fn find_after_unknown(client: &Client, entry: &DesiredOrder, opts: &Option
     if listed { Found::No } else { Found::NotListed }
 }
 
-async fn cancel(client: &Client, change: &Change) -> Outcome {
+async fn cancel(client: &Client, change: &Change) -> StepOutcome {
     let Some(live) = &change.live else {
-        return Outcome::failed("the plan has no live order for this change", Vec::new());
+        return StepOutcome::failed("the plan has no live order for this change", Vec::new());
     };
     match client.cancel(&live.guid).await {
-        Ok(CancelOutcome::Removed) => Outcome::Done {
+        Ok(CancelOutcome::Removed) => StepOutcome::Done {
             guid: Some(live.guid.clone()),
             note: Some("cancelled and refunded".to_owned()),
         },
-        Ok(CancelOutcome::RenewalStopped) => Outcome::Done {
+        Ok(CancelOutcome::RenewalStopped) => StepOutcome::Done {
             guid: Some(live.guid.clone()),
             note: Some("renewal stopped".to_owned()),
         },
         Ok(CancelOutcome::NotCancellable(message)) => {
-            Outcome::failed(format!("cannot be cancelled: {message}"), Vec::new())
+            StepOutcome::failed(format!("cannot be cancelled: {message}"), Vec::new())
         }
-        Err(e) => Outcome::from_error(&e),
+        Err(e) => StepOutcome::from_error(&e),
     }
 }
 

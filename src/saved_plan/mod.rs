@@ -21,9 +21,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::Error;
 use crate::api::types::TaskOrder;
-use crate::cli::PlanFlags;
 use crate::identity;
 use crate::plan::Plan;
+use crate::settings::Planning;
 use crate::spec::ManifestDigest;
 
 pub use age::{DEFAULT_MAX_AGE, format_age, parse_age};
@@ -52,14 +52,19 @@ pub struct SavedSettings {
 }
 
 impl SavedSettings {
-    /// The settings of `flags`.
-    pub fn of(flags: &PlanFlags) -> Self {
-        Self { prune: flags.prune, targets: flags.target.clone(), max_cost: flags.max_cost }
+    /// The plan-deciding settings of `planning`.
+    pub fn of(planning: &Planning) -> Self {
+        Self {
+            prune: planning.prune,
+            targets: planning.targets.clone(),
+            max_cost: planning.max_cost,
+        }
     }
 
     /// Refuses flags of `apply --plan` that would make another plan than the
-    /// saved one; a flag left out means "as saved".
-    pub fn check_flags(&self, flags: &PlanFlags) -> Result<(), Error> {
+    /// saved one; a flag left out means "as saved". Called by the settings
+    /// stage ([`crate::settings::ApplySettings::adopt_saved`]).
+    pub fn check_flags(&self, given: &Planning) -> Result<(), Error> {
         let differs = |flag: &str, given: String, saved: String| {
             Error::usage(
                 format!(
@@ -70,13 +75,13 @@ impl SavedSettings {
                 )),
             )
         };
-        if flags.prune && !self.prune {
+        if given.prune && !self.prune {
             return Err(differs("--prune", "`--prune`".into(), "no `--prune`".into()));
         }
-        if !flags.target.is_empty() && sorted(&flags.target) != sorted(&self.targets) {
-            return Err(differs("--target", names(&flags.target), names(&self.targets)));
+        if !given.targets.is_empty() && sorted(&given.targets) != sorted(&self.targets) {
+            return Err(differs("--target", names(&given.targets), names(&self.targets)));
         }
-        if let Some(given) = flags.max_cost
+        if let Some(given) = given.max_cost
             && self.max_cost != Some(given)
         {
             let saved =
@@ -84,17 +89,6 @@ impl SavedSettings {
             return Err(differs("--max-cost", format!("`{given}`"), saved));
         }
         Ok(())
-    }
-
-    /// `flags` with the plan-deciding ones replaced by the saved settings
-    /// (paths, concurrency and output flags are kept).
-    pub fn apply_to(&self, flags: &PlanFlags) -> PlanFlags {
-        PlanFlags {
-            prune: self.prune,
-            target: self.targets.clone(),
-            max_cost: self.max_cost,
-            ..flags.clone()
-        }
     }
 }
 
@@ -137,7 +131,7 @@ impl SavedPlan {
     /// Records a plan with the settings, files and live orders it was computed from.
     pub fn new(
         plan: Plan,
-        flags: &PlanFlags,
+        planning: &Planning,
         files: &[ManifestDigest],
         live: &[TaskOrder],
     ) -> Self {
@@ -145,8 +139,8 @@ impl SavedPlan {
             saved_plan_version: SAVED_PLAN_VERSION,
             skyform_version: env!("CARGO_PKG_VERSION").to_owned(),
             saved_at: Utc::now(),
-            paths: flags.paths.clone(),
-            settings: SavedSettings::of(flags),
+            paths: planning.paths.clone(),
+            settings: SavedSettings::of(planning),
             files: digests_of_files(files),
             live_orders: digests_of_orders(live),
             plan,

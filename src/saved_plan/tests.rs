@@ -1,18 +1,15 @@
 //! Flags given with `apply --plan` against the saved settings.
 
-use super::SavedSettings;
-use crate::cli::{Format, PlanFlags};
+use clap::Parser;
 
-fn flags(prune: bool, target: &[&str], max_cost: Option<f64>) -> PlanFlags {
-    PlanFlags {
-        paths: Vec::new(),
-        prune,
-        target: target.iter().map(|t| (*t).to_owned()).collect(),
-        concurrency: 4,
-        max_cost,
-        format: Format::Json,
-        detailed: true,
-    }
+use super::SavedSettings;
+use crate::cli::{Args, Command, Format};
+use crate::settings::ApplySettings;
+
+fn apply(line: &str) -> ApplySettings {
+    let words = ["skyform", "apply", "--plan", "p.json"].into_iter().chain(line.split_whitespace());
+    let Command::Apply(args) = Args::try_parse_from(words).unwrap().command else { unreachable!() };
+    ApplySettings::resolve(&args, true).unwrap()
 }
 
 fn saved() -> SavedSettings {
@@ -21,32 +18,51 @@ fn saved() -> SavedSettings {
 
 #[test]
 fn flags_left_out_or_equal_to_the_saved_ones_are_accepted() {
-    assert!(saved().check_flags(&flags(false, &[], None)).is_ok());
-    assert!(saved().check_flags(&flags(true, &["b", "a"], Some(100.0))).is_ok());
+    assert!(apply("").adopt_saved(&saved()).is_ok());
+    assert!(apply("--prune --target b --target a --max-cost 100").adopt_saved(&saved()).is_ok());
 }
 
 #[test]
 fn a_flag_that_would_change_the_plan_is_a_usage_error_naming_it() {
     let none = SavedSettings::default();
-    for (given, settings, flag) in [
-        (flags(true, &[], None), &none, "`--prune`"),
-        (flags(false, &["a"], None), &saved(), "`--target`"),
-        (flags(false, &["a"], None), &none, "`--target`"),
-        (flags(false, &[], Some(1.0)), &saved(), "`--max-cost`"),
-        (flags(false, &[], Some(1.0)), &none, "`--max-cost`"),
+    for (line, settings, message) in [
+        (
+            "--prune",
+            &none,
+            "`--prune` differs from the saved plan: given `--prune`, the plan was made with no `--prune`",
+        ),
+        (
+            "--target a",
+            &saved(),
+            "`--target` differs from the saved plan: given `a`, the plan was made with `a`, `b`",
+        ),
+        (
+            "--target a",
+            &none,
+            "`--target` differs from the saved plan: given `a`, the plan was made with no `--target`",
+        ),
+        (
+            "--max-cost 1",
+            &saved(),
+            "`--max-cost` differs from the saved plan: given `1`, the plan was made with `100`",
+        ),
+        (
+            "--max-cost 1",
+            &none,
+            "`--max-cost` differs from the saved plan: given `1`, the plan was made with no `--max-cost`",
+        ),
     ] {
-        let err = settings.check_flags(&given).unwrap_err();
+        let err = apply(line).adopt_saved(settings).unwrap_err();
         assert_eq!(err.exit_code(), 1);
-        assert!(
-            err.to_string().starts_with(&format!("{flag} differs from the saved plan")),
-            "{err}"
-        );
+        assert_eq!(err.to_string(), message);
     }
 }
 
 #[test]
 fn the_saved_settings_replace_the_plan_flags_and_keep_the_output_flags() {
-    let merged = saved().apply_to(&flags(false, &[], None));
-    assert!(merged.prune && merged.max_cost == Some(100.0) && merged.target == ["a", "b"]);
-    assert!(merged.detailed && merged.format == Format::Json);
+    let mut s = apply("--format json --detailed --concurrency 2");
+    s.adopt_saved(&saved()).unwrap();
+    let p = &s.planning;
+    assert!(p.prune && p.max_cost == Some(100.0) && p.targets == ["a", "b"]);
+    assert!(p.detailed && p.format == Format::Json && p.concurrency.get() == 2);
 }

@@ -211,6 +211,80 @@ fn json_format_streams_one_event_per_line() {
     assert_eq!(events.last().unwrap()["done"], 2);
 }
 
+fn apply_events_validator() -> jsonschema::Validator {
+    let path = crate::harness::repo().join("schemas/apply-events.schema.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    jsonschema::validator_for(&schema).expect("schema compiles")
+}
+
+/// Every line `apply --format json` writes, for a run that creates, fails,
+/// leaves a change untried, and for one with nothing to do.
+#[test]
+fn every_json_event_line_validates_against_the_committed_schema() {
+    use skyform::emulator::Config;
+    // Credits for one order only: the second create is refused.
+    let env = Env::with(Config { balance_eur: 50.0, ..Config::default() });
+    env.write(
+        "o.yaml",
+        &manifest(&[entry("a", 9.0, ""), entry("b", 9.2, ""), entry("c", 9.4, "")]),
+    );
+    let args = ["apply", "--auto-approve", "--format", "json", "--concurrency", "1", "o.yaml"];
+    let failed = env.run(&args);
+    assert_eq!(failed.code, 5, "{}\n{}", failed.stdout, failed.stderr);
+    env.write("o.yaml", &manifest(&[entry("a", 9.0, "")]));
+    let unchanged = env.run(&args);
+    assert_eq!(unchanged.code, 0, "{}", unchanged.stderr);
+
+    let validator = apply_events_validator();
+    let mut kinds = Vec::new();
+    for line in failed.stdout.lines().chain(unchanged.stdout.lines()) {
+        let event: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+        let errors: Vec<String> = validator.iter_errors(&event).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{line}\n{errors:#?}");
+        assert_eq!(event["format_version"], 1, "{line}");
+        kinds.push(event["event"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(
+        kinds,
+        [
+            "change_started",
+            "change_finished",
+            "change_started",
+            "change_failed",
+            "summary",
+            "summary"
+        ]
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(failed.stdout.lines().last().unwrap()).unwrap();
+    let statuses: Vec<&str> = summary["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["outcome"]["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["done", "failed", "not_tried"]);
+}
+
+#[test]
+fn out_of_range_numbers_are_usage_errors_before_any_request() {
+    let env = Env::new();
+    env.write("o.yaml", &manifest(&[entry("a", 9.0, "")]));
+    for (flag, value, message) in [
+        ("--concurrency", "0", "`--concurrency` must be at least 1, not `0`"),
+        ("--timeout", "1e300", "`--timeout` must be at most 86400 seconds (one day), not `1e300`"),
+        ("--recheck-wait", "inf", "`--recheck-wait` must be a non-negative number of seconds"),
+        ("--max-cost", "NaN", "`--max-cost` must be a non-negative amount, not `NaN`"),
+    ] {
+        let out = env.run(&["apply", "--auto-approve", flag, value, "o.yaml"]);
+        assert_eq!(out.code, 1, "{flag} {value}: {}", out.stderr);
+        assert!(out.stderr.contains(message), "{flag} {value}:\n{}", out.stderr);
+        assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    }
+    assert!(env.emu.orders().is_empty());
+}
+
 #[cfg(unix)]
 #[test]
 fn the_first_interrupt_lets_changes_in_flight_finish_and_exits_5() {

@@ -8,7 +8,7 @@ use crate::harness::Env;
 
 /// An entry with a well-formed tile GUID the API does not know: `validate`
 /// accepts it, the API refuses it (400, code 992).
-pub(crate) const UNKNOWN_TILE_ENTRY: &str = "  - name: bad-tiles
+const UNKNOWN_TILE_ENTRY: &str = "  - name: bad-tiles
     Model: Stratus2
     SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]
     StorageMonths: 1
