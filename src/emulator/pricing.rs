@@ -15,6 +15,8 @@
 //! For every other model this equals "the tier table's rate plus add-ons scaled
 //! by the same discount".
 
+use serde::{Deserialize, Serialize};
+
 use crate::catalog::{self, MINITILE_KM2, MINITILE_MULTIPLIER, Model, TILE_KM2, TILE_MULTIPLIER};
 
 /// What a price depends on.
@@ -44,6 +46,49 @@ pub struct Price {
     pub order_cost: f64,
     /// Cost of storage beyond the included month.
     pub storage_cost: f64,
+}
+
+/// How one image of an order is billed; kept on a stored order so that each
+/// monthly renewal prices the same area again.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Billing {
+    /// Billed km² per image.
+    pub km2_per_image: f64,
+    /// Order-mode multiplier (1.0 polygon, 0.2 tile, 0.5 minitile, or a weighted mix).
+    pub mode_multiplier: f64,
+}
+
+impl Billing {
+    /// Returns the billing of a polygon order of `km2` billed km².
+    pub fn polygons(km2: f64) -> Self {
+        Self { km2_per_image: km2, mode_multiplier: 1.0 }
+    }
+
+    /// Returns the billing of an order of whole tiles and minitiles (see [`tile_mode`]).
+    pub fn tiles(tiles: usize, minitiles: usize) -> Self {
+        let (km2_per_image, mode_multiplier) = tile_mode(tiles, minitiles);
+        Self { km2_per_image, mode_multiplier }
+    }
+
+    /// Prices `images` images at the given month-to-date spend.
+    pub fn price(
+        self,
+        model: &Model,
+        constellations: &[String],
+        images: usize,
+        spend: f64,
+        storage_months: i64,
+    ) -> Price {
+        price(&PriceInput {
+            model,
+            constellations,
+            km2_per_image: self.km2_per_image,
+            images,
+            mode_multiplier: self.mode_multiplier,
+            month_to_date_spend: spend,
+            storage_months: u32::try_from(storage_months).unwrap_or(1),
+        })
+    }
 }
 
 /// Prices `images` images of `km2_per_image` km² each, graduated over the spend tiers.

@@ -1,6 +1,6 @@
 //! Decoding and validating request bodies the way the ASP.NET service does:
-//! keys in any case, enum values in any case, problem details when the JSON
-//! cannot be bound, and a 400/992 with per-field messages otherwise.
+//! keys in any case, enum values in any case, a [`Refusal::Unbound`] (problem
+//! details) when the JSON cannot be bound, and per-field messages otherwise.
 //!
 //! Pure, no IO.
 
@@ -10,8 +10,9 @@ use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use super::area::{self, AoiArea, AreaRule};
+use super::reply::Refusal;
 use super::{dates, tiles};
-use crate::api::types::{FieldErrors, OrderRequest, ProblemDetails, canonical_keys, parse_date};
+use crate::api::types::{FieldErrors, OrderRequest, canonical_keys, parse_date};
 use crate::catalog::{self, Model};
 
 /// Every request key the emulator knows, in the API's spelling.
@@ -34,32 +35,12 @@ const KNOWN_KEYS: &[&str] = &[
     "Guids",
 ];
 
-/// Why a body was turned away.
-#[derive(Debug)]
-pub(crate) enum Rejection {
-    /// The JSON could not be parsed or bound: ASP.NET problem details.
-    Problem(ProblemDetails),
-    /// The body was bound but breaks the rules: 400/992 with these messages.
-    Invalid(FieldErrors),
-}
-
 /// Parses a JSON body with keys in any case into `T`.
-pub(crate) fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, Rejection> {
-    let mut value: serde_json::Value = serde_json::from_slice(body).map_err(|e| problem(&e))?;
+pub(crate) fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, Refusal> {
+    let unbound = |e: serde_json::Error| Refusal::Unbound(e.to_string());
+    let mut value: serde_json::Value = serde_json::from_slice(body).map_err(unbound)?;
     canonical_keys(&mut value, KNOWN_KEYS);
-    serde_json::from_value(value).map_err(|e| problem(&e))
-}
-
-fn problem(err: &serde_json::Error) -> Rejection {
-    let mut errors = FieldErrors::new();
-    errors.insert("$".to_owned(), vec![err.to_string()]);
-    Rejection::Problem(ProblemDetails {
-        r#type: Some("https://tools.ietf.org/html/rfc9110#section-15.5.1".to_owned()),
-        title: "One or more validation errors occurred.".to_owned(),
-        status: 400,
-        errors,
-        trace_id: Some("00-emulator-0000000000000000-00".to_owned()),
-    })
+    serde_json::from_value(value).map_err(unbound)
 }
 
 /// The area an order covers.
