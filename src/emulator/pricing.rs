@@ -287,4 +287,22 @@ mod tests {
         let p = price(&PriceInput { images: 0, storage_months: 4, ..input("Stratus2", &all) });
         assert_eq!(p, Price { order_cost: 0.0, storage_cost: 0.0 });
     }
+
+    #[test]
+    fn billing_prices_its_area_and_multiplier_again() {
+        let all = names(&["Sentinel1", "Sentinel2", "Landsat89"]);
+        let model = catalog::model("Stratus2").unwrap();
+        let tiles = Billing::tiles(1, 3);
+        let (km2, mult) = tile_mode(1, 3);
+        assert_eq!(tiles, Billing { km2_per_image: km2, mode_multiplier: mult });
+        assert_eq!(
+            Billing::polygons(931.61),
+            Billing { km2_per_image: 931.61, mode_multiplier: 1.0 }
+        );
+        // 5 images of 100 km² at €0.20; a storage month count below 1 bills no storage.
+        let p = Billing::polygons(100.0).price(model, &all, 5, 0.0, -2);
+        assert_eq!(p, Price { order_cost: 100.0, storage_cost: 0.0 });
+        let p = Billing::polygons(100.0).price(model, &all, 5, 1_000.0, 3);
+        assert_eq!(p, Price { order_cost: 25.0, storage_cost: 0.01 });
+    }
 }

@@ -164,3 +164,101 @@ pub(crate) fn estimate(order: &ValidOrder, q: &Quote, today: NaiveDate) -> Estim
 pub(crate) fn cents(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grid::Cell;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9
+    }
+
+    #[test]
+    fn a_fixed_window_is_billed_in_full_at_creation() {
+        // Stratus-2 at €0.20/km²: 5 weekly images of 100 km² in January.
+        let order = ValidOrder::stratus2(Aoi::km2(100.0), "2025-01-01", Some("2025-01-31"));
+        let q = quote(&order, day("2025-01-10"), 0.0);
+        assert_eq!(q.first_period_end, day("2025-01-31"));
+        assert_eq!(q.image_dates.len(), 5);
+        assert!(close(q.current.order_cost, 100.0), "{q:?}");
+        assert!(close(q.current_total(), 100.0));
+        assert_eq!(q.next, Price { order_cost: 0.0, storage_cost: 0.0 });
+    }
+
+    #[test]
+    fn a_recurring_order_is_billed_to_month_end_then_monthly() {
+        // April: 1, 8, 15, 22, 29 (5 images); May: 6, 13, 20, 27 (4 images).
+        let order = ValidOrder::stratus2(Aoi::km2(100.0), "2025-04-01", None);
+        let q = quote(&order, day("2025-04-10"), 0.0);
+        assert_eq!(q.first_period_end, day("2025-04-30"));
+        assert!(close(q.current_total(), 100.0), "{q:?}");
+        assert!(close(q.next.order_cost, 80.0), "{q:?}");
+        // Starting in a later month, the first period is that month.
+        let later = ValidOrder::stratus2(Aoi::km2(100.0), "2025-06-01", None);
+        let q = quote(&later, day("2025-04-10"), 0.0);
+        assert_eq!(q.first_period_end, day("2025-06-30"));
+        assert_eq!(q.image_dates.first(), Some(&day("2025-06-01")));
+    }
+
+    #[test]
+    fn month_to_date_spend_moves_the_creation_price_into_the_next_tier() {
+        // From 990 € spent: 10 € buy 50 km² at €0.20, the other 450 km² cost €0.05.
+        let order = ValidOrder::stratus2(Aoi::km2(100.0), "2025-01-01", Some("2025-01-31"));
+        let q = quote(&order, day("2025-01-10"), 990.0);
+        assert!(close(q.current_total(), 10.0 + 450.0 * 0.05), "{q:?}");
+        // The next month of a recurring order is priced at zero spend.
+        let recurring = ValidOrder::stratus2(Aoi::km2(100.0), "2025-04-01", None);
+        assert!(close(quote(&recurring, day("2025-04-10"), 5_000.0).next.order_cost, 80.0));
+    }
+
+    #[test]
+    fn extra_storage_months_are_added_to_the_total() {
+        let order = ValidOrder {
+            storage_months: 3,
+            ..ValidOrder::stratus2(Aoi::km2(1_000.0), "2025-01-01", Some("2025-01-31"))
+        };
+        let q = quote(&order, day("2025-01-10"), 0.0);
+        // 5 images × 1000 km² × 2 extra months × €0.00001.
+        assert!(close(q.current.storage_cost, 0.1), "{q:?}");
+        assert!(close(q.current_total(), 1_000.0 + 0.1));
+    }
+
+    #[test]
+    fn a_tile_order_is_billed_at_the_tile_multiplier_and_shown_as_references() {
+        let tile = Cell::tile_at(10.0, 56.4).guid();
+        let aoi = Aoi::Tiles { tiles: vec![tile], minitiles: Vec::new() };
+        let order = ValidOrder::stratus2(aoi, "2025-01-01", Some("2025-01-31"));
+        let q = quote(&order, day("2025-01-10"), 0.0);
+        assert_eq!(q.billing, Billing { km2_per_image: 2621.44, mode_multiplier: 0.2 });
+        // 5 images × 2621.44 km² × €0.20 × 0.2.
+        assert!(close(q.current_total(), 524.29), "{q:?}");
+        let shown = q.shown_aoi(&order.aoi);
+        assert!(close(shown.area_km2, 2621.44) && close(shown.area_km2_before_minimum, 2621.44));
+        assert_eq!(shown.wkt, None);
+        assert_eq!(shown.tiles, [TileRef { guid: tile.to_string(), wkt: None }]);
+        assert!(shown.mini_tiles.is_empty());
+    }
+
+    #[test]
+    fn the_estimate_carries_both_generations_of_totals() {
+        let order = ValidOrder::stratus2(Aoi::km2(100.0), "2025-04-01", None);
+        let today = day("2025-04-10");
+        let e = estimate(&order, &quote(&order, today, 0.0), today);
+        assert_eq!(e.cancellation_date, Some(day("2025-04-30")));
+        assert_eq!(e.current_month_cost, Some(100.0));
+        assert_eq!(e.next_month_cost, Some(80.0));
+        assert_eq!(e.current_month_costs.and_then(|c| c.total_cost), Some(100.0));
+        assert_eq!(e.recurring_costs_estimate.and_then(|c| c.total_cost), Some(80.0));
+        assert_eq!(e.area_km2, Some(100.0));
+        assert_eq!(e.areas_of_interest_wkt.as_deref(), Some("GEOMETRYCOLLECTION EMPTY"));
+        let units = e.usage_units.unwrap();
+        assert_eq!(units["CurrentMonthOrderUsageUnitsEstimate"], 500.0);
+        assert_eq!(units["NextMonthOrderUsageUnitsEstimate"], 400.0);
+        assert_eq!(e.image_dates[..2], ["2025-04-01", "2025-04-08"]);
+    }
+}

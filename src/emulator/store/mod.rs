@@ -16,3 +16,5 @@ mod state;
 pub(crate) use state::tenant_id;
 pub use state::{State, StoredOrder, Tenant};
 
+#[cfg(test)]
+mod tests;
