@@ -39,6 +39,7 @@ pub mod dates;
 pub mod pricing;
 pub mod tiles;
 
+mod canonical;
 mod config;
 mod control;
 mod faults;

@@ -10,8 +10,9 @@ use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use super::area::{self, AoiArea, AreaRule};
+use super::canonical::canonical_keys;
 use super::{dates, tiles};
-use crate::api::types::{FieldErrors, OrderRequest, ProblemDetails, canonical_keys, parse_date};
+use crate::api::types::{FieldErrors, OrderRequest, ProblemDetails, parse_date};
 use crate::catalog::{self, Model};
 
 /// Every request key the emulator knows, in the API's spelling.
