@@ -23,10 +23,11 @@ use chrono::{DateTime, NaiveTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::canonical::canonical_keys;
 use super::faults::Fault;
 use super::reply::json;
 use super::{Call, FaultRates, Shared, State};
-use crate::api::types::{canonical_keys, parse_date};
+use crate::api::types::parse_date;
 
 const KEYS: &[&str] = &[
     "Now",

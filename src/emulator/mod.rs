@@ -48,6 +48,7 @@ pub mod dates;
 pub mod pricing;
 pub mod tiles;
 
+mod canonical;
 mod config;
 mod control;
 mod faults;

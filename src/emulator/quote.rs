@@ -161,7 +161,6 @@ pub(crate) fn estimate(order: &ValidOrder, q: &Quote, today: NaiveDate) -> Estim
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,9 +10,10 @@ use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use super::area::{self, AoiArea, AreaRule};
+use super::canonical::canonical_keys;
 use super::reply::Refusal;
 use super::tiles;
-use crate::api::types::{FieldErrors, OrderRequest, canonical_keys, parse_date};
+use crate::api::types::{FieldErrors, OrderRequest, parse_date};
 use crate::calendar;
 use crate::catalog::{self, Model};
 use crate::spec::IMAGE_FREQUENCY_DAYS;

@@ -15,10 +15,10 @@ use crate::api::types::{OrderStatus, TaskOrder};
 use crate::emulator::config::Config;
 use crate::emulator::dates::{first_of_next_month, month_end};
 use crate::emulator::quote;
-use crate::money::cents;
 use crate::emulator::reply::Refusal;
 use crate::emulator::tiles;
 use crate::emulator::validation::{Aoi, ValidOrder};
+use crate::money::cents;
 
 impl State {
     /// Places an order: deduplicates tiles, checks and deducts credits, stores it.

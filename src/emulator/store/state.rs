@@ -12,10 +12,10 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::api::types::{AccountInfo, TaskOrder};
+pub(super) use crate::calendar::month_key;
 use crate::emulator::config::Config;
 use crate::emulator::pricing::Billing;
 use crate::money::cents;
-pub(super) use crate::calendar::month_key;
 
 /// Everything the emulator remembers.
 #[derive(Debug, Clone, Serialize, Deserialize)]
