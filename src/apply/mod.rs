@@ -8,14 +8,19 @@
 //!   lists show no such order is it created again, and never when the orders
 //!   could not be listed;
 //! - a create refused with 429 bought nothing and is sent again after the
-//!   server's `Retry-After`;
+//!   server's `Retry-After`, capped by the retry policy
+//!   ([`crate::api::RetryPolicy::resend_wait`]);
+//! - every wait goes through the client's sleeper ([`wait`]) and ends at the
+//!   first interrupt;
 //! - after the first failed change no new change starts; changes in flight
-//!   finish; an interrupt (the `stop` flag) has the same effect;
+//!   finish; an interrupt (the `stop` flag) has the same effect, and a create
+//!   waiting to be sent again or re-checked stops waiting and fails;
 //! - a replace cancels its old order only after the new order exists, and only
 //!   when the plan says the old order can be cancelled.
 
 pub mod consent;
 pub mod report;
+mod wait;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -24,10 +29,12 @@ use std::time::Duration;
 use futures::StreamExt;
 
 use crate::api::request::ListQuery;
+use crate::api::types::OrderRequest;
 use crate::api::{CancelOutcome, Client, CreateOutcome};
 use crate::identity;
 use crate::plan::{Action, CancelEffect, Change, Plan};
 use crate::spec::DesiredOrder;
+use wait::{Waited, pause};
 
 pub use report::{Event, EventKind, Item, Report, Step, StepOutcome};
 
@@ -79,7 +86,7 @@ pub async fn execute(
                     return (i, StepOutcome::NotTried);
                 }
                 on_event(&Event::started(i, change, Step::Create));
-                let outcome = create(client, change, entry, opts).await;
+                let outcome = create(client, change, entry, opts, stop).await;
                 if matches!(outcome, StepOutcome::Failed { .. }) {
                     failed.store(true, Ordering::SeqCst);
                 }
@@ -127,7 +134,8 @@ pub async fn execute(
     for (i, outcome) in cancelled {
         report.record(i, &plan.changes[i], Step::Cancel, outcome);
     }
-    report.interrupted = stop.load(Ordering::SeqCst);
+    // An interrupt that came once every step was done stopped nothing.
+    report.interrupted = stop.load(Ordering::SeqCst) && report.done() < report.items.len();
     report.finish();
     report
 }
@@ -159,6 +167,7 @@ async fn create(
     change: &Change,
     entry: Option<&DesiredOrder>,
     opts: &Options,
+    stop: &AtomicBool,
 ) -> StepOutcome {
     let Some(body) = &change.request else {
         return StepOutcome::failed("the plan has no request body for this change", Vec::new());
@@ -172,7 +181,23 @@ async fn create(
             }
             CreateOutcome::Rejected(e) if e.is_transient() && sends < opts.max_create_sends => {
                 // Refused before anything was bought (429): wait as asked, then send again.
-                tokio::time::sleep(e.retry_after().unwrap_or(Duration::from_secs(1))).await;
+                let config = client.config();
+                let wait = config.retry.resend_wait(sends, e.retry_after(), (config.jitter)());
+                if let Some(asked) = wait.capped_from {
+                    tracing::warn!(
+                        "the ClearSKY API asked to wait {} s before `{}` is sent again; \
+                         waiting {} s, the most skyform waits",
+                        asked.as_secs(),
+                        change.name.as_deref().unwrap_or("the order"),
+                        wait.duration.as_secs()
+                    );
+                }
+                if pause(&config.sleeper, wait.duration, stop).await == Waited::Interrupted {
+                    return StepOutcome::failed(
+                        format!("not sent again: apply was interrupted ({e}); nothing was bought"),
+                        Vec::new(),
+                    );
+                }
             }
             CreateOutcome::Rejected(e) => return StepOutcome::from_error(&e),
             CreateOutcome::Unknown(e) => {
@@ -182,7 +207,7 @@ async fn create(
                         Vec::new(),
                     );
                 };
-                match find_after_unknown(client, entry, opts).await {
+                match find_after_unknown(client, entry, body, opts, stop).await {
                     Found::Yes(guid) => {
                         let note = Some(format!("outcome was unknown ({e}); found the order"));
                         return StepOutcome::Done { guid: Some(guid), note };
@@ -192,6 +217,24 @@ async fn create(
                             format!(
                                 "outcome unknown ({e}) and the orders could not be listed to \
                                  check; run apply again: it will look for the order first"
+                            ),
+                            Vec::new(),
+                        );
+                    }
+                    Found::Interrupted => {
+                        return StepOutcome::failed(
+                            format!(
+                                "outcome unknown ({e}) and apply was interrupted before the \
+                                 orders were checked; run apply again: it will look for the order first"
+                            ),
+                            Vec::new(),
+                        );
+                    }
+                    Found::No if stop.load(Ordering::SeqCst) => {
+                        return StepOutcome::failed(
+                            format!(
+                                "outcome unknown ({e}) and the order is not listed; not sent \
+                                 again: apply was interrupted"
                             ),
                             Vec::new(),
                         );
@@ -213,20 +256,31 @@ enum Found {
     Yes(String),
     No,
     NotListed,
+    Interrupted,
 }
 
 /// Re-lists the orders after a create with an unknown outcome and looks for
 /// one that satisfies the entry, waiting a little longer before each try
-/// because a new order may take a moment to show in the list.
-async fn find_after_unknown(client: &Client, entry: &DesiredOrder, opts: &Options) -> Found {
+/// because a new order may take a moment to show in the list. `sent` is the
+/// body of the create. The waits are not jittered: they add up to the window
+/// `--recheck-wait` promises, and only this create's re-lists follow them.
+async fn find_after_unknown(
+    client: &Client,
+    entry: &DesiredOrder,
+    sent: &OrderRequest,
+    opts: &Options,
+    stop: &AtomicBool,
+) -> Found {
     let mut listed = false;
     for delay in &opts.unknown_polls {
-        tokio::time::sleep(*delay).await;
+        if pause(&client.config().sleeper, *delay, stop).await == Waited::Interrupted {
+            return Found::Interrupted;
+        }
         let query = ListQuery { get_expired: true, ..ListQuery::default() };
         match client.list(query).await {
             Ok(live) => {
                 listed = true;
-                if let Some(order) = identity::find_match(entry, &live) {
+                if let Some(order) = identity::find_match(entry, sent, &live) {
                     return Found::Yes(order.task_order_guid.clone());
                 }
             }
@@ -257,16 +311,4 @@ async fn cancel(client: &Client, change: &Change) -> StepOutcome {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn recheck_polls_double_and_fill_the_window() {
-        let ms = |v: &[u64]| v.iter().copied().map(Duration::from_millis).collect::<Vec<_>>();
-        assert_eq!(recheck_polls(Duration::from_secs(15)), ms(&[250, 500, 1000, 2000, 4000, 7250]));
-        assert_eq!(recheck_polls(Duration::from_millis(750)), ms(&[250, 500]));
-        assert_eq!(recheck_polls(Duration::ZERO), ms(&[50]));
-        let total: Duration = recheck_polls(Duration::from_secs(40)).iter().sum();
-        assert_eq!(total, Duration::from_secs(40));
-    }
-}
+mod tests;

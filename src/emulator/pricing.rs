@@ -15,6 +15,8 @@
 //! For every other model this equals "the tier table's rate plus add-ons scaled
 //! by the same discount".
 
+use serde::{Deserialize, Serialize};
+
 use crate::catalog::{self, MINITILE_KM2, MINITILE_MULTIPLIER, Model, TILE_KM2, TILE_MULTIPLIER};
 use crate::money::cents;
 
@@ -45,6 +47,49 @@ pub struct Price {
     pub order_cost: f64,
     /// Cost of storage beyond the included month.
     pub storage_cost: f64,
+}
+
+/// How one image of an order is billed; kept on a stored order so that each
+/// monthly renewal prices the same area again.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Billing {
+    /// Billed km² per image.
+    pub km2_per_image: f64,
+    /// Order-mode multiplier (1.0 polygon, 0.2 tile, 0.5 minitile, or a weighted mix).
+    pub mode_multiplier: f64,
+}
+
+impl Billing {
+    /// Returns the billing of a polygon order of `km2` billed km².
+    pub fn polygons(km2: f64) -> Self {
+        Self { km2_per_image: km2, mode_multiplier: 1.0 }
+    }
+
+    /// Returns the billing of an order of whole tiles and minitiles (see [`tile_mode`]).
+    pub fn tiles(tiles: usize, minitiles: usize) -> Self {
+        let (km2_per_image, mode_multiplier) = tile_mode(tiles, minitiles);
+        Self { km2_per_image, mode_multiplier }
+    }
+
+    /// Prices `images` images at the given month-to-date spend.
+    pub fn price(
+        self,
+        model: &Model,
+        constellations: &[String],
+        images: usize,
+        spend: f64,
+        storage_months: i64,
+    ) -> Price {
+        price(&PriceInput {
+            model,
+            constellations,
+            km2_per_image: self.km2_per_image,
+            images,
+            mode_multiplier: self.mode_multiplier,
+            month_to_date_spend: spend,
+            storage_months: u32::try_from(storage_months).unwrap_or(1),
+        })
+    }
 }
 
 /// Prices `images` images of `km2_per_image` km² each, graduated over the spend tiers.
@@ -235,5 +280,23 @@ mod tests {
         let all = names(&["Sentinel1", "Sentinel2", "Landsat89"]);
         let p = price(&PriceInput { images: 0, storage_months: 4, ..input("Stratus2", &all) });
         assert_eq!(p, Price { order_cost: 0.0, storage_cost: 0.0 });
+    }
+
+    #[test]
+    fn billing_prices_its_area_and_multiplier_again() {
+        let all = names(&["Sentinel1", "Sentinel2", "Landsat89"]);
+        let model = catalog::model("Stratus2").unwrap();
+        let tiles = Billing::tiles(1, 3);
+        let (km2, mult) = tile_mode(1, 3);
+        assert_eq!(tiles, Billing { km2_per_image: km2, mode_multiplier: mult });
+        assert_eq!(
+            Billing::polygons(931.61),
+            Billing { km2_per_image: 931.61, mode_multiplier: 1.0 }
+        );
+        // 5 images of 100 km² at €0.20; a storage month count below 1 bills no storage.
+        let p = Billing::polygons(100.0).price(model, &all, 5, 0.0, -2);
+        assert_eq!(p, Price { order_cost: 100.0, storage_cost: 0.0 });
+        let p = Billing::polygons(100.0).price(model, &all, 5, 1_000.0, 3);
+        assert_eq!(p, Price { order_cost: 25.0, storage_cost: 0.01 });
     }
 }

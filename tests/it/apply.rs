@@ -2,6 +2,7 @@
 //! failures part-way.
 
 use skyform::emulator::Fault;
+use skyform::grid::Cell;
 
 use crate::harness::{Env, json};
 
@@ -194,6 +195,43 @@ fn a_create_that_commits_and_drops_the_connection_is_found_not_bought_twice() {
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     assert!(out.stdout.contains("found the order"), "{}", out.stdout);
     assert_eq!(env.live().len(), 1);
+}
+
+/// A tile entry wanting the tiles at these longitudes (latitude 56).
+fn tile_entry(lons: &[f64]) -> String {
+    let guids: Vec<String> =
+        lons.iter().map(|&lon| Cell::tile_at(lon, 56.0).guid().to_string()).collect();
+    format!(
+        "  - name: t
+    Model: Stratus2
+    SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]
+    StorageMonths: 1
+    ApiRequests: 1
+    ImageFrequency: 3
+    From: 2025-04-01
+    TileGuids: [{}]
+",
+        guids.join(", ")
+    )
+}
+
+#[test]
+fn an_unknown_tile_create_reports_the_new_order_not_the_one_covering_most_tiles() {
+    let env = Env::new();
+    env.write("o.yaml", &manifest(&[tile_entry(&[9.0, 10.0, 11.0])]));
+    assert_eq!(env.run(&["apply", "--auto-approve", "o.yaml"]).code, 0);
+    let old = env.live()[0].task_order_guid.clone();
+    env.write("o.yaml", &manifest(&[tile_entry(&[9.0, 10.0, 11.0, 12.0])]));
+    env.emu.script("POST", "/api/tasking/orders", vec![Fault::CommitThenDrop]);
+    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let live = env.live();
+    assert_eq!(live.len(), 2, "{live:?}");
+    let new = live.iter().find(|o| o.task_order_guid != old).unwrap();
+    assert_eq!(new.tiles.len(), 1, "only the missing tile was ordered: {new:?}");
+    let line = out.stdout.lines().find(|l| l.contains("done        t:")).unwrap_or_default();
+    assert!(line.contains(&new.task_order_guid), "{}", out.stdout);
+    assert!(line.contains("found the order"), "{}", out.stdout);
 }
 
 #[test]
