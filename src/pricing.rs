@@ -109,7 +109,8 @@ mod tests {
         assert!(is_definite_refusal(&api(400, None)));
         assert!(is_definite_refusal(&api(200, Some(codes::VALIDATION_PARAMS))));
         assert!(!is_definite_refusal(&api(413, None)));
-        assert!(!is_definite_refusal(&api::Error::Transient { status: 503, retry_after: None }));
+        assert!(!is_definite_refusal(&api::Error::Server { status: 503, retry_after: None }));
+        assert!(!is_definite_refusal(&api::Error::RateLimited { retry_after: None }));
     }
 
     #[test]
