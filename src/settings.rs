@@ -136,6 +136,12 @@ impl Planning {
         })
     }
 
+    /// The settings a saved plan records (`plan --out`): the ones that decide
+    /// what the plan contains.
+    pub fn saved_settings(&self) -> SavedSettings {
+        SavedSettings { prune: self.prune, targets: self.targets.clone(), max_cost: self.max_cost }
+    }
+
     /// The options of the plan renderers.
     pub fn render_options(&self, color: bool) -> render::Options {
         render::Options { color, detailed: self.detailed }
@@ -238,7 +244,7 @@ impl ApplySettings {
     /// applied as saved: `--prune`, `--target` and `--max-cost` are refused
     /// unless left out or equal to the saved ones; output flags stay as given.
     pub fn adopt_saved(&mut self, saved: &SavedSettings) -> Result<(), Error> {
-        saved.check_flags(&self.planning)?;
+        saved.check_flags(&self.planning.saved_settings())?;
         self.planning.prune = saved.prune;
         self.planning.targets.clone_from(&saved.targets);
         self.planning.max_cost = saved.max_cost;

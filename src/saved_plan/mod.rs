@@ -23,7 +23,6 @@ use crate::Error;
 use crate::api::types::TaskOrder;
 use crate::identity;
 use crate::plan::Plan;
-use crate::settings::Planning;
 use crate::spec::ManifestDigest;
 
 pub use age::{DEFAULT_MAX_AGE, format_age, parse_age};
@@ -52,19 +51,11 @@ pub struct SavedSettings {
 }
 
 impl SavedSettings {
-    /// The plan-deciding settings of `planning`.
-    pub fn of(planning: &Planning) -> Self {
-        Self {
-            prune: planning.prune,
-            targets: planning.targets.clone(),
-            max_cost: planning.max_cost,
-        }
-    }
-
-    /// Refuses flags of `apply --plan` that would make another plan than the
-    /// saved one; a flag left out means "as saved". Called by the settings
-    /// stage ([`crate::settings::ApplySettings::adopt_saved`]).
-    pub fn check_flags(&self, given: &Planning) -> Result<(), Error> {
+    /// Refuses flags of `apply --plan` (`given`) that would make another plan
+    /// than the saved one; a flag left out (false, empty, `None`) means "as
+    /// saved". Called by the settings stage
+    /// ([`crate::settings::ApplySettings::adopt_saved`]).
+    pub fn check_flags(&self, given: &SavedSettings) -> Result<(), Error> {
         let differs = |flag: &str, given: String, saved: String| {
             Error::usage(
                 format!(
@@ -131,7 +122,8 @@ impl SavedPlan {
     /// Records a plan with the settings, files and live orders it was computed from.
     pub fn new(
         plan: Plan,
-        planning: &Planning,
+        paths: &[PathBuf],
+        settings: SavedSettings,
         files: &[ManifestDigest],
         live: &[TaskOrder],
     ) -> Self {
@@ -139,8 +131,8 @@ impl SavedPlan {
             saved_plan_version: SAVED_PLAN_VERSION,
             skyform_version: env!("CARGO_PKG_VERSION").to_owned(),
             saved_at: Utc::now(),
-            paths: planning.paths.clone(),
-            settings: SavedSettings::of(planning),
+            paths: paths.to_vec(),
+            settings,
             files: digests_of_files(files),
             live_orders: digests_of_orders(live),
             plan,
