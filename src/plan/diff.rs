@@ -10,6 +10,7 @@ use crate::api::types::TaskOrder;
 use crate::identity::{self, Fingerprint, Matching};
 use crate::spec::{Aoi, DesiredOrder, DesiredSet, Ensure};
 
+use super::pairing;
 use super::{
     Action, BudgetLimits, CancelEffect, Change, Cost, DesiredSummary, Duplicate, FORMAT_VERSION,
     FieldChange, LiveOrderSummary, Plan, TileCoverage,
@@ -49,13 +50,10 @@ pub fn diff(desired: &DesiredSet, live: &[TaskOrder], opts: &DiffOptions) -> Pla
     let mut claimed: Vec<bool> = matching.owner.iter().map(Option::is_some).collect();
     let canceled = |i: usize| live[i].ordering_process_status.is_canceled();
 
-    let replace_wanted: Vec<usize> = (0..entries.len())
-        .filter(|&e| entries[e].ensure == Ensure::Present && matching.entries[e].orders.is_empty())
-        .collect();
     let free: Vec<usize> = (0..live.len()).filter(|&i| !claimed[i] && !canceled(i)).collect();
-    let mut replaces = vec![None; entries.len()];
-    for (e, i) in matching.pair_by_aoi(entries, &replace_wanted, &free) {
-        replaces[e] = Some(i);
+    let pairing = pairing::pair(entries, live, &matching, &free);
+    let replaces = &pairing.replaces;
+    for &i in replaces.iter().flatten().chain(pairing.superseded.iter().map(|(i, _)| i)) {
         claimed[i] = true;
     }
 
@@ -70,6 +68,11 @@ pub fn diff(desired: &DesiredSet, live: &[TaskOrder], opts: &DiffOptions) -> Pla
         match entry.ensure {
             Ensure::Present => {
                 changes.push(ctx.present(replaces[e]));
+                for &(i, _) in pairing.superseded.iter().filter(|&&(_, by)| by == e) {
+                    let new = &live[matching.entries[e].orders[0]].task_order_guid;
+                    live_changes
+                        .push(pairing::superseded_change(&live[i], entry, new, opts.prune, today));
+                }
                 if let Some(dup) = ctx.duplicates() {
                     if opts.prune && opts.targets.is_empty() && !entry.protect {
                         live_changes.extend(ctx.prune_duplicates(&dup));
@@ -83,7 +86,11 @@ pub fn diff(desired: &DesiredSet, live: &[TaskOrder], opts: &DiffOptions) -> Pla
 
     if opts.targets.is_empty() {
         for i in (0..live.len()).filter(|&i| !claimed[i] && !canceled(i)) {
-            live_changes.push(unmatched(&live[i], opts.prune, today));
+            let mut c = unmatched(&live[i], opts.prune, today);
+            if let Some(note) = pairing.notes.get(&i) {
+                c.reason = Some(c.reason.map_or_else(|| note.clone(), |r| format!("{r}; {note}")));
+            }
+            live_changes.push(c);
         }
     }
     live_changes.sort_by(|a, b| live_guid(a).cmp(live_guid(b)));
@@ -133,6 +140,7 @@ impl EntryCtx<'_> {
             c.live = Some(summary(old));
             c.field_changes =
                 field_changes(&Fingerprint::of_order(old), &Fingerprint::of_spec(spec));
+            c.field_changes.extend(pairing::area_change(&spec.aoi, old));
             if self.entry.protect {
                 c.action = Action::Blocked;
                 c.reason = Some(format!(
@@ -248,7 +256,7 @@ impl EntryCtx<'_> {
 /// rules allow it. An accepted order with a fixed end in the current month or
 /// earlier (a finished window, or a renewal already stopped) has nothing left to
 /// cancel and stays unmanaged; one running past this month is blocked.
-fn unmatched(order: &TaskOrder, prune: bool, today: NaiveDate) -> Change {
+pub(super) fn unmatched(order: &TaskOrder, prune: bool, today: NaiveDate) -> Change {
     let mut c = live_change(order, Action::Unmanaged);
     if !prune {
         return c;
@@ -274,7 +282,7 @@ fn unmatched(order: &TaskOrder, prune: bool, today: NaiveDate) -> Change {
 /// The cancel rules by lifecycle stage: `Review` is fully refunded; an accepted
 /// recurring order stops renewing after this month; an accepted order with `To`
 /// set cannot be cancelled.
-fn cancel_effect(order: &TaskOrder, today: NaiveDate) -> Result<CancelEffect, String> {
+pub(super) fn cancel_effect(order: &TaskOrder, today: NaiveDate) -> Result<CancelEffect, String> {
     if order.ordering_process_status.is_review() {
         return Ok(CancelEffect::FullRefund);
     }
@@ -294,7 +302,7 @@ fn month_end(day: NaiveDate) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, 1).and_then(|d| d.pred_opt()).unwrap_or(day)
 }
 
-fn live_change(order: &TaskOrder, action: Action) -> Change {
+pub(super) fn live_change(order: &TaskOrder, action: Action) -> Change {
     Change { live: Some(summary(order)), ..Change::new(None, action) }
 }
 
