@@ -10,6 +10,7 @@
 mod geometry;
 mod matching;
 mod overlap;
+mod twins;
 
 use std::collections::BTreeSet;
 
@@ -25,6 +26,7 @@ use crate::spec::{Aoi, DesiredOrder, OrderSpec};
 pub use geometry::TOLERANCE;
 pub use matching::{EntryMatch, Matching, match_all};
 pub use overlap::{EarlierVersion, Kinship, MIN_OVERLAP, earlier_versions, overlap};
+pub use twins::twins;
 
 /// The canonical non-AOI fields of an order: equal fingerprints and equal AOIs
 /// make the same order.

@@ -1,5 +1,6 @@
 use super::*;
 use crate::identity::tests::{entry, order, spec, tiles, wkt_aoi};
+use crate::spec::OrderSpec;
 
 /// A 0.1° × 0.1° square.
 const SQUARE: &str = "POLYGON((10 56,10.1 56,10.1 56.1,10 56.1,10 56))";
@@ -32,7 +33,9 @@ fn overlap_is_intersection_over_union_under_the_better_rule() {
     assert!(moved > 0.9 && moved < 1.0, "{moved}");
 }
 
-/// (case, entry AOI and fields, live orders as (AOI, fields changed?), expected order indexes).
+/// (case, entry AOI, live orders as (fields, stored `Wkt`), expected candidates).
+type Case<'a> = (&'a str, &'a str, Vec<(&'a OrderSpec, &'a str)>, Vec<usize>);
+
 #[test]
 fn earlier_versions_by_table() {
     let base = spec(wkt_aoi(SQUARE));
@@ -44,7 +47,7 @@ fn earlier_versions_by_table() {
     let mut other_to = base.clone();
     other_to.to = Some(crate::identity::tests::day("2025-12-31"));
     #[rustfmt::skip]
-    let cases: Vec<(&str, &str, Vec<(&crate::spec::OrderSpec, &str)>, Vec<usize>)> = vec![
+    let cases: Vec<Case> = vec![
         ("one vertex moved pairs", MOVED, vec![(&base, SQUARE)], vec![0]),
         ("shifted by 30 % pairs", SHIFTED, vec![(&base, SQUARE)], vec![0]),
         ("half overlap does not", HALF, vec![(&base, SQUARE)], vec![]),

@@ -1,5 +1,6 @@
 use chrono::{TimeZone, Utc};
 
+use crate::api::types::TaskOrder;
 use crate::identity::tests::{day, entry, order, spec, wkt_aoi};
 use crate::plan::Action::{self, Blocked, Cancel, Create, Keep, Replace, Unmanaged};
 use crate::plan::diff::{DiffOptions, diff};
@@ -19,11 +20,7 @@ fn poly(wkt: &str) -> OrderSpec {
     spec(wkt_aoi(wkt))
 }
 
-fn plan(
-    entries: Vec<DesiredOrder>,
-    live: &[crate::api::types::TaskOrder],
-    targets: &[&str],
-) -> Plan {
+fn plan(entries: Vec<DesiredOrder>, live: &[TaskOrder], targets: &[&str]) -> Plan {
     let opts = DiffOptions {
         prune: false,
         targets: targets.iter().map(|s| (*s).to_owned()).collect(),
@@ -62,12 +59,15 @@ fn an_edited_area_is_a_replace_with_the_wkt_diff() {
     assert!(c.field_changes[0].new.contains("10.12 56.1"), "{:?}", c.field_changes);
 }
 
+/// (case, entries, live orders, expected items).
+type Case = (&'static str, Vec<DesiredOrder>, Vec<TaskOrder>, Vec<(String, Action)>);
+
 #[test]
 fn pairing_by_table() {
     let mut model = poly(OLD);
     model.model = "Cirrus".into();
     #[rustfmt::skip]
-    let cases: Vec<(&str, Vec<DesiredOrder>, Vec<crate::api::types::TaskOrder>, Vec<(String, Action)>)> = vec![
+    let cases: Vec<Case> = vec![
         ("one vertex moved pairs", vec![entry("e", poly(MOVED))],
             vec![order("old", "Review", &poly(OLD), Some(OLD))], vec![("e".into(), Replace)]),
         ("disjoint areas do not pair", vec![entry("e", poly(DISJOINT))],
@@ -108,7 +108,7 @@ fn the_superseded_half_of_a_replace_is_cancelled() {
     let mut edited = poly(OLD);
     edited.image_frequency = 5;
     #[rustfmt::skip]
-    let cases: Vec<(&str, DesiredOrder, Vec<crate::api::types::TaskOrder>, Option<CancelEffect>)> = vec![
+    let cases: Vec<(&str, DesiredOrder, Vec<TaskOrder>, Option<CancelEffect>)> = vec![
         ("area edited, old in Review", entry("e", poly(MOVED)),
             vec![order("old", "Review", &poly(OLD), Some(OLD)), new.clone()], Some(CancelEffect::FullRefund)),
         ("area edited, old accepted recurring", entry("e", poly(MOVED)),
