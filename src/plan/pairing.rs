@@ -15,11 +15,13 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use geo::orient::{Direction, Orient};
+use geo::{Coord, LineString, MultiPolygon, Polygon};
 
 use super::diff::{cancel_effect, live_change, unmatched};
 use super::{Action, Change, FieldChange};
 use crate::api::types::TaskOrder;
-use crate::identity::{self, EarlierVersion, Kinship, LiveSpec, Matching};
+use crate::identity::{self, EarlierVersion, Kinship, LiveAoi, LiveSpec, Matching};
 use crate::spec::{Aoi, DesiredOrder, Ensure, geometry_collection_wkt};
 
 /// What the pairing found.
@@ -117,11 +119,35 @@ pub(super) fn area_change(spec_aoi: &Aoi, old: &TaskOrder) -> Option<FieldChange
     if identity::same_aoi(spec_aoi, &LiveSpec::of_order(old).aoi) {
         return None;
     }
-    Some(FieldChange {
-        field: "Wkt".to_owned(),
-        old: old.wkt.clone().unwrap_or_default(),
-        new: geometry_collection_wkt(parts),
-    })
+    let old_wkt = match LiveSpec::of_order(old).aoi {
+        LiveAoi::Polygons(old_parts) => display_wkt(&old_parts),
+        _ => old.wkt.clone().unwrap_or_default(),
+    };
+    Some(FieldChange { field: "Wkt".to_owned(), old: old_wkt, new: display_wkt(parts) })
+}
+
+/// Both sides of the `Wkt` diff in one form (exteriors counter-clockwise, each
+/// ring from its smallest vertex, as the create sends it), so that the word
+/// diff shows what moved rather than how the server wrote it.
+fn display_wkt(parts: &[MultiPolygon<f64>]) -> String {
+    let ring = |r: &LineString<f64>| {
+        let mut pts: Vec<Coord<f64>> = r.0.clone();
+        if pts.len() > 1 && pts.first() == pts.last() {
+            pts.pop();
+        }
+        let start = (0..pts.len())
+            .min_by(|&i, &j| pts[i].x.total_cmp(&pts[j].x).then(pts[i].y.total_cmp(&pts[j].y)))
+            .unwrap_or(0);
+        pts.rotate_left(start);
+        LineString::from(pts)
+    };
+    let polygon = |p: &Polygon<f64>| {
+        let p = p.orient(Direction::Default);
+        Polygon::new(ring(p.exterior()), p.interiors().iter().map(ring).collect())
+    };
+    let parts: Vec<MultiPolygon<f64>> =
+        parts.iter().map(|mp| MultiPolygon(mp.0.iter().map(polygon).collect())).collect();
+    geometry_collection_wkt(&parts)
 }
 
 /// The item for the superseded half of `entry`'s replace: a cancel where the

@@ -12,5 +12,6 @@ mod examples;
 mod harness;
 mod plan;
 mod quickstart;
+mod replace;
 mod schemas;
 mod validate;
