@@ -8,13 +8,18 @@
 //!   lists show no such order is it created again, and never when the orders
 //!   could not be listed;
 //! - a create refused with 429 bought nothing and is sent again after the
-//!   server's `Retry-After`;
+//!   server's `Retry-After`, capped by the retry policy
+//!   ([`crate::api::RetryPolicy::resend_wait`]);
+//! - every wait goes through the client's sleeper ([`wait`]) and ends at the
+//!   first interrupt;
 //! - after the first failed change no new change starts; changes in flight
-//!   finish; an interrupt (the `stop` flag) has the same effect;
+//!   finish; an interrupt (the `stop` flag) has the same effect, and a create
+//!   waiting to be sent again or re-checked stops waiting and fails;
 //! - a replace cancels its old order only after the new order exists, and only
 //!   when the plan says the old order can be cancelled.
 
 pub mod report;
+mod wait;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -23,12 +28,14 @@ use std::time::Duration;
 use futures::StreamExt;
 
 use crate::api::request::ListQuery;
+use crate::api::types::OrderRequest;
 use crate::api::{CancelOutcome, Client, CreateOutcome};
 use crate::identity;
 use crate::plan::{Action, CancelEffect, Change, Plan};
 use crate::spec::DesiredOrder;
+use wait::{Waited, pause};
 
-pub use report::{Event, Item, Outcome, Report, Step};
+pub use report::{Event, EventKind, Item, Report, Step, StepOutcome};
 
 /// How the executor behaves.
 #[derive(Debug, Clone)]
@@ -68,18 +75,18 @@ pub async fn execute(
 
     let creates: Vec<usize> =
         indexes(plan, |c| matches!(c.action, Action::Create | Action::Replace));
-    let created: Vec<(usize, Outcome)> = futures::stream::iter(creates)
+    let created: Vec<(usize, StepOutcome)> = futures::stream::iter(creates)
         .map(|i| {
             let change = &plan.changes[i];
             let entry = change.name.as_ref().and_then(|n| desired.get(n));
             let failed = &failed;
             async move {
                 if halted() {
-                    return (i, Outcome::NotTried);
+                    return (i, StepOutcome::NotTried);
                 }
                 on_event(&Event::started(i, change, Step::Create));
-                let outcome = create(client, change, entry, opts).await;
-                if matches!(outcome, Outcome::Failed { .. }) {
+                let outcome = create(client, change, entry, opts, stop).await;
+                if matches!(outcome, StepOutcome::Failed { .. }) {
                     failed.store(true, Ordering::SeqCst);
                 }
                 on_event(&Event::finished(i, change, Step::Create, &outcome));
@@ -91,7 +98,7 @@ pub async fn execute(
         .await;
     let mut create_done = vec![false; plan.changes.len()];
     for (i, outcome) in created {
-        create_done[i] = matches!(outcome, Outcome::Done { .. });
+        create_done[i] = matches!(outcome, StepOutcome::Done { .. });
         report.record(i, &plan.changes[i], Step::Create, outcome);
     }
 
@@ -102,18 +109,18 @@ pub async fn execute(
         }
         _ => false,
     });
-    let cancelled: Vec<(usize, Outcome)> = futures::stream::iter(cancels)
+    let cancelled: Vec<(usize, StepOutcome)> = futures::stream::iter(cancels)
         .map(|i| {
             let change = &plan.changes[i];
             let ready = change.action == Action::Cancel || create_done[i];
             let failed = &failed;
             async move {
                 if halted() || !ready {
-                    return (i, Outcome::NotTried);
+                    return (i, StepOutcome::NotTried);
                 }
                 on_event(&Event::started(i, change, Step::Cancel));
                 let outcome = cancel(client, change).await;
-                if matches!(outcome, Outcome::Failed { .. }) {
+                if matches!(outcome, StepOutcome::Failed { .. }) {
                     failed.store(true, Ordering::SeqCst);
                 }
                 on_event(&Event::finished(i, change, Step::Cancel, &outcome));
@@ -126,7 +133,8 @@ pub async fn execute(
     for (i, outcome) in cancelled {
         report.record(i, &plan.changes[i], Step::Cancel, outcome);
     }
-    report.interrupted = stop.load(Ordering::SeqCst);
+    // An interrupt that came once every step was done stopped nothing.
+    report.interrupted = stop.load(Ordering::SeqCst) && report.done() < report.items.len();
     report.finish();
     report
 }
@@ -158,36 +166,53 @@ async fn create(
     change: &Change,
     entry: Option<&DesiredOrder>,
     opts: &Options,
-) -> Outcome {
+    stop: &AtomicBool,
+) -> StepOutcome {
     let Some(body) = &change.request else {
-        return Outcome::failed("the plan has no request body for this change", Vec::new());
+        return StepOutcome::failed("the plan has no request body for this change", Vec::new());
     };
     let mut sends = 0;
     loop {
         sends += 1;
         match client.create(body).await {
             CreateOutcome::Created(order) => {
-                return Outcome::Done { guid: Some(order.task_order_guid), note: None };
+                return StepOutcome::Done { guid: Some(order.task_order_guid), note: None };
             }
             CreateOutcome::Rejected(e) if e.is_transient() && sends < opts.max_create_sends => {
                 // Refused before anything was bought (429): wait as asked, then send again.
-                tokio::time::sleep(e.retry_after().unwrap_or(Duration::from_secs(1))).await;
+                let config = client.config();
+                let wait = config.retry.resend_wait(sends, e.retry_after(), (config.jitter)());
+                if let Some(asked) = wait.capped_from {
+                    tracing::warn!(
+                        "the ClearSKY API asked to wait {} s before `{}` is sent again; \
+                         waiting {} s, the most skyform waits",
+                        asked.as_secs(),
+                        change.name.as_deref().unwrap_or("the order"),
+                        wait.duration.as_secs()
+                    );
+                }
+                if pause(&config.sleeper, wait.duration, stop).await == Waited::Interrupted {
+                    return StepOutcome::failed(
+                        format!("not sent again: apply was interrupted ({e}); nothing was bought"),
+                        Vec::new(),
+                    );
+                }
             }
-            CreateOutcome::Rejected(e) => return Outcome::from_error(&e),
+            CreateOutcome::Rejected(e) => return StepOutcome::from_error(&e),
             CreateOutcome::Unknown(e) => {
                 let Some(entry) = entry else {
-                    return Outcome::failed(
+                    return StepOutcome::failed(
                         format!("outcome unknown ({e}); run apply again to check"),
                         Vec::new(),
                     );
                 };
-                match find_after_unknown(client, entry, opts).await {
+                match find_after_unknown(client, entry, body, opts, stop).await {
                     Found::Yes(guid) => {
                         let note = Some(format!("outcome was unknown ({e}); found the order"));
-                        return Outcome::Done { guid: Some(guid), note };
+                        return StepOutcome::Done { guid: Some(guid), note };
                     }
                     Found::NotListed => {
-                        return Outcome::failed(
+                        return StepOutcome::failed(
                             format!(
                                 "outcome unknown ({e}) and the orders could not be listed to \
                                  check; run apply again: it will look for the order first"
@@ -195,9 +220,27 @@ async fn create(
                             Vec::new(),
                         );
                     }
+                    Found::Interrupted => {
+                        return StepOutcome::failed(
+                            format!(
+                                "outcome unknown ({e}) and apply was interrupted before the \
+                                 orders were checked; run apply again: it will look for the order first"
+                            ),
+                            Vec::new(),
+                        );
+                    }
+                    Found::No if stop.load(Ordering::SeqCst) => {
+                        return StepOutcome::failed(
+                            format!(
+                                "outcome unknown ({e}) and the order is not listed; not sent \
+                                 again: apply was interrupted"
+                            ),
+                            Vec::new(),
+                        );
+                    }
                     Found::No if sends < opts.max_create_sends => {}
                     Found::No => {
-                        return Outcome::failed(
+                        return StepOutcome::failed(
                             format!("outcome unknown after {sends} attempts ({e})"),
                             Vec::new(),
                         );
@@ -212,20 +255,31 @@ enum Found {
     Yes(String),
     No,
     NotListed,
+    Interrupted,
 }
 
 /// Re-lists the orders after a create with an unknown outcome and looks for
 /// one that satisfies the entry, waiting a little longer before each try
-/// because a new order may take a moment to show in the list.
-async fn find_after_unknown(client: &Client, entry: &DesiredOrder, opts: &Options) -> Found {
+/// because a new order may take a moment to show in the list. `sent` is the
+/// body of the create. The waits are not jittered: they add up to the window
+/// `--recheck-wait` promises, and only this create's re-lists follow them.
+async fn find_after_unknown(
+    client: &Client,
+    entry: &DesiredOrder,
+    sent: &OrderRequest,
+    opts: &Options,
+    stop: &AtomicBool,
+) -> Found {
     let mut listed = false;
     for delay in &opts.unknown_polls {
-        tokio::time::sleep(*delay).await;
+        if pause(&client.config().sleeper, *delay, stop).await == Waited::Interrupted {
+            return Found::Interrupted;
+        }
         let query = ListQuery { get_expired: true, ..ListQuery::default() };
         match client.list(query).await {
             Ok(live) => {
                 listed = true;
-                if let Some(order) = identity::find_match(entry, &live) {
+                if let Some(order) = identity::find_match(entry, sent, &live) {
                     return Found::Yes(order.task_order_guid.clone());
                 }
             }
@@ -235,37 +289,25 @@ async fn find_after_unknown(client: &Client, entry: &DesiredOrder, opts: &Option
     if listed { Found::No } else { Found::NotListed }
 }
 
-async fn cancel(client: &Client, change: &Change) -> Outcome {
+async fn cancel(client: &Client, change: &Change) -> StepOutcome {
     let Some(live) = &change.live else {
-        return Outcome::failed("the plan has no live order for this change", Vec::new());
+        return StepOutcome::failed("the plan has no live order for this change", Vec::new());
     };
     match client.cancel(&live.guid).await {
-        Ok(CancelOutcome::Removed) => Outcome::Done {
+        Ok(CancelOutcome::Removed) => StepOutcome::Done {
             guid: Some(live.guid.clone()),
             note: Some("cancelled and refunded".to_owned()),
         },
-        Ok(CancelOutcome::RenewalStopped) => Outcome::Done {
+        Ok(CancelOutcome::RenewalStopped) => StepOutcome::Done {
             guid: Some(live.guid.clone()),
             note: Some("renewal stopped".to_owned()),
         },
         Ok(CancelOutcome::NotCancellable(message)) => {
-            Outcome::failed(format!("cannot be cancelled: {message}"), Vec::new())
+            StepOutcome::failed(format!("cannot be cancelled: {message}"), Vec::new())
         }
-        Err(e) => Outcome::from_error(&e),
+        Err(e) => StepOutcome::from_error(&e),
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn recheck_polls_double_and_fill_the_window() {
-        let ms = |v: &[u64]| v.iter().copied().map(Duration::from_millis).collect::<Vec<_>>();
-        assert_eq!(recheck_polls(Duration::from_secs(15)), ms(&[250, 500, 1000, 2000, 4000, 7250]));
-        assert_eq!(recheck_polls(Duration::from_millis(750)), ms(&[250, 500]));
-        assert_eq!(recheck_polls(Duration::ZERO), ms(&[50]));
-        let total: Duration = recheck_polls(Duration::from_secs(40)).iter().sum();
-        assert_eq!(total, Duration::from_secs(40));
-    }
-}
+mod tests;

@@ -19,7 +19,7 @@ use geo::MultiPolygon;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::api::types::TaskOrder;
+use crate::api::types::{OrderRequest, TaskOrder};
 use crate::catalog;
 use crate::spec::{Aoi, DesiredOrder, OrderSpec};
 
@@ -203,12 +203,19 @@ pub fn live_digest(order: &TaskOrder) -> String {
 }
 
 /// The live order that satisfies `desired`, if any: used by apply after a create
-/// whose outcome is unknown, before it tries again.
+/// whose outcome is unknown, before it tries again. `sent` is that create's body.
 ///
 /// For a polygon entry, the preferred match (see [`Matching`]). For a tile
 /// entry, `Some` only when the union of matching orders covers every wanted
-/// GUID; the order returned is the one covering the most wanted GUIDs.
-pub fn find_match<'a>(desired: &DesiredOrder, live: &'a [TaskOrder]) -> Option<&'a TaskOrder> {
+/// GUID; the order returned is the one holding the most GUIDs of `sent` (the
+/// remainder no order covered when the plan was made), so that the order the
+/// create placed wins over an older one that covers more of the entry; ties go
+/// to the order covering the most wanted GUIDs.
+pub fn find_match<'a>(
+    desired: &DesiredOrder,
+    sent: &OrderRequest,
+    live: &'a [TaskOrder],
+) -> Option<&'a TaskOrder> {
     let m = match_all(std::slice::from_ref(desired), live);
     let entry = m.entries.into_iter().next()?;
     if !entry.is_satisfied() {
@@ -216,16 +223,25 @@ pub fn find_match<'a>(desired: &DesiredOrder, live: &'a [TaskOrder]) -> Option<&
     }
     match &desired.spec.aoi {
         Aoi::Polygons(_) => entry.orders.first().map(|&i| &live[i]),
-        Aoi::Tiles { tiles, minitiles } => entry
-            .orders
-            .iter()
-            .max_by_key(|&&i| match LiveSpec::of_order(&live[i]).aoi {
-                LiveAoi::Tiles { tiles: t, minitiles: mt } => {
-                    t.intersection(tiles).count() + mt.intersection(minitiles).count()
-                }
-                _ => 0,
-            })
-            .map(|&i| &live[i]),
+        Aoi::Tiles { tiles, minitiles } => {
+            let guids = |list: &Option<Vec<String>>| -> BTreeSet<Uuid> {
+                list.iter().flatten().filter_map(|g| Uuid::parse_str(g.trim()).ok()).collect()
+            };
+            let (sent_tiles, sent_minitiles) =
+                (guids(&sent.tile_guids), guids(&sent.mini_tile_guids));
+            entry
+                .orders
+                .iter()
+                .max_by_key(|&&i| match LiveSpec::of_order(&live[i]).aoi {
+                    LiveAoi::Tiles { tiles: t, minitiles: mt } => (
+                        t.intersection(&sent_tiles).count()
+                            + mt.intersection(&sent_minitiles).count(),
+                        t.intersection(tiles).count() + mt.intersection(minitiles).count(),
+                    ),
+                    _ => (0, 0),
+                })
+                .map(|&i| &live[i])
+        }
     }
 }
 

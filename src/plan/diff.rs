@@ -4,9 +4,10 @@
 //! order?") are asked of [`crate::identity`]; this module applies the rules of
 //! `design.md` ("Plan") and of `docs/plan.md` on top of the answers.
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::api::types::TaskOrder;
+use crate::calendar::month_end;
 use crate::identity::{self, Fingerprint, Matching};
 use crate::spec::{Aoi, DesiredOrder, DesiredSet, Ensure};
 
@@ -70,8 +71,7 @@ pub fn diff(desired: &DesiredSet, live: &[TaskOrder], opts: &DiffOptions) -> Pla
                 changes.push(ctx.present(replaces[e]));
                 for &(i, _) in pairing.superseded.iter().filter(|&&(_, by)| by == e) {
                     let new = &live[matching.entries[e].orders[0]].task_order_guid;
-                    live_changes
-                        .push(pairing::superseded_change(&live[i], entry, new, opts.prune, today));
+                    live_changes.push(superseded_change(&live[i], entry, new, opts.prune, today));
                 }
                 if let Some(dup) = ctx.duplicates() {
                     if opts.prune && opts.targets.is_empty() && !entry.protect {
@@ -256,7 +256,7 @@ impl EntryCtx<'_> {
 /// rules allow it. An accepted order with a fixed end in the current month or
 /// earlier (a finished window, or a renewal already stopped) has nothing left to
 /// cancel and stays unmanaged; one running past this month is blocked.
-pub(super) fn unmatched(order: &TaskOrder, prune: bool, today: NaiveDate) -> Change {
+fn unmatched(order: &TaskOrder, prune: bool, today: NaiveDate) -> Change {
     let mut c = live_change(order, Action::Unmanaged);
     if !prune {
         return c;
@@ -279,10 +279,45 @@ pub(super) fn unmatched(order: &TaskOrder, prune: bool, today: NaiveDate) -> Cha
     c
 }
 
+/// The item for the superseded half of `entry`'s replace: a cancel where the
+/// rules allow it (blocked under `protect`); an order that cannot be cancelled
+/// any more is treated as an order no entry claims (unmanaged, or under
+/// `--prune` blocked when it runs past this month), with a note.
+fn superseded_change(
+    old: &TaskOrder,
+    entry: &DesiredOrder,
+    new_guid: &str,
+    prune: bool,
+    today: NaiveDate,
+) -> Change {
+    let why = format!(
+        "superseded by `{new_guid}` of entry `{}` (an earlier replace did not finish)",
+        entry.name
+    );
+    let mut c = live_change(old, Action::Cancel);
+    match cancel_effect(old, today) {
+        Ok(_) if entry.protect => {
+            c.action = Action::Blocked;
+            c.reason = Some(format!("`protect` is set on entry `{}`: {why}", entry.name));
+        }
+        Ok(effect) => {
+            c.cancel_effect = Some(effect);
+            c.reason = Some(why);
+        }
+        Err(reason) => {
+            // As any order no entry claims: `--prune` may still block on it.
+            c = unmatched(old, prune, today);
+            let note = format!("{why}; {reason}");
+            c.reason = Some(c.reason.map_or_else(|| note.clone(), |r| format!("{r}; {note}")));
+        }
+    }
+    c
+}
+
 /// The cancel rules by lifecycle stage: `Review` is fully refunded; an accepted
 /// recurring order stops renewing after this month; an accepted order with `To`
 /// set cannot be cancelled.
-pub(super) fn cancel_effect(order: &TaskOrder, today: NaiveDate) -> Result<CancelEffect, String> {
+fn cancel_effect(order: &TaskOrder, today: NaiveDate) -> Result<CancelEffect, String> {
     if order.ordering_process_status.is_review() {
         return Ok(CancelEffect::FullRefund);
     }
@@ -295,14 +330,7 @@ pub(super) fn cancel_effect(order: &TaskOrder, today: NaiveDate) -> Result<Cance
     }
 }
 
-/// The last day of `day`'s month.
-fn month_end(day: NaiveDate) -> NaiveDate {
-    let (y, m) =
-        if day.month() == 12 { (day.year() + 1, 1) } else { (day.year(), day.month() + 1) };
-    NaiveDate::from_ymd_opt(y, m, 1).and_then(|d| d.pred_opt()).unwrap_or(day)
-}
-
-pub(super) fn live_change(order: &TaskOrder, action: Action) -> Change {
+fn live_change(order: &TaskOrder, action: Action) -> Change {
     Change { live: Some(summary(order)), ..Change::new(None, action) }
 }
 

@@ -14,12 +14,10 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
 use geo::orient::{Direction, Orient};
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 
-use super::diff::{cancel_effect, live_change, unmatched};
-use super::{Action, Change, FieldChange};
+use super::FieldChange;
 use crate::api::types::TaskOrder;
 use crate::identity::{self, EarlierVersion, Kinship, LiveAoi, LiveSpec, Matching};
 use crate::spec::{Aoi, DesiredOrder, Ensure, geometry_collection_wkt};
@@ -148,41 +146,6 @@ fn display_wkt(parts: &[MultiPolygon<f64>]) -> String {
     let parts: Vec<MultiPolygon<f64>> =
         parts.iter().map(|mp| MultiPolygon(mp.0.iter().map(polygon).collect())).collect();
     geometry_collection_wkt(&parts)
-}
-
-/// The item for the superseded half of `entry`'s replace: a cancel where the
-/// rules allow it (blocked under `protect`); an order that cannot be cancelled
-/// any more is treated as an order no entry claims (unmanaged, or under
-/// `--prune` blocked when it runs past this month), with a note.
-pub(super) fn superseded_change(
-    old: &TaskOrder,
-    entry: &DesiredOrder,
-    new_guid: &str,
-    prune: bool,
-    today: NaiveDate,
-) -> Change {
-    let why = format!(
-        "superseded by `{new_guid}` of entry `{}` (an earlier replace did not finish)",
-        entry.name
-    );
-    let mut c = live_change(old, Action::Cancel);
-    match cancel_effect(old, today) {
-        Ok(_) if entry.protect => {
-            c.action = Action::Blocked;
-            c.reason = Some(format!("`protect` is set on entry `{}`: {why}", entry.name));
-        }
-        Ok(effect) => {
-            c.cancel_effect = Some(effect);
-            c.reason = Some(why);
-        }
-        Err(reason) => {
-            // As any order no entry claims: `--prune` may still block on it.
-            c = unmatched(old, prune, today);
-            let note = format!("{why}; {reason}");
-            c.reason = Some(c.reason.map_or_else(|| note.clone(), |r| format!("{r}; {note}")));
-        }
-    }
-    c
 }
 
 fn kinship_text(k: Kinship) -> String {
