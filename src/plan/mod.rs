@@ -15,6 +15,7 @@
 //!   and `cancel_effect`. Nothing else is executed.
 
 pub mod diff;
+mod pairing;
 
 use std::collections::BTreeMap;
 

@@ -13,6 +13,7 @@ mod examples;
 mod harness;
 mod plan;
 mod quickstart;
+mod replace;
 mod saved_plan;
 mod schemas;
 mod validate;
