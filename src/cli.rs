@@ -13,6 +13,9 @@ Examples:
   skyform plan --sandbox examples/
   skyform apply --sandbox --auto-approve examples/
 
+Shell completions: `skyform completions bash` (or zsh, fish, powershell, elvish);
+manual page: `skyform man`.
+
 Exit codes: 0 success/no changes, 1 error, 2 changes (plan --detailed-exitcode),
 3 blocked, over budget or unpriced (apply), 4 saved plan is stale, 5 apply failed
 part-way, 130 apply interrupted twice (a change in flight may have been made: run plan).";
@@ -21,10 +24,6 @@ part-way, 130 apply interrupted twice (a change in flight may have been made: ru
 #[derive(Debug, Parser)]
 #[command(name = "skyform", version, about, after_help = AFTER_HELP, propagate_version = true)]
 pub struct Args {
-    /// Show each API request (method, path, status, attempt, duration) on stderr.
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
-    pub verbose: u8,
-
     /// When to use colour (`NO_COLOR` turns it off under `auto`).
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -90,7 +89,52 @@ pub enum Command {
         after_help = "Example:\n  skyform emulator --listen 127.0.0.1:8080 --state emulator.json --auto-accept"
     )]
     Emulator(EmulatorArgs),
+    /// Print a shell completion script on stdout.
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) on stdout.
+    #[command(
+        after_help = "Example:\n  skyform man > ~/.local/share/man/man1/skyform.1 && man skyform\n  skyform man | man -l -"
+    )]
+    Man(ManArgs),
 }
+
+impl Command {
+    /// The `-v` count of a command that talks to the API (0 for the others).
+    pub fn verbose(&self) -> u8 {
+        match self {
+            Self::Plan(a) => a.api.verbose,
+            Self::Apply(a) => a.api.verbose,
+            Self::Orders(a) => a.api.verbose,
+            Self::Export(a) => a.api.verbose,
+            Self::Validate(_)
+            | Self::Schema(_)
+            | Self::Emulator(_)
+            | Self::Completions(_)
+            | Self::Man(_) => 0,
+        }
+    }
+}
+
+const COMPLETIONS_HELP: &str = "\
+Examples:
+  skyform completions bash > ~/.local/share/bash-completion/completions/skyform
+  skyform completions zsh > ~/.zfunc/_skyform     # with `fpath+=~/.zfunc` before `compinit`
+  skyform completions fish > ~/.config/fish/completions/skyform.fish
+  skyform completions powershell >> $PROFILE
+  skyform completions elvish >> ~/.config/elvish/rc.elv";
+
+/// `skyform completions`.
+#[derive(Debug, ClapArgs)]
+pub struct CompletionsArgs {
+    /// The shell to write the script for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `skyform man`.
+#[derive(Debug, ClapArgs)]
+pub struct ManArgs {}
 
 /// `skyform validate`.
 #[derive(Debug, ClapArgs)]
@@ -114,6 +158,10 @@ pub struct SchemaArgs {
 /// How to reach the API (shared by every command that talks to it).
 #[derive(Debug, Clone, ClapArgs)]
 pub struct ApiArgs {
+    /// Show each API request (method, path, status, attempt, duration) on stderr;
+    /// `-vv` shows more. `RUST_LOG` wins when set.
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    pub verbose: u8,
     /// API base URL; plain `http://` is accepted only for a loopback host.
     #[arg(long, env = "CLEARSKY_API_URL", default_value = "https://api.clearsky.vision")]
     pub api_url: String,
@@ -133,9 +181,10 @@ pub struct ApiArgs {
     /// Seconds to wait for a whole request.
     #[arg(long, value_name = "SECS", default_value_t = 120.0)]
     pub timeout: f64,
-    /// Plan as if it were this time (RFC 3339 or `YYYY-MM-DD`); for tests and
-    /// for emulators whose clock is not the present.
-    #[arg(long, env = "SKYFORM_NOW", value_name = "TIME", hide = true)]
+    /// Plan as if it were this time (RFC 3339 or `YYYY-MM-DD`): for an emulator
+    /// whose clock is not the present. With `--sandbox`, moves the sandbox clock
+    /// forward (renewing recurring orders on each 1st passed); it never goes back.
+    #[arg(long, env = "SKYFORM_NOW", value_name = "TIME")]
     pub now: Option<String>,
 }
 
@@ -219,9 +268,31 @@ pub struct OrdersArgs {
     /// Also list expired orders.
     #[arg(long)]
     pub expired: bool,
-    /// Output format (`human` or `json`).
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
+}
+
+/// Output format of `orders`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ListFormat {
+    /// An aligned table for people.
+    #[default]
+    Human,
+    /// A JSON array: each order's API fields plus `entry` (the matching manifest entry or `null`).
+    Json,
+    /// A Markdown table.
+    Markdown,
+}
+
+impl From<ListFormat> for Format {
+    fn from(f: ListFormat) -> Self {
+        match f {
+            ListFormat::Human => Self::Human,
+            ListFormat::Json => Self::Json,
+            ListFormat::Markdown => Self::Markdown,
+        }
+    }
 }
 
 /// `skyform export`.
@@ -240,8 +311,8 @@ pub struct ExportArgs {
 /// `skyform emulator`.
 #[derive(Debug, ClapArgs)]
 pub struct EmulatorArgs {
-    /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    /// Address to listen on (`HOST:PORT`; `:PORT` is loopback, port 0 picks a free one).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     pub listen: String,
     /// Keep the whole state in this JSON file (written atomically after every change).
     #[arg(long, value_name = "FILE")]

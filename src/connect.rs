@@ -64,12 +64,13 @@ pub fn connect(args: &ApiSettings) -> Result<Connection, Error> {
 
 fn sandbox(args: &ApiSettings) -> Result<Connection, Error> {
     let path = &args.sandbox_state;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
         std::fs::create_dir_all(dir).map_err(|source| Error::Io {
             action: "create",
             path: dir.to_owned(),
             source,
         })?;
+        let _ = writeln!(std::io::stderr(), "sandbox: created the directory `{}`", dir.display());
     }
     let config = emulator::Config {
         api_keys: vec![SANDBOX_KEY.to_owned()],
@@ -84,8 +85,19 @@ fn sandbox(args: &ApiSettings) -> Result<Connection, Error> {
         source,
     })?;
     // Moving the clock forward renews recurring orders on each 1st passed.
-    if let Some(t) = args.now.filter(|t| *t > handle.now()) {
-        handle.set_now(t);
+    match args.now {
+        Some(t) if t > handle.now() => handle.set_now(t),
+        Some(t) if t < handle.now() => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "warning: `--now {}` is before the sandbox clock ({}), which never goes back; \
+                 planning at the sandbox clock (delete `{}` to start over)",
+                t.to_rfc3339(),
+                handle.now().to_rfc3339(),
+                path.display()
+            );
+        }
+        _ => {}
     }
     let _ = writeln!(
         std::io::stderr(),

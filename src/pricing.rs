@@ -28,6 +28,16 @@ pub struct Refusal {
 /// change `Unpriced` with the reason; it is never counted as 0. Returns the
 /// estimates the API refused for good ([`is_definite_refusal`]), in plan order.
 pub async fn price(client: &Client, plan: &mut Plan, concurrency: usize) -> Vec<Refusal> {
+    price_with(client, plan, concurrency, &|| ()).await
+}
+
+/// [`price`], calling `on_priced` after each estimate (for a progress line).
+pub async fn price_with(
+    client: &Client,
+    plan: &mut Plan,
+    concurrency: usize,
+    on_priced: &(dyn Fn() + Sync),
+) -> Vec<Refusal> {
     let jobs: Vec<(usize, api::types::OrderRequest)> = plan
         .priceable()
         .into_iter()
@@ -37,7 +47,9 @@ pub async fn price(client: &Client, plan: &mut Plan, concurrency: usize) -> Vec<
         .map(|(i, mut body)| async move {
             // The estimate ignores deduplication; the create gets the flag as planned.
             body.tile_deduplication = None;
-            (i, client.estimate(&body).await)
+            let result = client.estimate(&body).await;
+            on_priced();
+            (i, result)
         })
         .buffer_unordered(concurrency.max(1))
         .collect()

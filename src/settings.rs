@@ -120,12 +120,19 @@ impl Planning {
         let unknown = plan::diff::unknown_targets(desired, &self.targets);
         if !unknown.is_empty() {
             let names: Vec<String> = unknown.iter().map(|n| format!("`{n}`")).collect();
+            let entries: Vec<&str> = desired.orders.iter().map(|o| o.name.as_str()).collect();
+            let guesses: Vec<String> = unknown
+                .iter()
+                .filter_map(|n| closest(n, &entries).map(|g| format!("`{g}` for `{n}`")))
+                .collect();
+            let hint = if guesses.is_empty() {
+                "`--target` takes an entry's `name`; `skyform validate` lists problems".to_owned()
+            } else {
+                format!("did you mean {}?", guesses.join(", "))
+            };
             return Err(Error::usage(
                 format!("`--target` names no manifest entry: {}", names.join(", ")),
-                Some(
-                    "`--target` takes an entry's `name`; `skyform validate` lists problems"
-                        .to_owned(),
-                ),
+                Some(hint),
             ));
         }
         Ok(DiffOptions {
@@ -259,6 +266,16 @@ impl ApplySettings {
             ..apply::Options::default()
         }
     }
+}
+
+/// The entry name closest to a mistyped `--target`, if one is close enough.
+fn closest<'a>(name: &str, entries: &[&'a str]) -> Option<&'a str> {
+    entries
+        .iter()
+        .map(|e| (strsim::normalized_damerau_levenshtein(name, e), *e))
+        .filter(|(score, _)| *score >= 0.6)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, e)| e)
 }
 
 fn no_manifest(example: &str) -> Error {
@@ -481,5 +498,13 @@ mod tests {
         desired.orders.push(entry("a", spec(aoi)));
         let opts = s.planning.diff_options(&desired, now).unwrap();
         assert_eq!((opts.prune, opts.targets, opts.max_cost), (true, vec!["a".into()], Some(12.5)));
+
+        desired.orders.push(entry(
+            "aarhus-bay",
+            spec(wkt_aoi("POLYGON((9 57,9.1 57,9.1 57.1,9 57.1,9 57))")),
+        ));
+        let s = plan("--target arhus-bay o.yaml").unwrap();
+        let err = s.planning.diff_options(&desired, now).unwrap_err();
+        assert_eq!(err.hints(), ["did you mean `aarhus-bay` for `arhus-bay`?"]);
     }
 }

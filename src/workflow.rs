@@ -11,6 +11,7 @@ use crate::api::request::ListQuery;
 use crate::api::types::TaskOrder;
 use crate::connect::Connection;
 use crate::plan::{self, Plan};
+use crate::progress::Progress;
 use crate::settings::Planning;
 use crate::spec::DesiredSet;
 use crate::{Error, ExitStatus, manifest, pricing};
@@ -36,7 +37,10 @@ pub fn report_problems(diags: &manifest::Diagnostics, color: bool) -> Error {
 /// historical order still satisfies its entry: it must not be bought again).
 pub async fn list_live(conn: &Connection) -> Result<Vec<TaskOrder>, Error> {
     let query = ListQuery { get_expired: true, ..ListQuery::default() };
-    Ok(conn.client.list(query).await?)
+    let progress = Progress::spinner("Listing the live orders…");
+    let live = conn.client.list(query).await;
+    progress.finish();
+    Ok(live?)
 }
 
 /// Diffs and prices: the plan `plan` shows and `apply` executes. Fails with
@@ -49,7 +53,14 @@ pub async fn make_plan(
 ) -> Result<Plan, Error> {
     let opts = planning.diff_options(desired, conn.now)?;
     let mut plan = plan::diff(desired, live, &opts);
-    let refusals = pricing::price(&conn.client, &mut plan, planning.concurrency.get()).await;
+    let total = plan.priceable().len();
+    let progress = Progress::counter("Pricing", u64::try_from(total).unwrap_or(u64::MAX));
+    let refusals =
+        pricing::price_with(&conn.client, &mut plan, planning.concurrency.get(), &|| {
+            progress.inc();
+        })
+        .await;
+    progress.finish();
     if !refusals.is_empty() {
         return Err(Error::EstimateRefused { refusals });
     }

@@ -1,7 +1,7 @@
 //! `skyform apply`: plan (with `--plan`, with the saved plan's settings, then
-//! check that the saved plan equals it) → show → confirm → execute → report.
-//! What is shown, and how, is the renderer's business, chosen once from the
-//! settings.
+//! check that the saved plan equals it) → show → refuse or confirm → execute →
+//! report. What is shown, and how, is the renderer's business, chosen once from
+//! the settings; why apply refuses is [`consent`]'s.
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{Context, console};
+use crate::apply::consent::{self, RefusalKind};
 use crate::apply::{self, Event};
 use crate::cli::ApplyArgs;
 use crate::connect::Connection;
@@ -22,72 +23,116 @@ use crate::{Error, ExitStatus, connect};
 
 pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<ExitStatus, Error> {
     let mut settings = ApplySettings::resolve(args, std::io::stdin().is_terminal())?;
-    let saved = settings.saved_plan.as_deref().map(SavedPlan::read).transpose()?;
-    if let Some(s) = &saved {
-        settings.adopt_saved(&s.settings)?;
-    }
     let view = ApplyRenderer::new(
         settings.planning.format,
         settings.planning.render_options(ctx.color_stdout),
     );
+    let result = run_with(&mut settings, view, ctx);
+    // With `--format json` every stop before the first change is a `refused`
+    // line, so that stdout alone tells CI what happened.
+    if let Err(Stop::Early(e)) = &result
+        && !is_broken_pipe(e)
+    {
+        let kind = match e {
+            Error::StalePlan { .. } => RefusalKind::StalePlan,
+            _ => RefusalKind::Error,
+        };
+        let refusal = consent::error_refusal(kind, e.to_string(), e.hints());
+        let _ = view.refused(&refusal, &mut std::io::stdout().lock());
+    }
+    result.map_err(Stop::into_error)
+}
+
+/// How apply ended when it did not succeed.
+enum Stop {
+    /// Before its first change, with no last line on stdout yet.
+    Early(Error),
+    /// With its last line (report or refusal) written.
+    Reported(Error),
+}
+
+impl Stop {
+    fn into_error(self) -> Error {
+        match self {
+            Self::Early(e) | Self::Reported(e) => e,
+        }
+    }
+}
+
+fn is_broken_pipe(e: &Error) -> bool {
+    matches!(e, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+fn run_with(
+    settings: &mut ApplySettings,
+    view: ApplyRenderer,
+    ctx: Context,
+) -> Result<ExitStatus, Stop> {
+    let saved =
+        settings.saved_plan.as_deref().map(SavedPlan::read).transpose().map_err(Stop::Early)?;
+    if let Some(s) = &saved {
+        settings.adopt_saved(&s.settings).map_err(Stop::Early)?;
+    }
     let paths = match &saved {
         Some(s) if settings.planning.paths.is_empty() => s.paths.clone(),
         _ => settings.planning.paths.clone(),
     };
-    let desired = workflow::load(&paths, ctx.color_stderr)?;
-    let conn = connect::connect(&settings.api)?;
-    let rt = runtime()?;
-    let plan = rt.block_on(current_plan(&settings, saved.as_ref(), &desired, &conn))?;
+    let desired = workflow::load(&paths, ctx.color_stderr).map_err(Stop::Early)?;
+    let conn = connect::connect(&settings.api).map_err(Stop::Early)?;
+    let rt = runtime().map_err(Stop::Early)?;
+    let (stop, applying) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
+    let _guard = rt.enter();
+    console::watch_interrupts(Arc::clone(&stop), Arc::clone(&applying));
+    let plan = rt
+        .block_on(current_plan(settings, saved.as_ref(), &desired, &conn))
+        .map_err(Stop::Early)?;
 
     let mut out = std::io::stdout().lock();
-    view.plan(&plan, &mut out).map_err(super::stdout_error)?;
-    if workflow::plan_status(&plan, false) == ExitStatus::Blocked {
-        let _ = writeln!(
-            std::io::stderr(),
-            "error: apply refused: the plan has a blocked change or is not within budget; nothing was changed"
-        );
-        return Ok(ExitStatus::Blocked);
-    }
-    if let Some(refusal) = apply::consent::unpriced_refusal(&plan, settings.allow_unpriced) {
+    view.plan(&plan, &mut out).map_err(|e| Stop::Early(super::stdout_error(e)))?;
+    if let Some(refusal) = consent::refusal(&plan, settings.allow_unpriced) {
+        let _ = view.refused(&refusal, &mut out);
         let _ = writeln!(std::io::stderr(), "error: {refusal}");
         return Ok(ExitStatus::Blocked);
     }
     if !plan.has_changes() {
-        view.unchanged(&mut out).map_err(super::stdout_error)?;
+        view.unchanged(&mut out).map_err(|e| Stop::Reported(super::stdout_error(e)))?;
         return Ok(ExitStatus::Success);
     }
     drop(out);
-    if settings.approval == Approval::Ask && !console::confirm()? {
-        return Err(Error::Failed("apply cancelled; nothing was changed".to_owned()));
+    if settings.approval == Approval::Ask && !console::confirm().map_err(Stop::Early)? {
+        let e = Error::Failed("apply cancelled; nothing was changed".to_owned());
+        let refusal = consent::error_refusal(RefusalKind::NotConfirmed, e.to_string(), Vec::new());
+        let _ = view.refused(&refusal, &mut std::io::stdout().lock());
+        return Err(Stop::Reported(e));
     }
 
     let entries: BTreeMap<String, _> =
         desired.orders.iter().map(|o| (o.name.clone(), o.clone())).collect();
-    let stop = Arc::new(AtomicBool::new(false));
+    applying.store(true, Ordering::SeqCst);
     let report = rt.block_on(async {
-        console::watch_interrupts(Arc::clone(&stop));
         let progress = console::progress_bar(&plan, view.shows_progress());
         let on_event = |e: &Event| {
             // A closed stdout must not stop the changes in flight; `main` sees it at the report.
             let _ = view.event(e, &mut std::io::stdout().lock());
-            if e.outcome.is_some() {
-                progress.inc(1);
-            }
+            console::on_progress(&progress, e);
         };
         let opts = settings.executor_options();
         let report = apply::execute(&plan, &entries, &conn.client, &opts, &stop, &on_event).await;
-        progress.finish_and_clear();
+        progress.finish();
         report
     });
-    view.report(&report, &mut std::io::stdout().lock()).map_err(super::stdout_error)?;
+    view.report(&report, &mut std::io::stdout().lock())
+        .map_err(|e| Stop::Reported(super::stdout_error(e)))?;
     if report.complete() {
         Ok(ExitStatus::Success)
     } else if report.done() > 0 {
         Ok(ExitStatus::Partial)
     } else if stop.load(Ordering::SeqCst) {
-        Err(Error::Failed("apply interrupted before any change was made".to_owned()))
+        Err(Stop::Reported(Error::Failed(
+            "apply interrupted before any change was made".to_owned(),
+        )))
     } else {
-        Err(Error::Failed("apply failed; no change was made".to_owned()))
+        Err(Stop::Reported(Error::Failed("apply failed; no change was made".to_owned())))
     }
 }
 

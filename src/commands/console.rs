@@ -1,14 +1,16 @@
-//! Talking to the person at the terminal during `apply`: the confirmation
-//! prompt, the progress bar, and Ctrl-C / SIGTERM.
+//! Talking to the person at the terminal during `plan` and `apply`: the
+//! confirmation prompt, the progress bar, and Ctrl-C / SIGTERM.
 //!
 //! Does IO (stdin, stderr, process signals).
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::Error;
+use crate::apply::{Event, Step};
 use crate::plan::{Action, Plan};
+use crate::progress::Progress;
 
 /// Asks on the terminal; only `yes` applies.
 pub(super) fn confirm() -> Result<bool, Error> {
@@ -23,17 +25,29 @@ pub(super) fn confirm() -> Result<bool, Error> {
     Ok(line.trim() == "yes")
 }
 
-/// Installs the interrupt handler. First Ctrl-C (or SIGTERM): no new change starts, those in flight finish.
-/// Second: exit at once.
-pub(super) fn watch_interrupts(stop: Arc<AtomicBool>) {
+/// Installs the interrupt handler (Ctrl-C or SIGTERM); call it inside the
+/// runtime, before the first request. Until `applying` is set nothing has been
+/// changed, and an interrupt exits at once (130) saying so. Once it is set, the
+/// first interrupt sets `stop`: no new change starts and those in flight
+/// finish; a second one exits at once, warning that a change in flight may
+/// have reached the server.
+pub(super) fn watch_interrupts(stop: Arc<AtomicBool>, applying: Arc<AtomicBool>) {
     tokio::spawn(async move {
         loop {
             interrupted().await;
+            if !applying.load(Ordering::SeqCst) {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "\nInterrupted: exiting; no order was created or cancelled."
+                );
+                std::process::exit(130);
+            }
             if stop.swap(true, Ordering::SeqCst) {
                 let _ = writeln!(
                     std::io::stderr(),
-                    "\nInterrupted again: exiting now. A change in flight may have been made; \
-                     run `skyform plan` to see the account as it is."
+                    "\nInterrupted again: exiting now. An order create or cancel in flight may \
+                     have reached the server: run `skyform plan` to see the account as it is \
+                     (the next apply finds such an order by its content and does not buy it again)."
                 );
                 std::process::exit(130);
             }
@@ -68,10 +82,11 @@ async fn interrupted() {
 }
 
 /// A progress bar over the steps of the plan, on stderr when it is a terminal
-/// and `wanted` (the renderer shows no events of its own).
-pub(super) fn progress_bar(plan: &Plan, wanted: bool) -> indicatif::ProgressBar {
-    if !wanted || !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
+/// and `wanted` (the renderer shows no events of its own). It shows from the
+/// start of the first change, with the change in progress.
+pub(super) fn progress_bar(plan: &Plan, wanted: bool) -> Progress {
+    if !wanted {
+        return Progress::hidden();
     }
     let steps = plan
         .changes
@@ -82,11 +97,18 @@ pub(super) fn progress_bar(plan: &Plan, wanted: bool) -> indicatif::ProgressBar 
             _ => 0,
         })
         .sum::<u64>();
-    let bar = indicatif::ProgressBar::new(steps);
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} changes {elapsed}")
-    {
-        bar.set_style(style);
+    Progress::bar("changes", steps)
+}
+
+/// Moves the progress bar on for one apply event.
+pub(super) fn on_progress(progress: &Progress, e: &Event) {
+    if e.outcome.is_some() {
+        progress.inc();
+        return;
     }
-    bar
+    let what = match e.step {
+        Step::Create => "creating",
+        Step::Cancel => "cancelling",
+    };
+    progress.set_message(format!("changes: {what} `{}`", e.name));
 }

@@ -11,7 +11,7 @@ use crate::{Error, ExitStatus};
 
 pub(crate) fn run(args: &EmulatorArgs, _ctx: Context) -> Result<ExitStatus, Error> {
     let config = settings(args)?;
-    let handle = emulator::serve(&args.listen, config).map_err(|e| {
+    let handle = emulator::serve(&listen_addr(&args.listen), config).map_err(|e| {
         Error::usage(format!("cannot start the emulator on `{}`: {e}", args.listen), None)
     })?;
     let mut out = std::io::stdout().lock();
@@ -24,6 +24,15 @@ pub(crate) fn run(args: &EmulatorArgs, _ctx: Context) -> Result<ExitStatus, Erro
     runtime.block_on(tokio::signal::ctrl_c()).ok();
     drop(handle);
     Ok(ExitStatus::Success)
+}
+
+/// The address to bind: `:PORT` (no host, as in Go and many servers) means
+/// the loopback interface, since the emulator is for this machine.
+fn listen_addr(listen: &str) -> String {
+    match listen.strip_prefix(':') {
+        Some(port) => format!("127.0.0.1:{port}"),
+        None => listen.to_owned(),
+    }
 }
 
 /// Turns the flags into a [`Config`].
@@ -55,4 +64,15 @@ fn settings(args: &EmulatorArgs) -> Result<Config, Error> {
     config.overdraft_eur = args.overdraft;
     config.state_file.clone_from(&args.state);
     Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_listen_address_without_host_is_loopback() {
+        assert_eq!(super::listen_addr(":0"), "127.0.0.1:0");
+        assert_eq!(super::listen_addr(":8080"), "127.0.0.1:8080");
+        assert_eq!(super::listen_addr("0.0.0.0:80"), "0.0.0.0:80");
+        assert_eq!(super::listen_addr("[::1]:0"), "[::1]:0");
+    }
 }

@@ -2,9 +2,11 @@
 //! plain library code and write to stdout/stderr.
 
 mod apply;
+mod completions;
 mod console;
 mod emulator;
 mod export;
+mod man;
 mod orders;
 mod plan;
 mod schema;
@@ -42,7 +44,7 @@ impl Context {
 /// Runs the subcommand.
 pub fn run(args: Args) -> Result<ExitStatus, Error> {
     let ctx = Context::resolve(&args);
-    crate::api::init_logging(args.verbose);
+    crate::api::init_logging(args.command.verbose());
     match args.command {
         Command::Validate(a) => validate::run(&a, ctx),
         Command::Schema(a) => schema::run(&a),
@@ -51,6 +53,8 @@ pub fn run(args: Args) -> Result<ExitStatus, Error> {
         Command::Orders(a) => orders::run(&a, ctx),
         Command::Export(a) => export::run(&a, ctx),
         Command::Emulator(a) => emulator::run(&a, ctx),
+        Command::Completions(a) => completions::run(&a),
+        Command::Man(_) => man::run(),
     }
 }
 

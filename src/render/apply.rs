@@ -12,8 +12,10 @@ use std::io;
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use super::json::Document;
 use super::schema::{ActionView, generate};
 use super::{Format, Options};
+use crate::apply::consent::{Refusal, RefusalKind};
 use crate::apply::{Event, EventKind, Item, Report, Step, StepOutcome};
 use crate::plan::{Action, Plan};
 
@@ -26,7 +28,8 @@ pub const APPLY_EVENTS_FORMAT_VERSION: u32 = 1;
 pub enum ApplyRenderer {
     /// The plan and a report for people; a progress bar meanwhile.
     Human(Options),
-    /// One JSON line per event, then a `summary` line; nothing else on stdout.
+    /// A `plan` line, then one JSON line per event and a `summary` line, or a
+    /// `refused` line instead; nothing else on stdout.
     Json,
 }
 
@@ -45,12 +48,27 @@ impl ApplyRenderer {
         matches!(self, Self::Human(_))
     }
 
-    /// Writes the plan about to be applied (people only: machines read
-    /// `plan --format json`).
+    /// Writes the plan about to be applied; for machines, the first line: the
+    /// document of `plan --format json` in a `plan` event.
     pub fn plan(&self, plan: &Plan, w: &mut dyn io::Write) -> io::Result<()> {
         match self {
             Self::Human(opts) => super::plan(plan, Format::Human, opts, w),
-            Self::Json => Ok(()),
+            Self::Json => line(
+                &Line::Plan(PlanView {
+                    format_version: APPLY_EVENTS_FORMAT_VERSION,
+                    plan: Document::new(plan),
+                }),
+                w,
+            ),
+        }
+    }
+
+    /// Writes why apply stopped before changing anything (machines only:
+    /// people read it on stderr, where the command writes it).
+    pub fn refused(&self, refusal: &Refusal, w: &mut dyn io::Write) -> io::Result<()> {
+        match self {
+            Self::Human(_) => Ok(()),
+            Self::Json => line(&Line::Refused(RefusedView::new(refusal)), w),
         }
     }
 
@@ -144,6 +162,12 @@ fn line(value: &Line, w: &mut dyn io::Write) -> io::Result<()> {
 #[schemars(title = "skyform apply events")]
 #[serde(tag = "event", rename_all = "snake_case")]
 enum Line {
+    /// The first line: the plan apply is about to execute, as `plan --format
+    /// json` writes it (`schemas/plan.schema.json`).
+    Plan(PlanView),
+    /// The last line when apply stops before its first change: blocked, over
+    /// budget, unpriced, a stale saved plan, no confirmation, or an error.
+    Refused(RefusedView),
     /// A step started.
     ChangeStarted(StepView),
     /// A step ended, done (or not tried).
@@ -152,6 +176,70 @@ enum Line {
     ChangeFailed(StepView),
     /// The last line: what the apply did, step by step.
     Summary(SummaryView),
+}
+
+/// The plan about to be applied.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "PlanEvent")]
+struct PlanView {
+    /// Version of this format; bumped only on a breaking change.
+    format_version: u32,
+    /// The plan, as `plan --format json` writes it.
+    plan: Document,
+}
+
+/// Why apply changed nothing.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "RefusedEvent")]
+struct RefusedView {
+    /// Version of this format; bumped only on a breaking change.
+    format_version: u32,
+    /// The kind of refusal.
+    reason: RefusalView,
+    /// What stderr says, one line.
+    message: String,
+    /// One line per item concerned (a blocked change, an unpriced create).
+    details: Vec<String>,
+    /// What to do about it (for a stale plan: each reason, then what to do).
+    hints: Vec<String>,
+}
+
+/// The kind of refusal, and the exit code that goes with it.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Refusal")]
+#[serde(rename_all = "snake_case")]
+enum RefusalView {
+    /// A change is blocked (exit 3).
+    Blocked,
+    /// Over budget or not provably within it (exit 3).
+    OverBudget,
+    /// A create could not be priced and `--allow-unpriced` was not given (exit 3).
+    Unpriced,
+    /// The saved plan is stale (exit 4).
+    StalePlan,
+    /// The confirmation was not `yes` (exit 1).
+    NotConfirmed,
+    /// Another error before the first change (exit 1).
+    Error,
+}
+
+impl RefusedView {
+    fn new(r: &Refusal) -> Self {
+        Self {
+            format_version: APPLY_EVENTS_FORMAT_VERSION,
+            reason: match r.kind {
+                RefusalKind::Blocked => RefusalView::Blocked,
+                RefusalKind::OverBudget => RefusalView::OverBudget,
+                RefusalKind::Unpriced => RefusalView::Unpriced,
+                RefusalKind::StalePlan => RefusalView::StalePlan,
+                RefusalKind::NotConfirmed => RefusalView::NotConfirmed,
+                RefusalKind::Error => RefusalView::Error,
+            },
+            message: r.message.clone(),
+            details: r.details.clone(),
+            hints: r.hints.clone(),
+        }
+    }
 }
 
 /// One step of a change, as it starts or ends.

@@ -37,7 +37,7 @@ pub(super) fn schema() -> serde_json::Value {
 /// costs. Fields are added in later versions, never renamed or removed.
 #[derive(Debug, Serialize, JsonSchema)]
 #[schemars(title = "skyform plan")]
-struct Document {
+pub(super) struct Document {
     /// Version of this format; bumped only on a breaking change.
     format_version: u32,
     /// When the plan was computed (UTC).
@@ -254,10 +254,15 @@ struct CostView {
 struct FieldChangeView {
     /// API field name (`ImageFrequency`).
     field: String,
-    /// Value of the live order.
-    old: String,
-    /// Value the entry wants.
-    new: String,
+    /// Value of the live order; `null` for an absent value (a recurring `To`).
+    old: Option<String>,
+    /// Value the entry wants; `null` for an absent value (a recurring `To`).
+    new: Option<String>,
+}
+
+/// A field value in the plan, `"null"` for an absent one, as JSON: `null`.
+fn field_value(value: &str) -> Option<String> {
+    (value != "null").then(|| value.to_owned())
 }
 
 /// Kind of a cancel effect.
@@ -315,7 +320,8 @@ struct DuplicateView {
 }
 
 impl Document {
-    fn new(plan: &Plan) -> Self {
+    /// The document of `plan` (also the `plan` event of `apply --format json`).
+    pub(super) fn new(plan: &Plan) -> Self {
         Self {
             format_version: plan::FORMAT_VERSION,
             generated_at: plan.generated_at,
@@ -401,8 +407,8 @@ impl ChangeView {
                 .iter()
                 .map(|f| FieldChangeView {
                     field: f.field.clone(),
-                    old: f.old.clone(),
-                    new: f.new.clone(),
+                    old: field_value(&f.old),
+                    new: field_value(&f.new),
                 })
                 .collect(),
             cancel_effect: c.cancel_effect.as_ref().map(CancelEffectView::new),

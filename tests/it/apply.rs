@@ -249,7 +249,7 @@ fn json_format_streams_one_event_per_line() {
     assert_eq!(events.last().unwrap()["done"], 2);
 }
 
-fn apply_events_validator() -> jsonschema::Validator {
+pub(crate) fn apply_events_validator() -> jsonschema::Validator {
     let path = crate::harness::repo().join("schemas/apply-events.schema.json");
     let schema: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
@@ -286,11 +286,13 @@ fn every_json_event_line_validates_against_the_committed_schema() {
     assert_eq!(
         kinds,
         [
+            "plan",
             "change_started",
             "change_finished",
             "change_started",
             "change_failed",
             "summary",
+            "plan",
             "summary"
         ]
     );

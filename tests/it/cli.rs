@@ -38,7 +38,7 @@ fn verbose_logs_every_request_and_never_the_key() {
          StorageMonths: 1\n    ApiRequests: 1\n    ImageFrequency: 3\n    From: 2025-04-01\n    \
          Wkt: POLYGON((9 56,9.1 56,9.1 56.1,9 56.1,9 56))\n",
     );
-    let out = env.run(&["-vv", "apply", "--auto-approve", "o.yaml"]);
+    let out = env.run(&["apply", "-vv", "--auto-approve", "o.yaml"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     for path in ["/api/tasking/orders/estimate", "/api/tasking/orders"] {
         assert!(out.stderr.contains(path), "no log line for {path}:\n{}", out.stderr);
@@ -49,6 +49,6 @@ fn verbose_logs_every_request_and_never_the_key() {
         out.stderr
     );
     let fail =
-        env.run(&["-vv", "--color", "never", "plan", "--api-url", "http://127.0.0.1:9", "o.yaml"]);
+        env.run(&["--color", "never", "plan", "-vv", "--api-url", "http://127.0.0.1:9", "o.yaml"]);
     assert!(!fail.stderr.contains(key), "{}", fail.stderr);
 }

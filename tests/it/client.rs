@@ -298,15 +298,46 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Buffer {
     }
 }
 
+/// Set in the child process that [`verbose_logging_never_shows_the_key`] runs.
+const LOG_CHILD: &str = "SKYFORM_TEST_LOG_CHILD";
+
+/// Runs its scenario in a child process of this test binary, alone, with a
+/// process-wide subscriber. In-process it was flaky: `tracing` caches whether a
+/// log site is enabled once per process, and while at most one subscriber
+/// exists it asks the subscriber of whichever thread reaches the site first. A
+/// parallel test thread with no subscriber reaching `api request` first cached
+/// it as disabled, so this test's thread-local (`set_default`) subscriber never
+/// saw those lines ("nothing logged").
 #[test]
 fn verbose_logging_never_shows_the_key() {
+    if std::env::var_os(LOG_CHILD).is_some() {
+        return log_scenario();
+    }
+    let out = std::process::Command::new(std::env::current_exe().expect("test binary"))
+        .args(["--exact", "client::verbose_logging_never_shows_the_key", "--nocapture"])
+        .args(["--test-threads", "1"])
+        .env(LOG_CHILD, "1")
+        .output()
+        .expect("run the test binary");
+    let text = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "the logging scenario failed:\n{text}");
+    assert!(text.contains("1 passed"), "the logging scenario did not run:\n{text}");
+}
+
+fn log_scenario() {
     let buffer = Buffer::default();
     let subscriber = tracing_subscriber::fmt()
         .with_writer(buffer.clone())
         .with_ansi(false)
         .with_env_filter(tracing_subscriber::EnvFilter::new("trace"))
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    // Process-wide, before any log site is reached: every thread (the
+    // emulator's and the client's) logs into the buffer.
+    tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
 
     let env = Env::new();
     let key = env.emu.key();

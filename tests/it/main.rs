@@ -2,6 +2,7 @@
 //! mostly against the in-process emulator.
 
 mod apply;
+mod apply_events;
 mod cli;
 mod client;
 mod common;
@@ -12,8 +13,11 @@ mod estimates;
 mod examples;
 mod harness;
 mod plan;
+mod progress;
 mod quickstart;
+mod readme;
 mod replace;
 mod saved_plan;
 mod schemas;
+mod shell;
 mod validate;
