@@ -18,7 +18,8 @@ manual page: `skyform man`.
 
 Exit codes: 0 success/no changes, 1 error, 2 changes (plan --detailed-exitcode),
 3 blocked, over budget or unpriced (apply), 4 saved plan is stale, 5 apply failed
-part-way, 130 apply interrupted twice (a change in flight may have been made: run plan).";
+part-way, 130 interrupted (before apply's first change nothing was changed; after a second
+Ctrl-C during apply's changes one in flight may have been made: run plan).";
 
 /// Declarative plan/apply for ClearSKY Vision tasking orders.
 #[derive(Debug, Parser)]
