@@ -86,7 +86,8 @@ pub async fn execute(
                     return (i, StepOutcome::NotTried);
                 }
                 on_event(&Event::started(i, change, Step::Create));
-                let outcome = create(client, change, entry, opts, stop).await;
+                let recheck = |left| on_event(&Event::rechecking(i, change, left));
+                let outcome = create(client, change, entry, opts, stop, &recheck).await;
                 if matches!(outcome, StepOutcome::Failed { .. }) {
                     failed.store(true, Ordering::SeqCst);
                 }
@@ -168,6 +169,7 @@ async fn create(
     entry: Option<&DesiredOrder>,
     opts: &Options,
     stop: &AtomicBool,
+    on_recheck: &(dyn Fn(Duration) + Sync),
 ) -> StepOutcome {
     let Some(body) = &change.request else {
         return StepOutcome::failed("the plan has no request body for this change", Vec::new());
@@ -207,7 +209,7 @@ async fn create(
                         Vec::new(),
                     );
                 };
-                match find_after_unknown(client, entry, body, opts, stop).await {
+                match find_after_unknown(client, entry, body, opts, stop, on_recheck).await {
                     Found::Yes(guid) => {
                         let note = Some(format!("outcome was unknown ({e}); found the order"));
                         return StepOutcome::Done { guid: Some(guid), note };
@@ -270,9 +272,11 @@ async fn find_after_unknown(
     sent: &OrderRequest,
     opts: &Options,
     stop: &AtomicBool,
+    on_recheck: &(dyn Fn(Duration) + Sync),
 ) -> Found {
     let mut listed = false;
-    for delay in &opts.unknown_polls {
+    for (n, delay) in opts.unknown_polls.iter().enumerate() {
+        on_recheck(opts.unknown_polls[n..].iter().sum());
         if pause(&client.config().sleeper, *delay, stop).await == Waited::Interrupted {
             return Found::Interrupted;
         }

@@ -99,6 +99,12 @@ pub enum EventKind {
     Finished,
     /// The step failed.
     Failed,
+    /// A create's outcome is unknown: the orders are listed again to find it,
+    /// for at most `left` more.
+    Rechecking {
+        /// The longest the re-checks may still take.
+        left: std::time::Duration,
+    },
 }
 
 /// Something that happened while applying.
@@ -133,6 +139,11 @@ impl Event {
             step,
             outcome: None,
         }
+    }
+
+    /// A create with an unknown outcome is being re-checked, for at most `left` more.
+    pub fn rechecking(index: usize, change: &Change, left: std::time::Duration) -> Self {
+        Self { kind: EventKind::Rechecking { left }, ..Self::started(index, change, Step::Create) }
     }
 
     /// A step ended.

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::Error;
-use crate::apply::{Event, Step};
+use crate::apply::{Event, EventKind, Step};
 use crate::plan::{Action, Plan};
 use crate::progress::Progress;
 
@@ -60,6 +60,12 @@ pub(super) fn watch_interrupts(stop: Arc<AtomicBool>, applying: Arc<AtomicBool>)
     });
 }
 
+/// [`watch_interrupts`] for a command that changes nothing (`plan`): any
+/// interrupt exits at once, saying so.
+pub(super) fn exit_on_interrupt() {
+    watch_interrupts(Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
+}
+
 #[cfg(unix)]
 async fn interrupted() {
     use tokio::signal::unix::{SignalKind, signal};
@@ -102,6 +108,13 @@ pub(super) fn progress_bar(plan: &Plan, wanted: bool) -> Progress {
 
 /// Moves the progress bar on for one apply event.
 pub(super) fn on_progress(progress: &Progress, e: &Event) {
+    if let EventKind::Rechecking { left } = e.kind {
+        let secs = left.as_secs_f64().ceil();
+        return progress.set_message(format!(
+            "changes: checking whether the order of `{}` was created, {secs} s left",
+            e.name
+        ));
+    }
     if e.outcome.is_some() {
         progress.inc();
         return;

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use super::Context;
+use super::{Context, console};
 use crate::cli::PlanArgs;
 use crate::saved_plan::SavedPlan;
 use crate::settings::PlanSettings;
@@ -14,7 +14,10 @@ pub(crate) fn run(args: &PlanArgs, ctx: Context) -> Result<ExitStatus, Error> {
     let planning = &settings.planning;
     let desired = workflow::load(&planning.paths, ctx.color_stderr)?;
     let conn = connect::connect(&settings.api)?;
-    let (live, plan) = runtime()?.block_on(async {
+    let rt = runtime()?;
+    let _guard = rt.enter();
+    console::exit_on_interrupt();
+    let (live, plan) = rt.block_on(async {
         let live = workflow::list_live(&conn).await?;
         let plan = workflow::make_plan(&desired, &live, &conn, planning).await?;
         Ok::<_, Error>((live, plan))

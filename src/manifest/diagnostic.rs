@@ -146,17 +146,20 @@ impl<'a> IntoIterator for &'a Diagnostics {
 fn fancy_one(d: &Diagnostic, src: &Arc<str>, color: bool, out: &mut String) {
     let end = (d.offset + d.len).min(src.len());
     let start = d.offset.min(end);
-    let name = format!("{}:{}:{}", d.file.display(), d.line, d.column);
-    let mut diag = MietteDiagnostic::new(d.message.clone())
+    // miette appends `:line:column` to the source's name itself.
+    let name = d.file.display().to_string();
+    let diag = MietteDiagnostic::new(d.message.clone())
         .with_labels([LabeledSpan::at(start..end.max(start), "here")]);
-    if !d.hints.is_empty() {
-        diag = diag.with_help(d.hints.join("\n"));
-    }
     let report = miette::Report::new(diag)
         .with_source_code(NamedSource::new(name, Arc::clone(src)).with_language("yaml"));
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme);
     if handler.render_report(out, report.as_ref()).is_err() {
-        d.plain(out);
+        return d.plain(out);
+    }
+    // Hints are written here rather than as miette's `help:`, so that they
+    // read `hint:` on a terminal as they do in the plain form.
+    for hint in &d.hints {
+        let _ = writeln!(out, "  hint: {hint}");
     }
 }

@@ -174,6 +174,9 @@ enum Line {
     ChangeFinished(StepView),
     /// A step failed; no new change starts after it.
     ChangeFailed(StepView),
+    /// A create's outcome is unknown (timeout, 5xx, dropped connection): the
+    /// orders are listed again to find it before it may be sent again.
+    ChangeRechecking(RecheckView),
     /// The last line: what the apply did, step by step.
     Summary(SummaryView),
 }
@@ -260,6 +263,22 @@ struct StepView {
     outcome: Option<OutcomeView>,
 }
 
+/// A create being re-checked after an unknown outcome.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "RecheckEvent")]
+struct RecheckView {
+    /// Version of this format; bumped only on a breaking change.
+    format_version: u32,
+    /// Index of the change in the plan.
+    index: usize,
+    /// The entry's name.
+    name: String,
+    /// The plan's action (`create` or `replace`).
+    action: ActionView,
+    /// The longest the re-checks may still take, in seconds.
+    seconds_left: f64,
+}
+
 /// A step of a change: a replace has both.
 #[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
 #[schemars(rename = "Step")]
@@ -339,7 +358,7 @@ struct ItemView {
 
 impl Line {
     fn from_event(e: &Event) -> Self {
-        let view = StepView {
+        let step = || StepView {
             format_version: APPLY_EVENTS_FORMAT_VERSION,
             index: e.index,
             name: e.name.clone(),
@@ -348,9 +367,16 @@ impl Line {
             outcome: e.outcome.as_ref().map(OutcomeView::new),
         };
         match e.kind {
-            EventKind::Started => Self::ChangeStarted(view),
-            EventKind::Finished => Self::ChangeFinished(view),
-            EventKind::Failed => Self::ChangeFailed(view),
+            EventKind::Started => Self::ChangeStarted(step()),
+            EventKind::Finished => Self::ChangeFinished(step()),
+            EventKind::Failed => Self::ChangeFailed(step()),
+            EventKind::Rechecking { left } => Self::ChangeRechecking(RecheckView {
+                format_version: APPLY_EVENTS_FORMAT_VERSION,
+                index: e.index,
+                name: e.name.clone(),
+                action: e.action.into(),
+                seconds_left: left.as_secs_f64(),
+            }),
         }
     }
 }

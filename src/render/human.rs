@@ -119,9 +119,11 @@ fn cost_columns(c: &Change, color: bool) -> String {
 fn details(c: &Change, opts: Options) -> Vec<String> {
     let mut lines = Vec::new();
     let live = c.live.as_ref();
+    // The order's GUID, unless the reason on the main line already names it.
+    let named = |guid: &str| c.reason.as_deref().is_some_and(|r| r.contains(guid));
     if matches!(c.action, Action::Cancel | Action::Blocked)
         && c.name.is_some()
-        && let Some(l) = live
+        && let Some(l) = live.filter(|l| !named(&l.guid))
     {
         lines.push(format!("order {}", paint(opts.color, style::DIM, &l.guid)));
     }

@@ -69,3 +69,17 @@ fn a_stale_saved_plan_is_refused_with_its_reasons() {
     assert!(hints.iter().any(|h| h.as_str().unwrap().contains("o.yaml")), "{last}");
     assert!(env.emu.orders().is_empty());
 }
+
+#[test]
+fn a_create_with_an_unknown_outcome_is_rechecked_in_the_open() {
+    let env = Env::new();
+    env.write("o.yaml", &manifest(&[entry("a", 9.0, "")]));
+    env.emu.script("POST", "/api/tasking/orders", vec![skyform::emulator::Fault::CommitThenDrop]);
+    let out = env.run(&["apply", "--auto-approve", "--format", "json", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let events = events(&out.stdout);
+    let recheck = events.iter().find(|e| e["event"] == "change_rechecking").expect(&out.stdout);
+    assert_eq!(recheck["name"], "a");
+    assert!(recheck["seconds_left"].as_f64().unwrap() > 0.0, "{recheck}");
+    assert_eq!(env.live().len(), 1, "bought once");
+}

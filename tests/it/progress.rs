@@ -111,3 +111,15 @@ fn ctrl_c_while_planning_says_nothing_was_changed() {
     assert!(text.contains("Interrupted: exiting; no order was created or cancelled."), "{text}");
     assert!(env.emu.orders().is_empty());
 }
+
+#[test]
+fn ctrl_c_while_planning_a_plan_exits_130_saying_so() {
+    let env = slow_env();
+    let mut screen = Screen::start(&env, "plan --concurrency 1 o.yaml");
+    screen.wait_for("Pricing");
+    screen.stdin.write_all(b"\x03").unwrap();
+    screen.stdin.flush().unwrap();
+    let (code, text) = screen.finish();
+    assert_eq!(code, 130, "{text}");
+    assert!(text.contains("Interrupted: exiting; no order was created or cancelled."), "{text}");
+}
