@@ -141,7 +141,11 @@ impl EntryCtx<'_> {
             c.field_changes =
                 field_changes(&Fingerprint::of_order(old), &Fingerprint::of_spec(spec));
             c.field_changes.extend(pairing::area_change(&spec.aoi, old));
-            if self.entry.protect {
+            let effect = cancel_effect(old, self.today);
+            // `protect` forbids cancelling: when the old order cannot be
+            // cancelled anyway (its renewal already stopped), the new one is
+            // simply placed.
+            if self.entry.protect && effect.is_ok() {
                 c.action = Action::Blocked;
                 c.reason = Some(format!(
                     "`protect` is set: live order `{}` would be replaced",
@@ -151,10 +155,8 @@ impl EntryCtx<'_> {
             }
             c.request = Some(spec.to_request(self.dedup()));
             c.cost = Cost::Unpriced { reason: None };
-            c.cancel_effect = Some(
-                cancel_effect(old, self.today)
-                    .unwrap_or_else(|reason| CancelEffect::NotCancellable { reason }),
-            );
+            c.cancel_effect =
+                Some(effect.unwrap_or_else(|reason| CancelEffect::NotCancellable { reason }));
             return c;
         }
         let mut c = self.base(Action::Create);
@@ -228,6 +230,12 @@ impl EntryCtx<'_> {
     /// already stopped needs nothing more.
     fn absent(&self) -> Vec<Change> {
         let m = &self.matching.entries[self.e];
+        if m.orders.is_empty() {
+            // Listed with `--detailed` like any satisfied entry.
+            let mut c = self.base(Action::Keep);
+            c.reason = Some("absent: no live order matches; nothing to cancel".to_owned());
+            return vec![c];
+        }
         m.orders
             .iter()
             .map(|&i| {

@@ -105,8 +105,8 @@ fn action_table() {
         ("absent: accepted fixed window is blocked", vec![absent(entry("a", fixed(poly(A), "2025-12-31")))],
             vec![order("g", "Processing", &fixed(poly(A), "2025-12-31"), Some(A_BBOX))], opts(false, &[]), vec![("a".into(), Blocked)]),
         ("absent: renewal already stopped needs nothing", vec![absent(entry("a", poly(A)))], vec![stopped.clone()],
-            opts(true, &[]), vec![]),
-        ("absent with no match: nothing", vec![absent(entry("a", poly(A)))], vec![], opts(true, &[]), vec![]),
+            opts(true, &[]), vec![over("a")]),
+        ("absent with no match: nothing to do", vec![absent(entry("a", poly(A)))], vec![], opts(true, &[]), vec![over("a")]),
         ("absent and protected: blocked", vec![protect(absent(entry("a", poly(A))))], vec![order("g", "Review", &poly(A), Some(A))],
             opts(false, &[]), vec![("a".into(), Blocked)]),
         ("protected keep", vec![protect(entry("a", poly(A)))], vec![order("g", "Review", &poly(A), Some(A))],
@@ -309,4 +309,24 @@ fn unknown_targets_are_reported() {
     let desired = set(vec![entry("a", poly(A))]);
     let targets = vec!["a".to_owned(), "nope".to_owned()];
     assert_eq!(unknown_targets(&desired, &targets), vec!["nope"]);
+}
+
+#[test]
+fn a_protected_entry_whose_renewal_stopped_is_placed_again_without_a_cancel() {
+    let mut stopped = order("s", "UpToDate", &poly(A), Some(A_BBOX));
+    stopped.to = Some(day("2025-06-30"));
+    let plan = run(vec![protect(entry("a", poly(A)))], &[stopped], &opts(false, &[]));
+    let c = &plan.changes[0];
+    assert_eq!(c.action, Replace, "{c:?}");
+    assert!(c.request.is_some());
+    assert!(matches!(c.cancel_effect, Some(CancelEffect::NotCancellable { .. })), "{c:?}");
+    assert!(!plan.is_blocked());
+}
+
+#[test]
+fn an_absent_entry_with_nothing_to_cancel_is_an_unchanged_item() {
+    let plan = run(vec![absent(entry("a", poly(A)))], &[], &opts(false, &[]));
+    assert_eq!(lines(&plan), [("a".to_owned(), Keep)]);
+    assert!(plan.changes[0].reason.as_deref().unwrap().contains("nothing to cancel"));
+    assert!(!plan.has_changes());
 }

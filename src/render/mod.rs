@@ -72,7 +72,10 @@ pub fn orders(
 pub fn summary_line(plan: &Plan) -> String {
     let n = plan.counts();
     if !plan.has_changes() && n.blocked == 0 {
-        let mut line = format!("No changes. {} the manifests.", orders_match(n.keep, "match"));
+        // An `ensure: absent` entry with nothing to cancel is unchanged but matches no order.
+        let matched = plan.changes.iter().filter(|c| c.action == Action::Keep && c.live.is_some());
+        let mut line =
+            format!("No changes. {} the manifests.", orders_match(matched.count(), "match"));
         if n.unmanaged > 0 {
             line.pop();
             let _ = write!(line, "; {} in no manifest.", orders_match(n.unmanaged, "are"));
