@@ -28,6 +28,7 @@ pub mod render;
 pub mod saved_plan;
 pub mod settings;
 pub mod spec;
+pub mod suggest;
 pub mod workflow;
 
 pub use error::{Error, ExitStatus};

@@ -1,0 +1,27 @@
+//! "Did you mean": the known word closest to a mistyped one.
+//!
+//! Pure, no IO.
+
+/// The word of `known` closest to `word`, if one is close enough to be what
+/// was meant (normalised Damerau-Levenshtein similarity of at least 0.6).
+pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (strsim::normalized_damerau_levenshtein(word, k), *k))
+        .filter(|(score, _)| *score >= 0.6)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::closest;
+
+    #[test]
+    fn a_near_miss_is_suggested_and_a_stranger_is_not() {
+        let known = ["aarhus-bay", "odense-harbour"];
+        assert_eq!(closest("arhus-bay", &known), Some("aarhus-bay"));
+        assert_eq!(closest("odense-harbor", &known), Some("odense-harbour"));
+        assert_eq!(closest("zzz", &known), None);
+    }
+}
