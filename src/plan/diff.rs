@@ -331,10 +331,8 @@ fn cancel_effect(order: &TaskOrder, today: NaiveDate) -> Result<CancelEffect, St
     }
     match order.to {
         None => Ok(CancelEffect::RenewalStops { until: month_end(today) }),
-        Some(to) => Err(format!(
-            "accepted order `{}` has a fixed end ({to}) and cannot be cancelled",
-            order.task_order_guid
-        )),
+        // Without the GUID: every line that shows this reason names the order already.
+        Some(to) => Err(format!("accepted order with a fixed end ({to}): it cannot be cancelled")),
     }
 }
 
