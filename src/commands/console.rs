@@ -32,9 +32,10 @@ pub(super) fn confirm() -> Result<bool, Error> {
 /// finish; a second one exits at once, warning that a change in flight may
 /// have reached the server.
 pub(super) fn watch_interrupts(stop: Arc<AtomicBool>, applying: Arc<AtomicBool>) {
+    let mut interrupts = Interrupts::listen();
     tokio::spawn(async move {
         loop {
-            interrupted().await;
+            interrupts.next().await;
             if !applying.load(Ordering::SeqCst) {
                 let _ = writeln!(
                     std::io::stderr(),
@@ -66,25 +67,39 @@ pub(super) fn exit_on_interrupt() {
     watch_interrupts(Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
 }
 
-#[cfg(unix)]
-async fn interrupted() {
-    use tokio::signal::unix::{SignalKind, signal};
-    match signal(SignalKind::terminate()) {
-        Ok(mut term) => {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-        }
-        Err(_) => {
-            let _ = tokio::signal::ctrl_c().await;
-        }
-    }
+/// Ctrl-C and SIGTERM, listened for from creation on: a signal that comes
+/// before the handler's task first runs is not lost to the default action.
+struct Interrupts {
+    #[cfg(unix)]
+    signals: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
 }
 
-#[cfg(not(unix))]
-async fn interrupted() {
-    let _ = tokio::signal::ctrl_c().await;
+impl Interrupts {
+    /// Registers the handlers; must run inside the runtime.
+    fn listen() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let both = signal(SignalKind::interrupt())
+                .and_then(|i| Ok((i, signal(SignalKind::terminate())?)));
+            Self { signals: both.ok() }
+        }
+        #[cfg(not(unix))]
+        Self {}
+    }
+
+    /// Waits for the next interrupt.
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        if let Some((interrupt, terminate)) = &mut self.signals {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// A progress bar over the steps of the plan, on stderr when it is a terminal

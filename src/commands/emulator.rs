@@ -14,16 +14,43 @@ pub(crate) fn run(args: &EmulatorArgs, _ctx: Context) -> Result<ExitStatus, Erro
     let handle = emulator::serve(&listen_addr(&args.listen), config).map_err(|e| {
         Error::usage(format!("cannot start the emulator on `{}`: {e}", args.listen), None)
     })?;
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "{}", handle.url()).and_then(|()| out.flush()).ok();
-    drop(out);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::usage(format!("cannot start a runtime: {e}"), None))?;
-    runtime.block_on(tokio::signal::ctrl_c()).ok();
+    // Listen for Ctrl-C before the URL is printed: whoever reads the URL may
+    // interrupt at once, and must get a clean stop, not the default death.
+    let stopped = {
+        let _guard = runtime.enter();
+        stop_signal().map_err(|e| Error::usage(format!("cannot watch for Ctrl-C: {e}"), None))?
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", handle.url()).and_then(|()| out.flush()).ok();
+    drop(out);
+    runtime.block_on(stopped);
     drop(handle);
     Ok(ExitStatus::Success)
+}
+
+/// A future that ends at the first Ctrl-C (or SIGTERM), registered now.
+#[cfg(unix)]
+fn stop_signal() -> std::io::Result<impl Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+    })
+}
+
+#[cfg(not(unix))]
+fn stop_signal() -> std::io::Result<impl Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
 
 /// The address to bind: `:PORT` (no host, as in Go and many servers) means

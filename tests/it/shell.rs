@@ -96,3 +96,31 @@ fn the_emulator_listens_on_a_free_loopback_port_and_stops_on_ctrl_c() {
     }
     assert_eq!(child.wait().unwrap().code(), Some(0));
 }
+
+#[test]
+fn the_sandbox_says_what_it_does_with_its_state_and_an_earlier_clock() {
+    let env = Env::new();
+    env.write("o.yaml", &format!("orders:\n{AARHUS_ENTRY}"));
+    let sandbox = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_skyform"))
+            .args(args)
+            .current_dir(env.path())
+            .env("NO_COLOR", "1")
+            .env_remove("SKYFORM_NOW")
+            .env_remove("CLEARSKY_API_KEY")
+            .env_remove("CLEARSKY_API_URL")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let state = ["--sandbox", "--sandbox-state", "deep/er/state.json"];
+    let first = sandbox(&[&["plan"][..], &state, &["--now", "2025-05-02", "o.yaml"]].concat());
+    assert!(first.contains("sandbox: created the directory `deep/er`"), "{first}");
+    let again = sandbox(&[&["plan"][..], &state, &["--now", "2025-04-01", "o.yaml"]].concat());
+    assert!(!again.contains("created the directory"), "{again}");
+    assert!(
+        again.contains("warning: `--now 2025-04-01T00:00:00+00:00` is before the sandbox clock"),
+        "{again}"
+    );
+}
