@@ -21,6 +21,7 @@ pub mod grid;
 pub mod identity;
 pub mod manifest;
 pub mod money;
+pub mod pending;
 pub mod plan;
 pub mod pricing;
 pub mod render;

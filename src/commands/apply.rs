@@ -11,6 +11,7 @@ use super::{Context, console};
 use crate::apply::{self, Event};
 use crate::cli::ApplyArgs;
 use crate::connect::Connection;
+use crate::pending::{self, Pending, settle};
 use crate::plan::Plan;
 use crate::render::ApplyRenderer;
 use crate::saved_plan::SavedPlan;
@@ -32,8 +33,9 @@ pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<ExitStatus, Error> {
     };
     let desired = workflow::load(&paths, ctx.color_stderr)?;
     let conn = connect::connect(&settings.api)?;
+    let mut pending = Pending::open_for(conn.client.config())?;
     let rt = runtime()?;
-    let plan = rt.block_on(current_plan(&settings, saved, &desired, &conn))?;
+    let plan = rt.block_on(current_plan(&settings, saved, &desired, &conn, &mut pending))?;
 
     let mut out = std::io::stdout().lock();
     view.plan(&plan, &mut out).map_err(super::stdout_error)?;
@@ -72,6 +74,33 @@ pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<ExitStatus, Error> {
         report
     });
     view.report(&report, &mut std::io::stdout().lock()).map_err(super::stdout_error)?;
+    let new = settle::items_of(&plan, &report, chrono::Utc::now());
+    let unlisted = rt.block_on(settle::after_apply(
+        &conn.client,
+        &mut pending,
+        &desired,
+        new,
+        settings.recheck_wait,
+        chrono::Utc::now(),
+        &|line| {
+            let _ = writeln!(std::io::stderr(), "{line}");
+        },
+    ))?;
+    if !unlisted.is_empty() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: {} created by this apply {} not listed after {} s: {}; the next plan or \
+             apply on this machine waits for {} before creating {} again (see `{}`)",
+            settle::orders(unlisted.len()),
+            if unlisted.len() == 1 { "is" } else { "are" },
+            settings.recheck_wait.as_secs_f64(),
+            settle::names(&unlisted),
+            if unlisted.len() == 1 { "it" } else { "them" },
+            if unlisted.len() == 1 { "its entry" } else { "their entries" },
+            pending::PATH,
+        );
+        return Ok(ExitStatus::Partial);
+    }
     if report.complete() {
         Ok(ExitStatus::Success)
     } else if report.done() > 0 {
@@ -89,8 +118,10 @@ async fn current_plan(
     saved: Option<SavedPlan>,
     desired: &DesiredSet,
     conn: &Connection,
+    pending: &mut Pending,
 ) -> Result<Plan, Error> {
-    let live = workflow::list_live(conn).await?;
+    let live = workflow::list_settled(conn, desired, pending, settings.recheck_wait).await?;
+    pending.save()?;
     match (saved, &settings.saved_plan) {
         (Some(saved), Some(path)) => {
             let reasons = saved.stale_reasons(&desired.files, &live);
