@@ -103,7 +103,8 @@ pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<ExitStatus, Error> {
     }
     if report.complete() {
         Ok(ExitStatus::Success)
-    } else if report.done() > 0 {
+    } else if report.done() > 0 || !report.maybe_created.is_empty() {
+        // A create whose outcome stayed unknown may have bought an order.
         Ok(ExitStatus::Partial)
     } else if stop.load(Ordering::SeqCst) {
         Err(Error::Failed("apply interrupted before any change was made".to_owned()))

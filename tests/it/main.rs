@@ -10,6 +10,7 @@ mod convergence;
 mod emulator;
 mod examples;
 mod harness;
+mod lists;
 mod plan;
 mod quickstart;
 mod schemas;
