@@ -31,6 +31,26 @@ pub async fn price(client: &Client, plan: &mut Plan, concurrency: usize) {
     for (i, cost) in results {
         plan.set_cost(i, cost);
     }
+    price_duplicates(client, plan, concurrency).await;
+}
+
+/// Estimates one order like the entry's for every entry with duplicates the
+/// plan cannot cancel: what each of them costs, shown next to them.
+async fn price_duplicates(client: &Client, plan: &mut Plan, concurrency: usize) {
+    let jobs: Vec<(usize, api::types::OrderRequest)> = plan
+        .duplicates
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| d.request.clone().map(|r| (i, r)))
+        .collect();
+    let results: Vec<(usize, Cost)> = futures::stream::iter(jobs)
+        .map(|(i, body)| async move { (i, cost_of(client.estimate(&body).await)) })
+        .buffer_unordered(concurrency.max(1))
+        .collect()
+        .await;
+    for (i, cost) in results {
+        plan.duplicates[i].cost = cost;
+    }
 }
 
 /// Turns an estimate answer into a [`Cost`].
