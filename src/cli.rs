@@ -192,6 +192,10 @@ pub struct ApplyArgs {
     /// orders for it before sending the create again.
     #[arg(long, value_name = "SECS", env = "SKYFORM_RECHECK_WAIT", default_value_t = 15.0)]
     pub recheck_wait: f64,
+    /// How long to wait for another apply on the same account (on this
+    /// machine) to finish; 0 fails at once.
+    #[arg(long, value_name = "SECS", default_value_t = 600.0)]
+    pub lock_timeout: f64,
 }
 
 /// `skyform orders`.

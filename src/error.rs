@@ -69,6 +69,9 @@ pub enum Error {
         /// One line per difference found.
         reasons: Vec<String>,
     },
+    /// Another apply on the same account holds the lock (or it cannot be taken).
+    #[error(transparent)]
+    Lock(#[from] crate::lock::Error),
     /// Apply was interrupted or failed before any change was made.
     #[error("{0}")]
     Failed(String),
@@ -93,6 +96,12 @@ impl Error {
                 lines
             }
             Self::Api(e) => e.hint().into_iter().collect(),
+            Self::Lock(crate::lock::Error::Busy { path, .. }) => vec![
+                "nothing was changed; run apply again when the other run is done, or wait longer \
+                 with `--lock-timeout SECS`"
+                    .to_owned(),
+                format!("the lock is `{}`", path.display()),
+            ],
             _ => Vec::new(),
         }
     }

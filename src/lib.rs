@@ -16,6 +16,7 @@ pub mod error;
 pub mod export;
 pub mod grid;
 pub mod identity;
+pub mod lock;
 pub mod manifest;
 pub mod plan;
 pub mod pricing;

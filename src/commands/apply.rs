@@ -11,7 +11,7 @@ use crate::apply::{self, Event, Report};
 use crate::cli::{ApplyArgs, Format};
 use crate::saved_plan::SavedPlan;
 use crate::workflow::{self, runtime};
-use crate::{Error, Outcome, connect, render};
+use crate::{Error, Outcome, connect, lock, render};
 
 pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<Outcome, Error> {
     let interactive = std::io::stdin().is_terminal();
@@ -37,6 +37,9 @@ pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<Outcome, Error> {
     };
     let desired = workflow::load(&paths, ctx.color_stderr)?;
     let conn = connect::connect(&args.api)?;
+    // Held until the command returns; the plan is made only once it is held,
+    // so a run that waited sees the orders of the run it waited for.
+    let _lock = lock_account(args, &conn)?;
     let rt = runtime()?;
     let plan = rt.block_on(async {
         let live = workflow::list_live(&conn).await?;
@@ -115,6 +118,28 @@ pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<Outcome, Error> {
     } else {
         Err(Error::Failed("apply failed; no change was made".to_owned()))
     }
+}
+
+fn lock_account(args: &ApplyArgs, conn: &connect::Connection) -> Result<lock::AccountLock, Error> {
+    let timeout = match args.lock_timeout {
+        t if t.is_finite() && t >= 0.0 => std::time::Duration::from_secs_f64(t),
+        t => {
+            return Err(Error::usage(
+                format!("`--lock-timeout` must be a non-negative number of seconds, not `{t}`"),
+                None,
+            ));
+        }
+    };
+    let account = lock::Account::of(&args.api, &conn.client);
+    let mut on_wait = |pid: Option<u32>| {
+        let pid = pid.map(|p| format!(" (pid {p})")).unwrap_or_default();
+        let _ = writeln!(
+            std::io::stderr(),
+            "waiting for another skyform apply on this account{pid} to finish \
+             (up to {timeout:.0?}; see `--lock-timeout`)"
+        );
+    };
+    Ok(lock::acquire(&account, &lock::default_dir(), timeout, &mut on_wait)?)
 }
 
 fn emit_json(report: &Report) {
