@@ -12,8 +12,15 @@
 //! - after the first failed change no new change starts; changes in flight
 //!   finish; an interrupt (the `stop` flag) has the same effect;
 //! - a replace cancels its old order only after the new order exists, and only
-//!   when the plan says the old order can be cancelled.
+//!   when the plan says the old order can be cancelled;
+//! - creates go in batches of four times the concurrency; just before each
+//!   batch the orders are listed again and entries that another run has
+//!   satisfied meanwhile are skipped ([`recheck`]);
+//! - after the creates and cancels, the orders are listed once more and this
+//!   run's creates that turned out to be duplicates are refunded ([`repair`]).
 
+mod recheck;
+mod repair;
 pub mod report;
 
 use std::collections::BTreeMap;
@@ -23,12 +30,15 @@ use std::time::Duration;
 use futures::StreamExt;
 
 use crate::api::request::ListQuery;
-use crate::api::{CancelOutcome, Client, CreateOutcome};
+use crate::api::{self, CancelOutcome, Client, CreateOutcome};
 use crate::identity;
 use crate::plan::{Action, CancelEffect, Change, Plan};
 use crate::spec::DesiredOrder;
 
-pub use report::{Event, Item, Outcome, Report, Step};
+pub use report::{Event, Item, Outcome, Repair, Report, Step};
+
+/// Creates per batch, per unit of concurrency (see [`recheck`]).
+const BATCH_ROUNDS: usize = 4;
 
 /// How the executor behaves.
 #[derive(Debug, Clone)]
@@ -68,30 +78,49 @@ pub async fn execute(
 
     let creates: Vec<usize> =
         indexes(plan, |c| matches!(c.action, Action::Create | Action::Replace));
-    let created: Vec<(usize, Outcome)> = futures::stream::iter(creates)
-        .map(|i| {
-            let change = &plan.changes[i];
-            let entry = change.name.as_ref().and_then(|n| desired.get(n));
-            let failed = &failed;
-            async move {
-                if halted() {
-                    return (i, Outcome::NotTried);
+    let mut created: Vec<(usize, Outcome)> = Vec::new();
+    for batch in creates.chunks(opts.concurrency.max(1) * BATCH_ROUNDS) {
+        let satisfied = if halted() {
+            BTreeMap::new()
+        } else {
+            recheck::satisfied(client, plan, batch, desired).await
+        };
+        for (&i, guid) in &satisfied {
+            let outcome = Outcome::Satisfied { guid: guid.clone() };
+            on_event(&Event::finished(i, &plan.changes[i], Step::Create, &outcome));
+            created.push((i, outcome));
+        }
+        let todo = batch.iter().copied().filter(|i| !satisfied.contains_key(i));
+        let outcomes: Vec<(usize, Outcome)> = futures::stream::iter(todo)
+            .map(|i| {
+                let change = &plan.changes[i];
+                let entry = change.name.as_ref().and_then(|n| desired.get(n));
+                let failed = &failed;
+                async move {
+                    if halted() {
+                        return (i, Outcome::NotTried);
+                    }
+                    on_event(&Event::started(i, change, Step::Create));
+                    let outcome = create(client, change, entry, opts).await;
+                    if matches!(outcome, Outcome::Failed { .. }) {
+                        failed.store(true, Ordering::SeqCst);
+                    }
+                    on_event(&Event::finished(i, change, Step::Create, &outcome));
+                    (i, outcome)
                 }
-                on_event(&Event::started(i, change, Step::Create));
-                let outcome = create(client, change, entry, opts).await;
-                if matches!(outcome, Outcome::Failed { .. }) {
-                    failed.store(true, Ordering::SeqCst);
-                }
-                on_event(&Event::finished(i, change, Step::Create, &outcome));
-                (i, outcome)
-            }
-        })
-        .buffer_unordered(opts.concurrency.max(1))
-        .collect()
-        .await;
+            })
+            .buffer_unordered(opts.concurrency.max(1))
+            .collect()
+            .await;
+        created.extend(outcomes);
+    }
     let mut create_done = vec![false; plan.changes.len()];
+    let mut skipped: BTreeMap<usize, Outcome> = BTreeMap::new();
     for (i, outcome) in created {
         create_done[i] = matches!(outcome, Outcome::Done { .. });
+        if matches!(outcome, Outcome::Satisfied { .. }) {
+            skipped.insert(i, outcome.clone());
+        }
         report.record(i, &plan.changes[i], Step::Create, outcome);
     }
 
@@ -106,8 +135,13 @@ pub async fn execute(
         .map(|i| {
             let change = &plan.changes[i];
             let ready = change.action == Action::Cancel || create_done[i];
+            // A replace another run has made: that run cancels the old order.
+            let satisfied = skipped.get(&i).cloned();
             let failed = &failed;
             async move {
+                if let Some(outcome) = satisfied {
+                    return (i, outcome);
+                }
                 if halted() || !ready {
                     return (i, Outcome::NotTried);
                 }
@@ -125,6 +159,9 @@ pub async fn execute(
         .await;
     for (i, outcome) in cancelled {
         report.record(i, &plan.changes[i], Step::Cancel, outcome);
+    }
+    if !stop.load(Ordering::SeqCst) {
+        report.repairs = repair::own_duplicates(client, &report, desired).await;
     }
     report.interrupted = stop.load(Ordering::SeqCst);
     report.finish();
@@ -239,18 +276,21 @@ async fn cancel(client: &Client, change: &Change) -> Outcome {
     let Some(live) = &change.live else {
         return Outcome::failed("the plan has no live order for this change", Vec::new());
     };
-    match client.cancel(&live.guid).await {
-        Ok(CancelOutcome::Removed) => Outcome::Done {
-            guid: Some(live.guid.clone()),
-            note: Some("cancelled and refunded".to_owned()),
-        },
-        Ok(CancelOutcome::RenewalStopped) => Outcome::Done {
-            guid: Some(live.guid.clone()),
-            note: Some("renewal stopped".to_owned()),
-        },
+    let refund = matches!(change.cancel_effect, Some(CancelEffect::FullRefund));
+    cancel_order(client, &live.guid, refund).await
+}
+
+/// Cancels one order. When a refund is expected (the order was in `Review`)
+/// and the order is gone, another run has cancelled it: that is done too.
+async fn cancel_order(client: &Client, guid: &str, refund: bool) -> Outcome {
+    let done = |note: &str| Outcome::Done { guid: Some(guid.to_owned()), note: Some(note.into()) };
+    match client.cancel(guid).await {
+        Ok(CancelOutcome::Removed) => done("cancelled and refunded"),
+        Ok(CancelOutcome::RenewalStopped) => done("renewal stopped"),
         Ok(CancelOutcome::NotCancellable(message)) => {
             Outcome::failed(format!("cannot be cancelled: {message}"), Vec::new())
         }
+        Err(api::Error::NotFound { .. }) if refund => done("already cancelled by another run"),
         Err(e) => Outcome::from_error(&e),
     }
 }

@@ -41,6 +41,12 @@ pub enum Outcome {
     },
     /// Not started, because an earlier change failed or apply was interrupted.
     NotTried,
+    /// Not sent: a re-list just before the create found an order that
+    /// satisfies the entry (placed by another run since the plan was made).
+    Satisfied {
+        /// The order found.
+        guid: String,
+    },
 }
 
 impl Outcome {
@@ -86,11 +92,27 @@ pub struct Item {
     pub outcome: Outcome,
 }
 
+/// A duplicate this run created in a race with another run, and its refund.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Repair {
+    /// The entry.
+    pub name: String,
+    /// The duplicate this run created and cancelled.
+    pub guid: String,
+    /// The order kept for the entry.
+    pub kept: String,
+    /// How the cancel ended.
+    pub outcome: Outcome,
+}
+
 /// The result of an apply.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Report {
     /// Steps in plan order.
     pub items: Vec<Item>,
+    /// Duplicates of this run's creates, cancelled after the creates (see
+    /// `docs/apply.md`).
+    pub repairs: Vec<Repair>,
     /// True when an interrupt stopped new changes.
     pub interrupted: bool,
 }
@@ -158,14 +180,24 @@ impl Report {
         self.items.sort_by_key(|i| (i.index, i.step == Step::Cancel));
     }
 
-    /// Number of steps done.
+    /// Number of steps done, repairs included.
     pub fn done(&self) -> usize {
         self.count(|o| matches!(o, Outcome::Done { .. }))
     }
 
-    /// Number of steps failed.
+    /// Number of steps failed, repairs included.
     pub fn failed(&self) -> usize {
         self.count(|o| matches!(o, Outcome::Failed { .. }))
+    }
+
+    /// Number of creates skipped because another run had placed the order.
+    pub fn satisfied(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Satisfied { .. }))
+    }
+
+    /// Number of duplicates of this run refunded.
+    pub fn refunded(&self) -> usize {
+        self.repairs.iter().filter(|r| matches!(r.outcome, Outcome::Done { .. })).count()
     }
 
     /// Number of steps not started.
@@ -174,7 +206,8 @@ impl Report {
     }
 
     fn count(&self, f: impl Fn(&Outcome) -> bool) -> usize {
-        self.items.iter().filter(|i| f(&i.outcome)).count()
+        let outcomes = self.items.iter().map(|i| &i.outcome);
+        outcomes.chain(self.repairs.iter().map(|r| &r.outcome)).filter(|o| f(o)).count()
     }
 
     /// True when every step was done.
@@ -204,6 +237,20 @@ impl Report {
                     }
                 }
                 Outcome::NotTried => writeln!(w, "  not tried   {}: {what}", item.name)?,
+                Outcome::Satisfied { guid } => writeln!(
+                    w,
+                    "  satisfied   {}: {what} skipped: order {guid} (placed by another run) satisfies it",
+                    item.name
+                )?,
+            }
+        }
+        for r in &self.repairs {
+            let what = format!("cancel duplicate {} (keeps {})", r.guid, r.kept);
+            match &r.outcome {
+                Outcome::Failed { error, .. } => {
+                    writeln!(w, "  failed      {}: {what}: {error}", r.name)?;
+                }
+                _ => writeln!(w, "  done        {}: {what}: refunded", r.name)?,
             }
         }
         writeln!(w, "{}", self.summary_line())
@@ -216,7 +263,21 @@ impl Report {
             return "Apply complete: no changes.".to_owned();
         }
         if self.complete() {
-            return format!("Apply complete: {done} change{} made.", plural(done));
+            let (refunded, satisfied) = (self.refunded(), self.satisfied());
+            let refunds = if refunded > 0 {
+                format!(
+                    " ({refunded} duplicate{} from a concurrent run refunded)",
+                    plural(refunded)
+                )
+            } else {
+                String::new()
+            };
+            let others = if satisfied > 0 {
+                format!(", {satisfied} already satisfied by another run")
+            } else {
+                String::new()
+            };
+            return format!("Apply complete: {done} change{} made{refunds}{others}.", plural(done));
         }
         let why = if self.interrupted { "interrupted" } else { "failed part-way" };
         format!(
@@ -231,8 +292,10 @@ impl Report {
             "done": self.done(),
             "failed": self.failed(),
             "not_tried": self.not_tried(),
+            "already_satisfied": self.satisfied(),
             "interrupted": self.interrupted,
             "items": self.items,
+            "repairs": self.repairs,
         });
         writeln!(w, "{line}")
     }

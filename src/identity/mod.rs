@@ -204,24 +204,38 @@ pub fn live_digest(order: &TaskOrder) -> String {
 /// entry, `Some` only when the union of matching orders covers every wanted
 /// GUID; the order returned is the one covering the most wanted GUIDs.
 pub fn find_match<'a>(desired: &DesiredOrder, live: &'a [TaskOrder]) -> Option<&'a TaskOrder> {
-    let m = match_all(std::slice::from_ref(desired), live);
-    let entry = m.entries.into_iter().next()?;
-    if !entry.is_satisfied() {
-        return None;
-    }
-    match &desired.spec.aoi {
-        Aoi::Polygons(_) => entry.orders.first().map(|&i| &live[i]),
-        Aoi::Tiles { tiles, minitiles } => entry
-            .orders
-            .iter()
-            .max_by_key(|&&i| match LiveSpec::of_order(&live[i]).aoi {
-                LiveAoi::Tiles { tiles: t, minitiles: mt } => {
-                    t.intersection(tiles).count() + mt.intersection(minitiles).count()
-                }
-                _ => 0,
-            })
-            .map(|&i| &live[i]),
-    }
+    find_matches(std::slice::from_ref(desired), live).pop().flatten()
+}
+
+/// [`find_match`] for many entries at once (one index of the live orders):
+/// used by apply just before each batch of creates.
+pub fn find_matches<'a>(
+    desired: &[DesiredOrder],
+    live: &'a [TaskOrder],
+) -> Vec<Option<&'a TaskOrder>> {
+    let m = match_all(desired, live);
+    desired
+        .iter()
+        .zip(m.entries)
+        .map(|(desired, entry)| {
+            if !entry.is_satisfied() {
+                return None;
+            }
+            match &desired.spec.aoi {
+                Aoi::Polygons(_) => entry.orders.first().map(|&i| &live[i]),
+                Aoi::Tiles { tiles, minitiles } => entry
+                    .orders
+                    .iter()
+                    .max_by_key(|&&i| match LiveSpec::of_order(&live[i]).aoi {
+                        LiveAoi::Tiles { tiles: t, minitiles: mt } => {
+                            t.intersection(tiles).count() + mt.intersection(minitiles).count()
+                        }
+                        _ => 0,
+                    })
+                    .map(|&i| &live[i]),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

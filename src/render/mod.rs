@@ -5,6 +5,7 @@
 //! shared by several formats (the summary line, the budget verdict, a cost, a
 //! cancel effect) are built here once, so the formats never disagree.
 
+mod duplicates;
 mod human;
 mod inline_diff;
 mod json;
@@ -71,7 +72,7 @@ pub fn summary_line(plan: &Plan) -> String {
             line.pop();
             let _ = write!(line, "; {} in no manifest.", orders_match(n.unmanaged, "are"));
         }
-        return line;
+        return line + &duplicates::summary_suffix(plan);
     }
     let parts: Vec<String> = [
         (n.create, "to create"),
@@ -90,7 +91,7 @@ pub fn summary_line(plan: &Plan) -> String {
         line.push(' ');
         line.push_str(&cost_sentence(plan));
     }
-    line
+    line + &duplicates::summary_suffix(plan)
 }
 
 /// `5 orders match`, `1 order matches`, `2 orders are`, `1 order is`.
