@@ -11,7 +11,7 @@ use skyform::emulator::{Config, FaultRates};
 use crate::harness::Env;
 
 /// `n` recurring polygon entries with distinct AOIs.
-fn manifest(n: usize) -> String {
+pub(crate) fn manifest(n: usize) -> String {
     let mut s = String::from(
         "defaults:\n  Model: Stratus2\n  SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]\n  \
          StorageMonths: 1\n  ApiRequests: 1\n  ImageFrequency: 3\n  From: 2025-04-01\norders:\n",

@@ -5,6 +5,7 @@ mod apply;
 mod cli;
 mod client;
 mod common;
+mod concurrency;
 mod confirm;
 mod convergence;
 mod emulator;
