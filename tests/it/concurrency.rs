@@ -36,7 +36,7 @@ struct Race {
     exit_codes: Vec<i32>,
     waited: usize,
     orders_created: usize,
-    live_after_race: usize,
+    live_after_runs: usize,
     spent: f64,
     one_each: f64,
 }
@@ -79,7 +79,7 @@ fn race(runs: usize, copies: bool, no_lock: bool) -> Race {
                 .contains("waiting for another skyform apply on this account (pid ")
         })
         .count();
-    let live_after_race = env.live().len();
+    let live_after_runs = env.live().len();
 
     let first = format!("{}/o.yaml", dirs[0]);
     let again = env.run(&["apply", "--auto-approve", &first]);
@@ -96,7 +96,7 @@ fn race(runs: usize, copies: bool, no_lock: bool) -> Race {
         exit_codes,
         waited,
         orders_created: env.emu.orders().len(),
-        live_after_race,
+        live_after_runs,
         spent: 1_000_000.0 - env.emu.balance(),
         one_each: one_order_each(),
     };
