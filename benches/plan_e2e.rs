@@ -17,6 +17,7 @@ use skyform::api::{self, ApiKey, Client, CreateOutcome};
 use skyform::cli::{Format, PlanFlags};
 use skyform::connect::Connection;
 use skyform::emulator::{self, Config, Handle};
+use skyform::settings::Planning;
 use skyform::spec::DesiredSet;
 use skyform::workflow;
 
@@ -70,8 +71,8 @@ fn connection(emu: &Handle) -> Connection {
     Connection::new(Client::new(config).unwrap(), emu.now())
 }
 
-fn flags(concurrency: usize) -> PlanFlags {
-    PlanFlags {
+fn flags(concurrency: usize) -> Planning {
+    let flags = PlanFlags {
         paths: Vec::new(),
         prune: false,
         target: Vec::new(),
@@ -79,7 +80,8 @@ fn flags(concurrency: usize) -> PlanFlags {
         max_cost: None,
         format: Format::Json,
         detailed: false,
-    }
+    };
+    Planning::resolve(&flags).unwrap()
 }
 
 static NEW: LazyLock<Setup> = LazyLock::new(|| setup(1_000, Duration::from_millis(20)));

@@ -1,7 +1,7 @@
-//! Command-line flags (clap derive) and their resolution into settings.
+//! Command-line flags (clap derive): what the user typed, before any check.
 //!
-//! `Args` mirrors what the user typed; commands only see resolved values.
-//! No IO here beyond what clap does to read the environment.
+//! Commands resolve these into [`crate::settings`] first and only see the
+//! resolved values. No IO here beyond what clap does to read the environment.
 
 use std::path::PathBuf;
 
@@ -50,7 +50,8 @@ pub enum Format {
     /// Terraform-like text for people.
     #[default]
     Human,
-    /// Versioned JSON (see `schemas/plan.schema.json`).
+    /// Versioned JSON (see `schemas/plan.schema.json`; `apply` writes JSON
+    /// lines, see `schemas/apply-events.schema.json`).
     Json,
     /// Markdown for a pull-request comment.
     Markdown,
@@ -62,9 +63,9 @@ pub enum Command {
     /// Check manifests and report every problem at once; talks to no API.
     #[command(after_help = "Example:\n  skyform validate examples/ orders/extra.yaml")]
     Validate(ValidateArgs),
-    /// Print the JSON Schema of the manifest format (or of `plan --format json`).
+    /// Print the JSON Schema of the manifest format (or of `plan`/`apply --format json`).
     #[command(
-        after_help = "Example:\n  skyform schema > manifest.schema.json\n  skyform schema --plan"
+        after_help = "Example:\n  skyform schema > manifest.schema.json\n  skyform schema --plan\n  skyform schema --apply-events"
     )]
     Schema(SchemaArgs),
     /// Compare manifests with the live orders and price every change.
@@ -104,6 +105,9 @@ pub struct SchemaArgs {
     /// Print the schema of `plan --format json` instead of the manifest schema.
     #[arg(long)]
     pub plan: bool,
+    /// Print the schema of one line of `apply --format json` instead.
+    #[arg(long, conflicts_with = "plan")]
+    pub apply_events: bool,
 }
 
 /// How to reach the API (shared by every command that talks to it).
@@ -146,7 +150,8 @@ pub struct PlanFlags {
     /// Only plan the entries with this name (repeatable).
     #[arg(long, value_name = "NAME")]
     pub target: Vec<String>,
-    /// Estimates in flight at once.
+    /// Requests in flight at once: estimates while planning, then creates and
+    /// cancels while applying (at least 1).
     #[arg(long, value_name = "N", default_value_t = 4)]
     pub concurrency: usize,
     /// Fail (exit 3) when the plan costs more than this many EUR this month.

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 /// How a successful run ended; each maps to an exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub enum ExitStatus {
     /// Exit 0: done, or a plan without changes.
     Success,
     /// Exit 2: `plan --detailed-exitcode` found changes.
@@ -18,7 +18,7 @@ pub enum Outcome {
     Partial,
 }
 
-impl Outcome {
+impl ExitStatus {
     /// The process exit code.
     pub fn exit_code(self) -> u8 {
         match self {

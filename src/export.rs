@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use crate::api::types::TaskOrder;
+use crate::calendar;
 
 /// The manifest text for `orders` (which should be the orders no manifest
 /// matches, without `Canceled` ones). Orders identical in every field are
@@ -90,8 +91,12 @@ fn entry_body(o: &TaskOrder) -> String {
 fn unique_name(taken: &mut BTreeSet<String>, o: &TaskOrder) -> String {
     let short: String =
         o.task_order_guid.chars().filter(char::is_ascii_alphanumeric).take(8).collect();
-    let base =
-        format!("{}-{}-{}", o.model.to_lowercase(), o.from.format("%Y-%m"), short.to_lowercase());
+    let base = format!(
+        "{}-{}-{}",
+        o.model.to_lowercase(),
+        calendar::month_key(o.from),
+        short.to_lowercase()
+    );
     let mut name = base.clone();
     let mut n = 2;
     while !taken.insert(name.clone()) {

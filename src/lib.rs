@@ -1,12 +1,15 @@
 //! skyform: declarative plan/apply for ClearSKY Vision tasking orders.
 //!
-//! Data flow: `manifest` loads and validates YAML into `spec::DesiredSet`;
+//! Data flow: `cli` parses the flags and `settings` checks and resolves them;
+//! `manifest` loads and validates YAML into `spec::DesiredSet`;
 //! `api::Client` lists live orders; `identity` matches them; `plan::diff`
 //! decides; `render` shows; `apply` executes. `emulator` is a local ClearSKY
 //! API used by the tests, `--sandbox` and the benchmarks.
 
+pub mod aoi;
 pub mod api;
 pub mod apply;
+pub mod calendar;
 pub mod catalog;
 pub mod cli;
 pub mod commands;
@@ -18,16 +21,18 @@ pub mod grid;
 pub mod identity;
 pub mod lock;
 pub mod manifest;
+pub mod money;
 pub mod plan;
 pub mod pricing;
 pub mod render;
 pub mod saved_plan;
+pub mod settings;
 pub mod spec;
 pub mod workflow;
 
-pub use error::{Error, Outcome};
+pub use error::{Error, ExitStatus};
 
 /// Runs one command line; the caller turns the result into an exit code.
-pub fn run(args: cli::Args) -> Result<Outcome, Error> {
+pub fn run(args: cli::Args) -> Result<ExitStatus, Error> {
     commands::run(args)
 }

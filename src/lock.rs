@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use sha2::{Digest, Sha256};
 
 use crate::api::Client;
-use crate::cli::ApiArgs;
+use crate::settings::ApiSettings;
 
 /// The environment variable that moves the lock directory (tests use it to
 /// simulate runs on different machines).
@@ -48,7 +48,7 @@ impl Account {
     /// The account a command line talks to: the API URL and key of its client,
     /// or for `--sandbox` the sandbox's state file (its emulator's URL changes
     /// with every run).
-    pub fn of(api: &ApiArgs, client: &Client) -> Self {
+    pub fn of(api: &ApiSettings, client: &Client) -> Self {
         if api.sandbox {
             let state = std::path::absolute(&api.sandbox_state)
                 .unwrap_or_else(|_| api.sandbox_state.clone());

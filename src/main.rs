@@ -16,7 +16,7 @@ fn main() -> ExitCode {
         }
     };
     match skyform::run(args) {
-        Ok(outcome) => ExitCode::from(outcome.exit_code()),
+        Ok(status) => ExitCode::from(status.exit_code()),
         // A closed pipe (`skyform plan | head`) is not an error (ripgrep does the same).
         Err(skyform::Error::Io { source, .. })
             if source.kind() == std::io::ErrorKind::BrokenPipe =>

@@ -6,6 +6,7 @@
 //! sent to the estimate and create endpoints ([`OrderSpec::to_request`]).
 
 use std::collections::BTreeSet;
+use std::ops::RangeInclusive;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -13,6 +14,10 @@ use geo::MultiPolygon;
 use uuid::Uuid;
 
 use crate::api::types::OrderRequest;
+
+/// The `ImageFrequency` values the API accepts: days between images, from 1
+/// (daily) to 7 (weekly). The manifest checks and the emulator refuses by it.
+pub const IMAGE_FREQUENCY_DAYS: RangeInclusive<u32> = 1..=7;
 
 /// Every field the server keeps for an order, in canonical form.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,7 +32,7 @@ pub struct OrderSpec {
     pub from: NaiveDate,
     /// Last day of the order (a month end), or `None` for a recurring order.
     pub to: Option<NaiveDate>,
-    /// Days between images, 1..=7.
+    /// Days between images, within [`IMAGE_FREQUENCY_DAYS`].
     pub image_frequency: u32,
     /// Anchor of the image cadence.
     pub reference_date: NaiveDate,

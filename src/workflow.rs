@@ -9,21 +9,15 @@ use std::path::PathBuf;
 
 use crate::api::request::ListQuery;
 use crate::api::types::TaskOrder;
-use crate::cli::PlanFlags;
 use crate::connect::Connection;
-use crate::plan::{self, DiffOptions, Plan};
+use crate::plan::{self, Plan};
+use crate::settings::Planning;
 use crate::spec::DesiredSet;
-use crate::{Error, Outcome, manifest, pricing};
+use crate::{Error, ExitStatus, manifest, pricing};
 
 /// Loads and validates the manifests; on problems, prints them all to stderr
 /// and fails with [`Error::Invalid`].
 pub fn load(paths: &[PathBuf], color: bool) -> Result<DesiredSet, Error> {
-    if paths.is_empty() {
-        return Err(Error::usage(
-            "no manifest given",
-            Some("name manifest files or directories, e.g. `skyform plan orders/`".to_owned()),
-        ));
-    }
     manifest::load(paths).map_err(|diags| report_problems(&diags, color))
 }
 
@@ -50,47 +44,24 @@ pub async fn make_plan(
     desired: &DesiredSet,
     live: &[TaskOrder],
     conn: &Connection,
-    flags: &PlanFlags,
+    planning: &Planning,
 ) -> Result<Plan, Error> {
-    let unknown = plan::diff::unknown_targets(desired, &flags.target);
-    if !unknown.is_empty() {
-        let names: Vec<String> = unknown.iter().map(|n| format!("`{n}`")).collect();
-        return Err(Error::usage(
-            format!("`--target` names no manifest entry: {}", names.join(", ")),
-            Some(
-                "`--target` takes an entry's `name`; `skyform validate` lists problems".to_owned(),
-            ),
-        ));
-    }
-    if let Some(max) = flags.max_cost
-        && !(max.is_finite() && max >= 0.0)
-    {
-        return Err(Error::usage(
-            format!("`--max-cost` must be a non-negative amount, not `{max}`"),
-            None,
-        ));
-    }
-    let opts = DiffOptions {
-        prune: flags.prune,
-        targets: flags.target.clone(),
-        max_cost: flags.max_cost,
-        now: conn.now,
-    };
+    let opts = planning.diff_options(desired, conn.now)?;
     let mut plan = plan::diff(desired, live, &opts);
-    pricing::price(&conn.client, &mut plan, flags.concurrency).await;
+    pricing::price(&conn.client, &mut plan, planning.concurrency.get()).await;
     Ok(plan)
 }
 
 /// The exit status of a finished plan: 3 when blocked or not provably within
 /// budget, else 2 for changes under `--detailed-exitcode`, else 0.
-pub fn plan_outcome(plan: &Plan, detailed_exitcode: bool) -> Outcome {
+pub fn plan_status(plan: &Plan, detailed_exitcode: bool) -> ExitStatus {
     let over_budget = plan.budget_check().is_some_and(|b| !b.passes());
     if plan.is_blocked() || over_budget {
-        Outcome::Blocked
+        ExitStatus::Blocked
     } else if detailed_exitcode && plan.has_changes() {
-        Outcome::Changes
+        ExitStatus::Changes
     } else {
-        Outcome::Success
+        ExitStatus::Success
     }
 }
 

@@ -359,10 +359,10 @@ mod tests {
         assert!(rejected(401, Error::Auth { status: 401 }));
         assert!(rejected(403, Error::Auth { status: 403 }));
         assert!(rejected(404, Error::NotFound { what: "x".into() }));
-        assert!(rejected(429, Error::Transient { status: 429, retry_after: None }));
+        assert!(rejected(429, Error::RateLimited { retry_after: None }));
         assert!(unknown(408, api(408)));
-        assert!(unknown(500, Error::Transient { status: 500, retry_after: None }));
-        assert!(unknown(503, Error::Transient { status: 503, retry_after: None }));
+        assert!(unknown(500, Error::Server { status: 500, retry_after: None }));
+        assert!(unknown(503, Error::Server { status: 503, retry_after: None }));
         let garbled = Error::Decode { request: "r".into(), reason: "eof".into() };
         assert!(unknown(200, garbled), "a 2xx we cannot read may still have created the order");
     }

@@ -41,10 +41,18 @@ pub enum Error {
         /// What was looked up, e.g. "order `c352…`".
         what: String,
     },
-    /// The server is overloaded or failing (429 or 5xx); worth another try later.
-    #[error("the ClearSKY API is unavailable ({})", status_text(*status))]
-    Transient {
-        /// 429 or a 5xx.
+    /// The API key sent too many requests (429); the request was refused
+    /// before anything was done, and may be sent again later.
+    #[error("the ClearSKY API is limiting this API key's requests (429 Too Many Requests){}", wait_text(*retry_after))]
+    RateLimited {
+        /// The server's `Retry-After`, when it sent one.
+        retry_after: Option<Duration>,
+    },
+    /// The server answered with a 5xx. Only 500, 502, 503 and 504 are worth
+    /// another try (see [`Error::is_transient`]); the message says which.
+    #[error("{}", server_message(*status, *retry_after))]
+    Server {
+        /// A status from 500 to 599.
         status: u16,
         /// The server's `Retry-After`, when it sent one.
         retry_after: Option<Duration>,
@@ -119,10 +127,10 @@ impl Error {
             Self::NotFound { .. } => {
                 "if every request fails this way, check that `--api-url` points at the ClearSKY API"
             }
-            Self::Transient { status: 429, .. } => {
+            Self::RateLimited { .. } => {
                 "the API key hit its rate limit; wait a moment and try again"
             }
-            Self::Transient { .. } => "the ClearSKY API is having trouble; try again later",
+            Self::Server { status, .. } => server_hint(*status),
             Self::Transport { .. } => "check the network connection and `--api-url`",
             Self::Decode { .. } => {
                 "check that `--api-url` points at the ClearSKY API; run with `-v` to see the requests"
@@ -143,8 +151,8 @@ impl Error {
     /// 502, 503, 504 and transport errors.
     pub fn is_transient(&self) -> bool {
         match self {
-            Self::Transient { status, .. } => matches!(status, 429 | 500 | 502 | 503 | 504),
-            Self::Transport { .. } => true,
+            Self::RateLimited { .. } | Self::Transport { .. } => true,
+            Self::Server { status, .. } => is_transient_status(*status),
             Self::GaveUp { last, .. } => last.is_transient(),
             _ => false,
         }
@@ -153,23 +161,56 @@ impl Error {
     /// The server's `Retry-After`, when the failure carried one.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
-            Self::Transient { retry_after, .. } => *retry_after,
+            Self::RateLimited { retry_after } | Self::Server { retry_after, .. } => *retry_after,
             Self::GaveUp { last, .. } => last.retry_after(),
             _ => None,
         }
     }
 }
 
-fn status_text(status: u16) -> String {
-    let reason = match status {
-        429 => "429 Too Many Requests",
+/// True for the 5xx statuses that say "not now" rather than "not this".
+fn is_transient_status(status: u16) -> bool {
+    matches!(status, 500 | 502 | 503 | 504)
+}
+
+/// The message of a 5xx: "unavailable" only when trying again may help.
+fn server_message(status: u16, retry_after: Option<Duration>) -> String {
+    let text = match status {
         500 => "500 Internal Server Error",
+        501 => "501 Not Implemented",
         502 => "502 Bad Gateway",
         503 => "503 Service Unavailable",
         504 => "504 Gateway Timeout",
-        _ => return status.to_string(),
+        505 => "505 HTTP Version Not Supported",
+        507 => "507 Insufficient Storage",
+        508 => "508 Loop Detected",
+        511 => "511 Network Authentication Required",
+        _ => return format!("the ClearSKY API failed ({status}){}", wait_text(retry_after)),
     };
-    reason.to_owned()
+    let what = match status {
+        _ if is_transient_status(status) => "is unavailable",
+        501 | 505 => "does not support this request",
+        511 => "cannot be reached without a network login",
+        _ => "failed",
+    };
+    format!("the ClearSKY API {what} ({text}){}", wait_text(retry_after))
+}
+
+/// How to go on after a 5xx.
+fn server_hint(status: u16) -> &'static str {
+    match status {
+        _ if is_transient_status(status) => "the ClearSKY API is having trouble; try again later",
+        501 | 505 => {
+            "trying again will not help: check that `--api-url` points at the ClearSKY API, and any proxy in between"
+        }
+        511 => "sign in to the network (a captive portal answered), then try again",
+        _ => "trying again is unlikely to help; if it persists, contact ClearSKY support",
+    }
+}
+
+/// `; retry after N s` when the server sent a `Retry-After`.
+fn wait_text(retry_after: Option<Duration>) -> String {
+    retry_after.map(|d| format!("; retry after {} s", d.as_secs())).unwrap_or_default()
 }
 
 fn api_message(status: u16, code: Option<i64>, message: &str, fields: &FieldErrors) -> String {
@@ -241,13 +282,13 @@ mod tests {
     fn gave_up_counts_attempts_and_keeps_the_hint() {
         let e = Error::GaveUp {
             attempts: 5,
-            last: Box::new(Error::Transient { status: 503, retry_after: None }),
+            last: Box::new(Error::Server { status: 503, retry_after: None }),
         };
         assert_eq!(
             e.to_string(),
             "gave up after 5 attempts: the ClearSKY API is unavailable (503 Service Unavailable)"
         );
-        assert_eq!(e.hint(), Error::Transient { status: 503, retry_after: None }.hint());
+        assert_eq!(e.hint(), Error::Server { status: 503, retry_after: None }.hint());
         assert!(e.is_transient());
     }
 
@@ -258,11 +299,45 @@ mod tests {
     }
 
     #[test]
-    fn transient_statuses() {
-        for (status, want) in [(429, true), (500, true), (503, true), (501, false), (505, false)] {
-            let e = Error::Transient { status, retry_after: None };
-            assert_eq!(e.is_transient(), want, "{status}");
+    fn each_5xx_says_whether_trying_again_helps() {
+        let later = "the ClearSKY API is having trouble; try again later";
+        let not_again = "trying again will not help";
+        let unlikely = "trying again is unlikely to help";
+        #[rustfmt::skip]
+        let table: [(u16, bool, &str, &str); 10] = [
+            (500, true,  "the ClearSKY API is unavailable (500 Internal Server Error)", later),
+            (501, false, "the ClearSKY API does not support this request (501 Not Implemented)", not_again),
+            (502, true,  "the ClearSKY API is unavailable (502 Bad Gateway)", later),
+            (503, true,  "the ClearSKY API is unavailable (503 Service Unavailable)", later),
+            (504, true,  "the ClearSKY API is unavailable (504 Gateway Timeout)", later),
+            (505, false, "the ClearSKY API does not support this request (505 HTTP Version Not Supported)", not_again),
+            (507, false, "the ClearSKY API failed (507 Insufficient Storage)", unlikely),
+            (508, false, "the ClearSKY API failed (508 Loop Detected)", unlikely),
+            (511, false, "the ClearSKY API cannot be reached without a network login (511 Network Authentication Required)", "sign in to the network"),
+            (599, false, "the ClearSKY API failed (599)", unlikely),
+        ];
+        for (status, transient, message, hint) in table {
+            let e = Error::Server { status, retry_after: None };
+            assert_eq!(e.is_transient(), transient, "{status}");
+            assert_eq!(e.to_string(), message, "{status}");
+            let got = e.hint().unwrap();
+            assert!(got.starts_with(hint), "{status}: {got}");
+            assert!(transient || !got.contains("try again later"), "{status}: {got}");
         }
+    }
+
+    #[test]
+    fn a_rate_limit_is_transient_and_names_its_wait() {
+        let e = Error::RateLimited { retry_after: Some(Duration::from_secs(7)) };
+        assert!(e.is_transient());
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
+        assert_eq!(
+            e.to_string(),
+            "the ClearSKY API is limiting this API key's requests (429 Too Many Requests); retry after 7 s"
+        );
+        assert!(e.hint().unwrap().contains("rate limit"));
+        let e = Error::Server { status: 503, retry_after: Some(Duration::from_secs(2)) };
+        assert!(e.to_string().ends_with("(503 Service Unavailable); retry after 2 s"), "{e}");
         assert!(!Error::Auth { status: 401 }.is_transient());
     }
 }

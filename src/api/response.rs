@@ -4,7 +4,7 @@
 //! read by the client, and the body bytes. 2xx with `Succeeded: true` gives the
 //! envelope's `Data`; `Succeeded: false` or a 4xx gives [`Error::Api`] with every
 //! field message, from the `ServiceResult` envelope or from an ASP.NET
-//! problem-details body; 401/403, 404, 429/5xx have their own variants.
+//! problem-details body; 401/403, 404, 429 and 5xx have their own variants.
 
 use std::time::Duration;
 
@@ -40,9 +40,8 @@ pub fn handle<T: DeserializeOwned>(request: &Request, reply: &Reply) -> Result<T
         }
         401 | 403 => Err(Error::Auth { status: reply.status }),
         404 => Err(Error::NotFound { what: request.what.clone() }),
-        429 | 500..=599 => {
-            Err(Error::Transient { status: reply.status, retry_after: reply.retry_after })
-        }
+        429 => Err(Error::RateLimited { retry_after: reply.retry_after }),
+        500..=599 => Err(Error::Server { status: reply.status, retry_after: reply.retry_after }),
         400..=499 => Err(refusal(reply)),
         300..=399 => Err(decode_error(format!(
             "unexpected redirect ({}); redirects are not followed so that the API key goes nowhere else",
@@ -241,10 +240,12 @@ mod tests {
         assert!(matches!(handle::<Value>(&r, &empty(403)), Err(Error::Auth { status: 403 })));
         let e = handle::<Value>(&r, &empty(404)).unwrap_err();
         assert_eq!(e.to_string(), "order `abc` was not found");
-        for status in [429, 500, 503] {
+        let e = handle::<Value>(&r, &empty(429)).unwrap_err();
+        assert!(matches!(e, Error::RateLimited { retry_after: Some(_) }), "{e:?}");
+        for status in [500, 501, 503, 505, 599] {
             let e = handle::<Value>(&r, &empty(status)).unwrap_err();
             assert!(
-                matches!(e, Error::Transient { status: s, retry_after: Some(_) } if s == status),
+                matches!(e, Error::Server { status: s, retry_after: Some(_) } if s == status),
                 "{e:?}"
             );
         }

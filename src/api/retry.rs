@@ -1,10 +1,12 @@
 //! The retry policy: which failures are worth another attempt, and how long to wait.
 //!
-//! Pure: the policy decides and never sleeps; the client does the waiting
-//! through its injectable sleeper. Randomness (full jitter) comes in as a
+//! Pure: the policy decides and never sleeps; the client and apply do the
+//! waiting through the client's injectable sleeper. Randomness (full jitter) comes in as a
 //! number in `[0, 1)` so every decision is reproducible in tests. Only requests
-//! that change nothing (reads, searches, estimates) go through this policy; a
-//! create is never retried (see [`crate::api::CreateOutcome`]).
+//! that change nothing (reads, searches, estimates) are retried by
+//! [`RetryPolicy::decide`]; a create is sent again only after a refusal that
+//! bought nothing (a 429), after [`RetryPolicy::resend_wait`] (see
+//! [`crate::api::CreateOutcome`]).
 
 use std::time::{Duration, SystemTime};
 
@@ -32,6 +34,16 @@ impl Default for RetryPolicy {
             max_retry_after: Duration::from_secs(120),
         }
     }
+}
+
+/// A wait the policy decided on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wait {
+    /// How long to wait.
+    pub duration: Duration,
+    /// The server's `Retry-After` when it was longer than the policy allows
+    /// and `duration` is the cap instead; the caller should say so.
+    pub capped_from: Option<Duration>,
 }
 
 /// What to do after a failed attempt.
@@ -64,6 +76,23 @@ impl RetryPolicy {
         }
     }
 
+    /// How long to wait before sending a create again after the server
+    /// refused send number `attempt` (1-based) with a 429, which bought nothing.
+    ///
+    /// The server's `Retry-After` is waited out, but never longer than
+    /// [`RetryPolicy::cap`]: a date a day away must not hold apply for a day.
+    /// Without one, the full-jitter backoff, so that creates refused together
+    /// are not sent again together.
+    pub fn resend_wait(&self, attempt: u32, retry_after: Option<Duration>, unit: f64) -> Wait {
+        match retry_after {
+            Some(asked) if asked > self.cap => {
+                Wait { duration: self.cap, capped_from: Some(asked) }
+            }
+            Some(asked) => Wait { duration: asked, capped_from: None },
+            None => Wait { duration: self.backoff(attempt, unit), capped_from: None },
+        }
+    }
+
     /// The full-jitter backoff after failed attempt `attempt` (1-based):
     /// `unit × min(cap, base × 2^(attempt − 1))`.
     pub fn backoff(&self, attempt: u32, unit: f64) -> Duration {
@@ -88,32 +117,48 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::request;
+    use crate::api::response::{Reply, handle};
+
+    /// The error the response handler makes of an empty answer with `status`.
+    fn answered(status: u16, retry_after: Option<Duration>) -> Error {
+        let reply = Reply { status, retry_after, body: Vec::new() };
+        handle::<serde_json::Value>(&request::models(), &reply).unwrap_err()
+    }
 
     fn transient(status: u16) -> Error {
-        Error::Transient { status, retry_after: None }
+        answered(status, None)
     }
 
     #[test]
     fn retries_exactly_the_transient_statuses() {
         let p = RetryPolicy::default();
-        for status in [429, 500, 502, 503, 504] {
-            assert!(matches!(p.decide(1, &transient(status), 0.5), Decision::RetryAfter(_)));
+        let retried =
+            |status| matches!(p.decide(1, &transient(status), 0.5), Decision::RetryAfter(_));
+        #[rustfmt::skip]
+        let table = [
+            (400, false), (401, false), (403, false), (404, false), (408, false), (409, false),
+            (429, true),
+            (500, true), (501, false), (502, true), (503, true), (504, true), (505, false),
+            (507, false), (511, false), (599, false),
+        ];
+        for (status, want) in table {
+            assert_eq!(retried(status), want, "{status}");
+            assert_eq!(transient(status).is_transient(), want, "{status}");
         }
-        for status in [501, 505] {
-            assert_eq!(p.decide(1, &transient(status), 0.5), Decision::Stop, "{status}");
-        }
-        let refused = Error::Api {
-            status: 400,
-            code: Some(992),
-            message: String::new(),
-            fields: crate::api::types::FieldErrors::new(),
-        };
-        assert_eq!(p.decide(1, &refused, 0.5), Decision::Stop);
-        assert_eq!(p.decide(1, &Error::Auth { status: 401 }, 0.5), Decision::Stop);
-        assert_eq!(p.decide(1, &Error::NotFound { what: "x".into() }, 0.5), Decision::Stop);
         let broken =
             Error::Transport { request: "r".into(), reason: "reset".into(), not_sent: false };
         assert!(matches!(p.decide(1, &broken, 0.5), Decision::RetryAfter(_)));
+    }
+
+    #[test]
+    fn only_a_retried_status_is_told_to_try_again_later() {
+        for status in [500, 501, 502, 503, 504, 505, 507, 599] {
+            let e = transient(status);
+            let later = e.hint().is_some_and(|h| h.contains("try again later"));
+            assert_eq!(later, e.is_transient(), "{status}: {e}");
+            assert_eq!(e.to_string().contains("unavailable"), e.is_transient(), "{status}: {e}");
+        }
     }
 
     #[test]
@@ -150,10 +195,28 @@ mod tests {
     #[test]
     fn retry_after_replaces_the_backoff_unless_too_long() {
         let p = RetryPolicy::default();
-        let e = Error::Transient { status: 429, retry_after: Some(Duration::from_secs(7)) };
+        let e = answered(429, Some(Duration::from_secs(7)));
         assert_eq!(p.decide(1, &e, 0.0), Decision::RetryAfter(Duration::from_secs(7)));
-        let e = Error::Transient { status: 503, retry_after: Some(Duration::from_secs(3600)) };
+        let e = answered(503, Some(Duration::from_secs(3600)));
         assert_eq!(p.decide(1, &e, 0.0), Decision::Stop);
+        let e = answered(501, Some(Duration::from_secs(1)));
+        assert_eq!(p.decide(1, &e, 0.0), Decision::Stop, "a 501 is not retried, whatever it asks");
+    }
+
+    #[test]
+    fn a_create_resend_waits_the_retry_after_up_to_the_cap() {
+        let p = RetryPolicy::default();
+        let secs = Duration::from_secs;
+        let exact = |d| Wait { duration: d, capped_from: None };
+        assert_eq!(p.resend_wait(1, Some(secs(3)), 0.9), exact(secs(3)));
+        assert_eq!(p.resend_wait(1, Some(secs(30)), 0.9), exact(secs(30)));
+        assert_eq!(
+            p.resend_wait(1, Some(secs(86_400)), 0.9),
+            Wait { duration: secs(30), capped_from: Some(secs(86_400)) }
+        );
+        assert_eq!(p.resend_wait(1, None, 0.5), exact(Duration::from_millis(250)));
+        assert_eq!(p.resend_wait(3, None, 1.0), exact(secs(2)));
+        assert_eq!(p.resend_wait(9, None, 1.0), exact(secs(30)));
     }
 
     #[test]

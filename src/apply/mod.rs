@@ -8,9 +8,13 @@
 //!   lists show no such order is it created again, and never when the orders
 //!   could not be listed;
 //! - a create refused with 429 bought nothing and is sent again after the
-//!   server's `Retry-After`;
+//!   server's `Retry-After`, capped by the retry policy
+//!   ([`crate::api::RetryPolicy::resend_wait`]);
+//! - every wait goes through the client's sleeper ([`wait`]) and ends at the
+//!   first interrupt;
 //! - after the first failed change no new change starts; changes in flight
-//!   finish; an interrupt (the `stop` flag) has the same effect;
+//!   finish; an interrupt (the `stop` flag) has the same effect, and a create
+//!   waiting to be sent again or re-checked stops waiting and fails;
 //! - a replace cancels its old order only after the new order exists, and only
 //!   when the plan says the old order can be cancelled;
 //! - creates go in batches of four times the concurrency; just before each
@@ -22,6 +26,7 @@
 mod recheck;
 mod repair;
 pub mod report;
+mod wait;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -30,12 +35,14 @@ use std::time::Duration;
 use futures::StreamExt;
 
 use crate::api::request::ListQuery;
+use crate::api::types::OrderRequest;
 use crate::api::{self, CancelOutcome, Client, CreateOutcome};
 use crate::identity;
 use crate::plan::{Action, CancelEffect, Change, Plan};
 use crate::spec::DesiredOrder;
+use wait::{Waited, pause};
 
-pub use report::{Event, Item, Outcome, Repair, Report, Step};
+pub use report::{Event, EventKind, Item, Repair, Report, Step, StepOutcome};
 
 /// Creates per batch, per unit of concurrency (see [`recheck`]).
 const BATCH_ROUNDS: usize = 4;
@@ -78,7 +85,7 @@ pub async fn execute(
 
     let creates: Vec<usize> =
         indexes(plan, |c| matches!(c.action, Action::Create | Action::Replace));
-    let mut created: Vec<(usize, Outcome)> = Vec::new();
+    let mut created: Vec<(usize, StepOutcome)> = Vec::new();
     for batch in creates.chunks(opts.concurrency.max(1) * BATCH_ROUNDS) {
         let satisfied = if halted() {
             BTreeMap::new()
@@ -86,23 +93,23 @@ pub async fn execute(
             recheck::satisfied(client, plan, batch, desired).await
         };
         for (&i, guid) in &satisfied {
-            let outcome = Outcome::Satisfied { guid: guid.clone() };
+            let outcome = StepOutcome::Satisfied { guid: guid.clone() };
             on_event(&Event::finished(i, &plan.changes[i], Step::Create, &outcome));
             created.push((i, outcome));
         }
         let todo = batch.iter().copied().filter(|i| !satisfied.contains_key(i));
-        let outcomes: Vec<(usize, Outcome)> = futures::stream::iter(todo)
+        let outcomes: Vec<(usize, StepOutcome)> = futures::stream::iter(todo)
             .map(|i| {
                 let change = &plan.changes[i];
                 let entry = change.name.as_ref().and_then(|n| desired.get(n));
                 let failed = &failed;
                 async move {
                     if halted() {
-                        return (i, Outcome::NotTried);
+                        return (i, StepOutcome::NotTried);
                     }
                     on_event(&Event::started(i, change, Step::Create));
-                    let outcome = create(client, change, entry, opts).await;
-                    if matches!(outcome, Outcome::Failed { .. }) {
+                    let outcome = create(client, change, entry, opts, stop).await;
+                    if matches!(outcome, StepOutcome::Failed { .. }) {
                         failed.store(true, Ordering::SeqCst);
                     }
                     on_event(&Event::finished(i, change, Step::Create, &outcome));
@@ -115,10 +122,10 @@ pub async fn execute(
         created.extend(outcomes);
     }
     let mut create_done = vec![false; plan.changes.len()];
-    let mut skipped: BTreeMap<usize, Outcome> = BTreeMap::new();
+    let mut skipped: BTreeMap<usize, StepOutcome> = BTreeMap::new();
     for (i, outcome) in created {
-        create_done[i] = matches!(outcome, Outcome::Done { .. });
-        if matches!(outcome, Outcome::Satisfied { .. }) {
+        create_done[i] = matches!(outcome, StepOutcome::Done { .. });
+        if matches!(outcome, StepOutcome::Satisfied { .. }) {
             skipped.insert(i, outcome.clone());
         }
         report.record(i, &plan.changes[i], Step::Create, outcome);
@@ -131,7 +138,7 @@ pub async fn execute(
         }
         _ => false,
     });
-    let cancelled: Vec<(usize, Outcome)> = futures::stream::iter(cancels)
+    let cancelled: Vec<(usize, StepOutcome)> = futures::stream::iter(cancels)
         .map(|i| {
             let change = &plan.changes[i];
             let ready = change.action == Action::Cancel || create_done[i];
@@ -143,11 +150,11 @@ pub async fn execute(
                     return (i, outcome);
                 }
                 if halted() || !ready {
-                    return (i, Outcome::NotTried);
+                    return (i, StepOutcome::NotTried);
                 }
                 on_event(&Event::started(i, change, Step::Cancel));
                 let outcome = cancel(client, change).await;
-                if matches!(outcome, Outcome::Failed { .. }) {
+                if matches!(outcome, StepOutcome::Failed { .. }) {
                     failed.store(true, Ordering::SeqCst);
                 }
                 on_event(&Event::finished(i, change, Step::Cancel, &outcome));
@@ -163,7 +170,8 @@ pub async fn execute(
     if !stop.load(Ordering::SeqCst) {
         report.repairs = repair::own_duplicates(client, &report, desired).await;
     }
-    report.interrupted = stop.load(Ordering::SeqCst);
+    // An interrupt that came once every step was done stopped nothing.
+    report.interrupted = stop.load(Ordering::SeqCst) && report.failed() + report.not_tried() > 0;
     report.finish();
     report
 }
@@ -195,36 +203,53 @@ async fn create(
     change: &Change,
     entry: Option<&DesiredOrder>,
     opts: &Options,
-) -> Outcome {
+    stop: &AtomicBool,
+) -> StepOutcome {
     let Some(body) = &change.request else {
-        return Outcome::failed("the plan has no request body for this change", Vec::new());
+        return StepOutcome::failed("the plan has no request body for this change", Vec::new());
     };
     let mut sends = 0;
     loop {
         sends += 1;
         match client.create(body).await {
             CreateOutcome::Created(order) => {
-                return Outcome::Done { guid: Some(order.task_order_guid), note: None };
+                return StepOutcome::Done { guid: Some(order.task_order_guid), note: None };
             }
             CreateOutcome::Rejected(e) if e.is_transient() && sends < opts.max_create_sends => {
                 // Refused before anything was bought (429): wait as asked, then send again.
-                tokio::time::sleep(e.retry_after().unwrap_or(Duration::from_secs(1))).await;
+                let config = client.config();
+                let wait = config.retry.resend_wait(sends, e.retry_after(), (config.jitter)());
+                if let Some(asked) = wait.capped_from {
+                    tracing::warn!(
+                        "the ClearSKY API asked to wait {} s before `{}` is sent again; \
+                         waiting {} s, the most skyform waits",
+                        asked.as_secs(),
+                        change.name.as_deref().unwrap_or("the order"),
+                        wait.duration.as_secs()
+                    );
+                }
+                if pause(&config.sleeper, wait.duration, stop).await == Waited::Interrupted {
+                    return StepOutcome::failed(
+                        format!("not sent again: apply was interrupted ({e}); nothing was bought"),
+                        Vec::new(),
+                    );
+                }
             }
-            CreateOutcome::Rejected(e) => return Outcome::from_error(&e),
+            CreateOutcome::Rejected(e) => return StepOutcome::from_error(&e),
             CreateOutcome::Unknown(e) => {
                 let Some(entry) = entry else {
-                    return Outcome::failed(
+                    return StepOutcome::failed(
                         format!("outcome unknown ({e}); run apply again to check"),
                         Vec::new(),
                     );
                 };
-                match find_after_unknown(client, entry, opts).await {
+                match find_after_unknown(client, entry, body, opts, stop).await {
                     Found::Yes(guid) => {
                         let note = Some(format!("outcome was unknown ({e}); found the order"));
-                        return Outcome::Done { guid: Some(guid), note };
+                        return StepOutcome::Done { guid: Some(guid), note };
                     }
                     Found::NotListed => {
-                        return Outcome::failed(
+                        return StepOutcome::failed(
                             format!(
                                 "outcome unknown ({e}) and the orders could not be listed to \
                                  check; run apply again: it will look for the order first"
@@ -232,9 +257,27 @@ async fn create(
                             Vec::new(),
                         );
                     }
+                    Found::Interrupted => {
+                        return StepOutcome::failed(
+                            format!(
+                                "outcome unknown ({e}) and apply was interrupted before the \
+                                 orders were checked; run apply again: it will look for the order first"
+                            ),
+                            Vec::new(),
+                        );
+                    }
+                    Found::No if stop.load(Ordering::SeqCst) => {
+                        return StepOutcome::failed(
+                            format!(
+                                "outcome unknown ({e}) and the order is not listed; not sent \
+                                 again: apply was interrupted"
+                            ),
+                            Vec::new(),
+                        );
+                    }
                     Found::No if sends < opts.max_create_sends => {}
                     Found::No => {
-                        return Outcome::failed(
+                        return StepOutcome::failed(
                             format!("outcome unknown after {sends} attempts ({e})"),
                             Vec::new(),
                         );
@@ -249,20 +292,31 @@ enum Found {
     Yes(String),
     No,
     NotListed,
+    Interrupted,
 }
 
 /// Re-lists the orders after a create with an unknown outcome and looks for
 /// one that satisfies the entry, waiting a little longer before each try
-/// because a new order may take a moment to show in the list.
-async fn find_after_unknown(client: &Client, entry: &DesiredOrder, opts: &Options) -> Found {
+/// because a new order may take a moment to show in the list. `sent` is the
+/// body of the create. The waits are not jittered: they add up to the window
+/// `--recheck-wait` promises, and only this create's re-lists follow them.
+async fn find_after_unknown(
+    client: &Client,
+    entry: &DesiredOrder,
+    sent: &OrderRequest,
+    opts: &Options,
+    stop: &AtomicBool,
+) -> Found {
     let mut listed = false;
     for delay in &opts.unknown_polls {
-        tokio::time::sleep(*delay).await;
+        if pause(&client.config().sleeper, *delay, stop).await == Waited::Interrupted {
+            return Found::Interrupted;
+        }
         let query = ListQuery { get_expired: true, ..ListQuery::default() };
         match client.list(query).await {
             Ok(live) => {
                 listed = true;
-                if let Some(order) = identity::find_match(entry, &live) {
+                if let Some(order) = identity::find_match(entry, sent, &live) {
                     return Found::Yes(order.task_order_guid.clone());
                 }
             }
@@ -272,9 +326,9 @@ async fn find_after_unknown(client: &Client, entry: &DesiredOrder, opts: &Option
     if listed { Found::No } else { Found::NotListed }
 }
 
-async fn cancel(client: &Client, change: &Change) -> Outcome {
+async fn cancel(client: &Client, change: &Change) -> StepOutcome {
     let Some(live) = &change.live else {
-        return Outcome::failed("the plan has no live order for this change", Vec::new());
+        return StepOutcome::failed("the plan has no live order for this change", Vec::new());
     };
     let refund = matches!(change.cancel_effect, Some(CancelEffect::FullRefund));
     cancel_order(client, &live.guid, refund).await
@@ -282,30 +336,19 @@ async fn cancel(client: &Client, change: &Change) -> Outcome {
 
 /// Cancels one order. When a refund is expected (the order was in `Review`)
 /// and the order is gone, another run has cancelled it: that is done too.
-async fn cancel_order(client: &Client, guid: &str, refund: bool) -> Outcome {
-    let done = |note: &str| Outcome::Done { guid: Some(guid.to_owned()), note: Some(note.into()) };
+async fn cancel_order(client: &Client, guid: &str, refund: bool) -> StepOutcome {
+    let done =
+        |note: &str| StepOutcome::Done { guid: Some(guid.to_owned()), note: Some(note.into()) };
     match client.cancel(guid).await {
         Ok(CancelOutcome::Removed) => done("cancelled and refunded"),
         Ok(CancelOutcome::RenewalStopped) => done("renewal stopped"),
         Ok(CancelOutcome::NotCancellable(message)) => {
-            Outcome::failed(format!("cannot be cancelled: {message}"), Vec::new())
+            StepOutcome::failed(format!("cannot be cancelled: {message}"), Vec::new())
         }
         Err(api::Error::NotFound { .. }) if refund => done("already cancelled by another run"),
-        Err(e) => Outcome::from_error(&e),
+        Err(e) => StepOutcome::from_error(&e),
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn recheck_polls_double_and_fill_the_window() {
-        let ms = |v: &[u64]| v.iter().copied().map(Duration::from_millis).collect::<Vec<_>>();
-        assert_eq!(recheck_polls(Duration::from_secs(15)), ms(&[250, 500, 1000, 2000, 4000, 7250]));
-        assert_eq!(recheck_polls(Duration::from_millis(750)), ms(&[250, 500]));
-        assert_eq!(recheck_polls(Duration::ZERO), ms(&[50]));
-        let total: Duration = recheck_polls(Duration::from_secs(40)).iter().sum();
-        assert_eq!(total, Duration::from_secs(40));
-    }
-}
+mod tests;

@@ -16,7 +16,7 @@ use crate::api::request::ListQuery;
 use crate::identity;
 use crate::spec::{Aoi, DesiredOrder};
 
-use super::{Outcome, Repair, Report, Step};
+use super::{Repair, Report, Step, StepOutcome};
 
 /// Cancels this run's duplicates (orders it created, per `report`) and
 /// returns one [`Repair`] per cancel tried. A list that fails repairs nothing.
@@ -30,7 +30,9 @@ pub(super) async fn own_duplicates(
         .iter()
         .filter(|i| i.step == Step::Create)
         .filter_map(|i| match &i.outcome {
-            Outcome::Done { guid: Some(guid), .. } => Some((desired.get(&i.name)?, guid.as_str())),
+            StepOutcome::Done { guid: Some(guid), .. } => {
+                Some((desired.get(&i.name)?, guid.as_str()))
+            }
             _ => None,
         })
         .filter(|(e, _)| matches!(e.spec.aoi, Aoi::Polygons(_)))

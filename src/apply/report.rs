@@ -1,18 +1,14 @@
-//! What an apply did: one item per executed change, the events seen while it
-//! ran, and their renderings (a human report, JSON event lines).
+//! What an apply did: one item per executed step, and the events seen while
+//! it ran. These are the executor's own values; `render::apply` shows them
+//! (for people, or as the versioned JSON event stream).
 //!
-//! Pure: renderers write to the `&mut dyn Write` they are given.
-
-use std::io::{self, Write};
-
-use serde::Serialize;
+//! Pure.
 
 use crate::api;
 use crate::plan::{Action, Change};
 
 /// One step of a change: replaces have both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
     /// Placing the new order.
     Create,
@@ -21,9 +17,8 @@ pub enum Step {
 }
 
 /// How one step ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
-pub enum Outcome {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepOutcome {
     /// Done; `guid` is the new order (create) or the cancelled one.
     Done {
         /// The order concerned.
@@ -49,7 +44,7 @@ pub enum Outcome {
     },
 }
 
-impl Outcome {
+impl StepOutcome {
     /// A failure with a message.
     pub fn failed(error: impl Into<String>, fields: Vec<String>) -> Self {
         Self::Failed { error: error.into(), fields }
@@ -78,7 +73,7 @@ impl Outcome {
 }
 
 /// One executed (or skipped) step.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Item {
     /// Index of the change in the plan.
     pub index: usize,
@@ -89,11 +84,11 @@ pub struct Item {
     /// Which step.
     pub step: Step,
     /// How it ended.
-    pub outcome: Outcome,
+    pub outcome: StepOutcome,
 }
 
 /// A duplicate this run created in a race with another run, and its refund.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Repair {
     /// The entry.
     pub name: String,
@@ -102,11 +97,11 @@ pub struct Repair {
     /// The order kept for the entry.
     pub kept: String,
     /// How the cancel ended.
-    pub outcome: Outcome,
+    pub outcome: StepOutcome,
 }
 
 /// The result of an apply.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Report {
     /// Steps in plan order.
     pub items: Vec<Item>,
@@ -117,11 +112,22 @@ pub struct Report {
     pub interrupted: bool,
 }
 
-/// Something that happened while applying; one JSON line each with `--format json`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// What happened to a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    /// The step started.
+    Started,
+    /// The step ended, done or not tried.
+    Finished,
+    /// The step failed.
+    Failed,
+}
+
+/// Something that happened while applying.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Event {
-    /// `change_started`, `change_finished` or `change_failed`.
-    pub event: &'static str,
+    /// What happened.
+    pub kind: EventKind,
     /// Index of the change in the plan.
     pub index: usize,
     /// Entry name or GUID.
@@ -130,9 +136,8 @@ pub struct Event {
     pub action: Action,
     /// Which step.
     pub step: Step,
-    /// How it ended (finished/failed only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<Outcome>,
+    /// How it ended; `None` when it started.
+    pub outcome: Option<StepOutcome>,
 }
 
 fn label(change: &Change) -> String {
@@ -143,7 +148,7 @@ impl Event {
     /// A step started.
     pub fn started(index: usize, change: &Change, step: Step) -> Self {
         Self {
-            event: "change_started",
+            kind: EventKind::Started,
             index,
             name: label(change),
             action: change.action,
@@ -153,13 +158,13 @@ impl Event {
     }
 
     /// A step ended.
-    pub fn finished(index: usize, change: &Change, step: Step, outcome: &Outcome) -> Self {
-        let event = match outcome {
-            Outcome::Failed { .. } => "change_failed",
-            _ => "change_finished",
+    pub fn finished(index: usize, change: &Change, step: Step, outcome: &StepOutcome) -> Self {
+        let kind = match outcome {
+            StepOutcome::Failed { .. } => EventKind::Failed,
+            _ => EventKind::Finished,
         };
         Self {
-            event,
+            kind,
             index,
             name: label(change),
             action: change.action,
@@ -171,7 +176,13 @@ impl Event {
 
 impl Report {
     /// Records a step; call [`Report::finish`] when all are recorded.
-    pub(crate) fn record(&mut self, index: usize, change: &Change, step: Step, outcome: Outcome) {
+    pub(crate) fn record(
+        &mut self,
+        index: usize,
+        change: &Change,
+        step: Step,
+        outcome: StepOutcome,
+    ) {
         self.items.push(Item { index, name: label(change), action: change.action, step, outcome });
     }
 
@@ -182,30 +193,30 @@ impl Report {
 
     /// Number of steps done, repairs included.
     pub fn done(&self) -> usize {
-        self.count(|o| matches!(o, Outcome::Done { .. }))
+        self.count(|o| matches!(o, StepOutcome::Done { .. }))
     }
 
     /// Number of steps failed, repairs included.
     pub fn failed(&self) -> usize {
-        self.count(|o| matches!(o, Outcome::Failed { .. }))
+        self.count(|o| matches!(o, StepOutcome::Failed { .. }))
     }
 
     /// Number of creates skipped because another run had placed the order.
     pub fn satisfied(&self) -> usize {
-        self.count(|o| matches!(o, Outcome::Satisfied { .. }))
+        self.count(|o| matches!(o, StepOutcome::Satisfied { .. }))
     }
 
-    /// Number of duplicates of this run refunded.
+    /// Number of this run's duplicates refunded.
     pub fn refunded(&self) -> usize {
-        self.repairs.iter().filter(|r| matches!(r.outcome, Outcome::Done { .. })).count()
+        self.repairs.iter().filter(|r| matches!(r.outcome, StepOutcome::Done { .. })).count()
     }
 
     /// Number of steps not started.
     pub fn not_tried(&self) -> usize {
-        self.count(|o| matches!(o, Outcome::NotTried))
+        self.count(|o| matches!(o, StepOutcome::NotTried))
     }
 
-    fn count(&self, f: impl Fn(&Outcome) -> bool) -> usize {
+    fn count(&self, f: impl Fn(&StepOutcome) -> bool) -> usize {
         let outcomes = self.items.iter().map(|i| &i.outcome);
         outcomes.chain(self.repairs.iter().map(|r| &r.outcome)).filter(|o| f(o)).count()
     }
@@ -214,95 +225,6 @@ impl Report {
     pub fn complete(&self) -> bool {
         self.failed() == 0 && self.not_tried() == 0 && !self.interrupted
     }
-
-    /// Writes the report for people.
-    pub fn render_human(&self, w: &mut dyn Write) -> io::Result<()> {
-        for item in &self.items {
-            let what = match (item.action, item.step) {
-                (Action::Replace, Step::Create) => "replace: create",
-                (Action::Replace, Step::Cancel) => "replace: cancel old",
-                (_, Step::Create) => "create",
-                (_, Step::Cancel) => "cancel",
-            };
-            match &item.outcome {
-                Outcome::Done { guid, note } => {
-                    let guid = guid.as_deref().unwrap_or("-");
-                    let note = note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
-                    writeln!(w, "  done        {}: {what} {guid}{note}", item.name)?;
-                }
-                Outcome::Failed { error, fields } => {
-                    writeln!(w, "  failed      {}: {what}: {error}", item.name)?;
-                    for f in fields {
-                        writeln!(w, "                {f}")?;
-                    }
-                }
-                Outcome::NotTried => writeln!(w, "  not tried   {}: {what}", item.name)?,
-                Outcome::Satisfied { guid } => writeln!(
-                    w,
-                    "  satisfied   {}: {what} skipped: order {guid} (placed by another run) satisfies it",
-                    item.name
-                )?,
-            }
-        }
-        for r in &self.repairs {
-            let what = format!("cancel duplicate {} (keeps {})", r.guid, r.kept);
-            match &r.outcome {
-                Outcome::Failed { error, .. } => {
-                    writeln!(w, "  failed      {}: {what}: {error}", r.name)?;
-                }
-                _ => writeln!(w, "  done        {}: {what}: refunded", r.name)?,
-            }
-        }
-        writeln!(w, "{}", self.summary_line())
-    }
-
-    /// The last line of the report.
-    pub fn summary_line(&self) -> String {
-        let (done, failed, skipped) = (self.done(), self.failed(), self.not_tried());
-        if self.items.is_empty() {
-            return "Apply complete: no changes.".to_owned();
-        }
-        if self.complete() {
-            let (refunded, satisfied) = (self.refunded(), self.satisfied());
-            let refunds = if refunded > 0 {
-                format!(
-                    " ({refunded} duplicate{} from a concurrent run refunded)",
-                    plural(refunded)
-                )
-            } else {
-                String::new()
-            };
-            let others = if satisfied > 0 {
-                format!(", {satisfied} already satisfied by another run")
-            } else {
-                String::new()
-            };
-            return format!("Apply complete: {done} change{} made{refunds}{others}.", plural(done));
-        }
-        let why = if self.interrupted { "interrupted" } else { "failed part-way" };
-        format!(
-            "Apply {why}: {done} done, {failed} failed, {skipped} not tried. Run apply again to converge."
-        )
-    }
-
-    /// Writes the final summary as one JSON line.
-    pub fn render_json_summary(&self, w: &mut dyn Write) -> io::Result<()> {
-        let line = serde_json::json!({
-            "event": "summary",
-            "done": self.done(),
-            "failed": self.failed(),
-            "not_tried": self.not_tried(),
-            "already_satisfied": self.satisfied(),
-            "interrupted": self.interrupted,
-            "items": self.items,
-            "repairs": self.repairs,
-        });
-        writeln!(w, "{line}")
-    }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 #[cfg(test)]
@@ -310,7 +232,7 @@ mod tests {
     use super::*;
     use crate::api::types::FieldErrors;
 
-    fn report(outcomes: Vec<(Step, Outcome)>) -> Report {
+    fn report(outcomes: Vec<(Step, StepOutcome)>) -> Report {
         let change = Change::new(Some("a".into()), Action::Replace);
         let mut r = Report::default();
         for (step, outcome) in outcomes.into_iter().rev() {
@@ -322,21 +244,16 @@ mod tests {
 
     #[test]
     fn a_replace_lists_its_create_before_its_cancel_and_counts_each_step() {
-        let done = Outcome::Done { guid: Some("g".into()), note: None };
-        let r = report(vec![(Step::Create, done.clone()), (Step::Cancel, Outcome::NotTried)]);
+        let done = StepOutcome::Done { guid: Some("g".into()), note: None };
+        let r = report(vec![(Step::Create, done.clone()), (Step::Cancel, StepOutcome::NotTried)]);
         assert_eq!(
             r.items.iter().map(|i| i.step).collect::<Vec<_>>(),
             [Step::Create, Step::Cancel]
         );
         assert_eq!((r.done(), r.failed(), r.not_tried()), (1, 0, 1));
         assert!(!r.complete());
-        assert_eq!(
-            r.summary_line(),
-            "Apply failed part-way: 1 done, 0 failed, 1 not tried. Run apply again to converge."
-        );
         let all = report(vec![(Step::Create, done.clone()), (Step::Cancel, done)]);
-        assert_eq!(all.summary_line(), "Apply complete: 2 changes made.");
-        assert_eq!(Report::default().summary_line(), "Apply complete: no changes.");
+        assert!(all.complete());
     }
 
     #[test]
@@ -344,7 +261,7 @@ mod tests {
         let mut fields = FieldErrors::new();
         fields.insert("TileGuids".into(), vec!["unknown tile".into()]);
         let e = api::Error::Api { status: 400, code: Some(992), message: "invalid".into(), fields };
-        let Outcome::Failed { error, fields } = Outcome::from_error(&e) else { panic!() };
+        let StepOutcome::Failed { error, fields } = StepOutcome::from_error(&e) else { panic!() };
         assert_eq!(error, "the API refused the order (400, code 992): invalid");
         assert_eq!(fields, ["TileGuids: unknown tile"]);
     }

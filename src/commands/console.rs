@@ -63,9 +63,10 @@ async fn interrupted() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-/// A progress bar over the steps of the plan, on stderr when it is a terminal.
-pub(super) fn progress_bar(plan: &Plan, json: bool) -> indicatif::ProgressBar {
-    if json || !std::io::stderr().is_terminal() {
+/// A progress bar over the steps of the plan, on stderr when it is a terminal
+/// and `wanted` (the renderer shows no events of its own).
+pub(super) fn progress_bar(plan: &Plan, wanted: bool) -> indicatif::ProgressBar {
+    if !wanted || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
     let steps = plan

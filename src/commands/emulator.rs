@@ -7,9 +7,9 @@ use std::time::Duration;
 use super::Context;
 use crate::cli::EmulatorArgs;
 use crate::emulator::{self, AreaRule, Config, FaultRates};
-use crate::{Error, Outcome};
+use crate::{Error, ExitStatus};
 
-pub(crate) fn run(args: &EmulatorArgs, _ctx: Context) -> Result<Outcome, Error> {
+pub(crate) fn run(args: &EmulatorArgs, _ctx: Context) -> Result<ExitStatus, Error> {
     let config = settings(args)?;
     let handle = emulator::serve(&args.listen, config).map_err(|e| {
         Error::usage(format!("cannot start the emulator on `{}`: {e}", args.listen), None)
@@ -23,7 +23,7 @@ pub(crate) fn run(args: &EmulatorArgs, _ctx: Context) -> Result<Outcome, Error> 
         .map_err(|e| Error::usage(format!("cannot start a runtime: {e}"), None))?;
     runtime.block_on(tokio::signal::ctrl_c()).ok();
     drop(handle);
-    Ok(Outcome::Success)
+    Ok(ExitStatus::Success)
 }
 
 /// Turns the flags into a [`Config`].

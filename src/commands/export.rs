@@ -5,20 +5,22 @@ use std::io::Write;
 use super::Context;
 use crate::api::types::TaskOrder;
 use crate::cli::ExportArgs;
+use crate::settings::ApiSettings;
 use crate::spec::DesiredSet;
 use crate::workflow::{self, runtime};
-use crate::{Error, Outcome, connect, export, identity};
+use crate::{Error, ExitStatus, connect, export, identity};
 
 /// Where editors find the schema: write it beside the manifest with `skyform schema > manifest.schema.json`.
 const SCHEMA_REF: &str = "manifest.schema.json";
 
-pub(crate) fn run(args: &ExportArgs, ctx: Context) -> Result<Outcome, Error> {
+pub(crate) fn run(args: &ExportArgs, ctx: Context) -> Result<ExitStatus, Error> {
+    let api = ApiSettings::resolve(&args.api)?;
     let desired = if args.paths.is_empty() {
         DesiredSet::default()
     } else {
         workflow::load(&args.paths, ctx.color_stderr)?
     };
-    let conn = connect::connect(&args.api)?;
+    let conn = connect::connect(&api)?;
     let live = runtime()?.block_on(workflow::list_live(&conn))?;
     let matching = identity::match_all(&desired.orders, &live);
     let unmatched: Vec<TaskOrder> = live
@@ -45,5 +47,5 @@ pub(crate) fn run(args: &ExportArgs, ctx: Context) -> Result<Outcome, Error> {
         let mut out = std::io::stdout().lock();
         out.write_all(yaml.as_bytes()).map_err(super::stdout_error)?;
     }
-    Ok(Outcome::Success)
+    Ok(ExitStatus::Success)
 }

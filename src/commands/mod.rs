@@ -13,7 +13,7 @@ mod validate;
 use std::io::IsTerminal;
 
 use crate::cli::{Args, ColorChoice, Command};
-use crate::{Error, Outcome};
+use crate::{Error, ExitStatus};
 
 /// What every command may need besides its own flags.
 #[derive(Debug, Clone, Copy)]
@@ -40,7 +40,7 @@ impl Context {
 }
 
 /// Runs the subcommand.
-pub fn run(args: Args) -> Result<Outcome, Error> {
+pub fn run(args: Args) -> Result<ExitStatus, Error> {
     let ctx = Context::resolve(&args);
     crate::api::init_logging(args.verbose);
     match args.command {

@@ -6,17 +6,19 @@ use super::Context;
 use crate::api::request::ListQuery;
 use crate::cli::OrdersArgs;
 use crate::render::{self, OrderRow};
+use crate::settings::ApiSettings;
 use crate::spec::DesiredSet;
 use crate::workflow::{self, runtime};
-use crate::{Error, Outcome, connect, identity};
+use crate::{Error, ExitStatus, connect, identity};
 
-pub(crate) fn run(args: &OrdersArgs, ctx: Context) -> Result<Outcome, Error> {
+pub(crate) fn run(args: &OrdersArgs, ctx: Context) -> Result<ExitStatus, Error> {
+    let api = ApiSettings::resolve(&args.api)?;
     let desired = if args.paths.is_empty() {
         DesiredSet::default()
     } else {
         workflow::load(&args.paths, ctx.color_stderr)?
     };
-    let conn = connect::connect(&args.api)?;
+    let conn = connect::connect(&api)?;
     let query = ListQuery { get_expired: args.expired, ..ListQuery::default() };
     let live = runtime()?.block_on(conn.client.list(query))?;
     let matching = identity::match_all(&desired.orders, &live);
@@ -32,5 +34,5 @@ pub(crate) fn run(args: &OrdersArgs, ctx: Context) -> Result<Outcome, Error> {
     let mut out = std::io::stdout().lock();
     render::orders(&rows, args.format, &opts, &mut out).map_err(super::stdout_error)?;
     out.flush().map_err(super::stdout_error)?;
-    Ok(Outcome::Success)
+    Ok(ExitStatus::Success)
 }

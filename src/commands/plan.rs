@@ -5,23 +5,26 @@ use std::io::Write;
 use super::Context;
 use crate::cli::PlanArgs;
 use crate::saved_plan::SavedPlan;
+use crate::settings::PlanSettings;
 use crate::workflow::{self, runtime};
-use crate::{Error, Outcome, connect, render};
+use crate::{Error, ExitStatus, connect, render};
 
-pub(crate) fn run(args: &PlanArgs, ctx: Context) -> Result<Outcome, Error> {
-    let desired = workflow::load(&args.flags.paths, ctx.color_stderr)?;
-    let conn = connect::connect(&args.api)?;
+pub(crate) fn run(args: &PlanArgs, ctx: Context) -> Result<ExitStatus, Error> {
+    let settings = PlanSettings::resolve(args)?;
+    let planning = &settings.planning;
+    let desired = workflow::load(&planning.paths, ctx.color_stderr)?;
+    let conn = connect::connect(&settings.api)?;
     let (live, plan) = runtime()?.block_on(async {
         let live = workflow::list_live(&conn).await?;
-        let plan = workflow::make_plan(&desired, &live, &conn, &args.flags).await?;
+        let plan = workflow::make_plan(&desired, &live, &conn, planning).await?;
         Ok::<_, Error>((live, plan))
     })?;
-    let opts = render::Options { color: ctx.color_stdout, detailed: args.flags.detailed };
+    let opts = planning.render_options(ctx.color_stdout);
     let mut out = std::io::stdout().lock();
-    render::plan(&plan, args.flags.format, &opts, &mut out).map_err(super::stdout_error)?;
+    render::plan(&plan, planning.format, &opts, &mut out).map_err(super::stdout_error)?;
     out.flush().map_err(super::stdout_error)?;
-    if let Some(path) = &args.out {
-        SavedPlan::new(plan.clone(), &args.flags.paths, &desired.files, &live).write(path)?;
+    if let Some(path) = &settings.out {
+        SavedPlan::new(plan.clone(), &planning.paths, &desired.files, &live).write(path)?;
         let _ = writeln!(
             std::io::stderr(),
             "Saved the plan to `{}`. Apply exactly this plan with `skyform apply --plan {}`.",
@@ -29,5 +32,5 @@ pub(crate) fn run(args: &PlanArgs, ctx: Context) -> Result<Outcome, Error> {
             path.display()
         );
     }
-    Ok(workflow::plan_outcome(&plan, args.detailed_exitcode))
+    Ok(workflow::plan_status(&plan, settings.detailed_exitcode))
 }

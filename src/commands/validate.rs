@@ -4,9 +4,9 @@ use std::io::Write;
 
 use super::Context;
 use crate::cli::ValidateArgs;
-use crate::{Error, Outcome, manifest, workflow};
+use crate::{Error, ExitStatus, manifest, workflow};
 
-pub(crate) fn run(args: &ValidateArgs, ctx: Context) -> Result<Outcome, Error> {
+pub(crate) fn run(args: &ValidateArgs, ctx: Context) -> Result<ExitStatus, Error> {
     match manifest::load_counted(&args.paths) {
         Ok((set, files)) => {
             let orders = set.orders.len();
@@ -17,7 +17,7 @@ pub(crate) fn run(args: &ValidateArgs, ctx: Context) -> Result<Outcome, Error> {
                 plural(files),
                 plural(orders)
             );
-            Ok(Outcome::Success)
+            Ok(ExitStatus::Success)
         }
         Err(diags) => Err(workflow::report_problems(&diags, ctx.color_stderr)),
     }

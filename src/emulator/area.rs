@@ -2,7 +2,9 @@
 //! (contract items A5.4, A5.5, A10 and part B item 5 of `clearsky-api.md`).
 //!
 //! Pure, no IO. An order's AOI arrives as `Wkt` or `GeoJson`; every member of
-//! the collection (a `POLYGON`, or a `MULTIPOLYGON` taken as a whole) is one AOI.
+//! the collection (a `POLYGON`, or a `MULTIPOLYGON` taken as a whole) is one AOI,
+//! split by the shared rule of [`crate::aoi`] (a nested collection is refused, as
+//! the docs allow only polygons and multipolygons as members).
 //! Two area rules exist:
 //!
 //! - [`AreaRule::BoundingBox`], the documented legacy rule and the default: each
@@ -20,10 +22,10 @@
 
 use geo::orient::Direction;
 use geo::{
-    BoundingRect, Distance, Geodesic, GeodesicArea, Geometry, MultiPolygon, Orient, Point, Polygon,
-    Rect,
+    BoundingRect, Distance, Geodesic, GeodesicArea, MultiPolygon, Orient, Point, Polygon, Rect,
 };
-use wkt::TryFromWkt;
+
+use crate::aoi::{self, Kind, PartsError};
 
 /// Semi-major axis of the WGS84 ellipsoid in metres.
 const WGS84_A: f64 = 6_378_137.0;
@@ -64,52 +66,47 @@ pub struct AoiArea {
 
 /// Parses an order's `Wkt` or `GeoJson` into its AOIs, one multipolygon per AOI.
 ///
-/// Accepts a `GEOMETRYCOLLECTION` of `POLYGON`/`MULTIPOLYGON`, a bare `POLYGON`
-/// or `MULTIPOLYGON` (taken as a collection of one), and GeoJSON `Polygon`,
-/// `MultiPolygon`, `GeometryCollection`, `Feature` and `FeatureCollection`.
-/// Refuses anything else, empty geometries and coordinates off the globe.
+/// Splits by the shared rule of [`crate::aoi`]: a `GEOMETRYCOLLECTION` of
+/// `POLYGON`/`MULTIPOLYGON`, a bare `POLYGON` or `MULTIPOLYGON` (taken as a
+/// collection of one), and GeoJSON `Polygon`, `MultiPolygon`,
+/// `GeometryCollection`, `Feature` and `FeatureCollection`. Refuses anything
+/// else, nested collections, empty geometries and coordinates off the globe.
 pub fn parse_aoi(
     wkt: Option<&str>,
     geojson: Option<&serde_json::Value>,
 ) -> Result<Vec<MultiPolygon<f64>>, String> {
-    let (field, geometry) = match (wkt, geojson) {
+    let (field, parts) = match (wkt, geojson) {
         (Some(_), Some(_)) => return Err("give either `Wkt` or `GeoJson`, not both".to_owned()),
         (None, None) => return Err("one of `Wkt` or `GeoJson` is required".to_owned()),
-        (Some(text), None) => ("Wkt", parse_wkt(text)?),
-        (None, Some(value)) => ("GeoJson", parse_geojson(value)?),
+        (Some(text), None) => ("Wkt", aoi::from_wkt(text)),
+        (None, Some(value)) => ("GeoJson", aoi::from_geojson(value.clone())),
     };
-    let members = match geometry {
-        Geometry::GeometryCollection(gc) => gc.0,
-        other => vec![other],
-    };
-    if members.is_empty() {
-        return Err(format!("`{field}` holds no polygon"));
-    }
-    members.into_iter().enumerate().map(|(i, member)| aoi_of(field, i + 1, member)).collect()
+    let parts = parts.map_err(|e| refusal(field, e))?;
+    parts.iter().enumerate().map(|(i, part)| aoi_of(field, i + 1, part.to_multipolygon())).collect()
 }
 
-fn parse_wkt(text: &str) -> Result<Geometry<f64>, String> {
-    Geometry::try_from_wkt_str(text.trim()).map_err(|e| format!("`Wkt` is not valid WKT: {e}"))
-}
-
-fn parse_geojson(value: &serde_json::Value) -> Result<Geometry<f64>, String> {
-    let gj: geojson::GeoJson = serde_json::from_value(value.clone())
-        .map_err(|e| format!("`GeoJson` is not valid GeoJSON: {e}"))?;
-    Geometry::try_from(gj).map_err(|e| format!("`GeoJson` is not valid GeoJSON: {e}"))
-}
-
-fn aoi_of(field: &str, n: usize, member: Geometry<f64>) -> Result<MultiPolygon<f64>, String> {
-    let mp = match member {
-        Geometry::Polygon(p) => MultiPolygon(vec![p]),
-        Geometry::MultiPolygon(mp) => mp,
-        Geometry::Rect(r) => MultiPolygon(vec![r.to_polygon()]),
-        other => {
-            return Err(format!(
-                "`{field}` member {n} is a {}; only POLYGON and MULTIPOLYGON are accepted",
-                kind(&other)
-            ));
+fn refusal(field: &str, e: PartsError) -> String {
+    match e {
+        PartsError::Syntax(e) if field == "Wkt" => format!("`Wkt` is not valid WKT: {e}"),
+        PartsError::Syntax(e) => format!("`GeoJson` is not valid GeoJSON: {e}"),
+        PartsError::NotPolygonal { member, kind } => {
+            let kind = match kind {
+                Kind::GeometryCollection => "nested GEOMETRYCOLLECTION",
+                other => other.wkt_name(),
+            };
+            format!(
+                "`{field}` member {member} is a {kind}; only POLYGON and MULTIPOLYGON are accepted"
+            )
         }
-    };
+        PartsError::FeatureWithoutGeometry => format!("`{field}` has a feature without a geometry"),
+        PartsError::ShortPosition { len } => {
+            format!("`{field}` has a position with {len} number(s); expected [lon, lat]")
+        }
+        PartsError::Empty => format!("`{field}` holds no polygon"),
+    }
+}
+
+fn aoi_of(field: &str, n: usize, mp: MultiPolygon<f64>) -> Result<MultiPolygon<f64>, String> {
     if mp.0.is_empty() || mp.0.iter().any(|p| p.exterior().0.len() < 4) {
         return Err(format!("`{field}` member {n} is an empty or degenerate polygon"));
     }
@@ -123,20 +120,6 @@ fn aoi_of(field: &str, n: usize, member: Geometry<f64>) -> Result<MultiPolygon<f
         ));
     }
     Ok(mp)
-}
-
-fn kind(g: &Geometry<f64>) -> &'static str {
-    match g {
-        Geometry::Point(_) => "POINT",
-        Geometry::Line(_) | Geometry::LineString(_) => "LINESTRING",
-        Geometry::Polygon(_) => "POLYGON",
-        Geometry::MultiPoint(_) => "MULTIPOINT",
-        Geometry::MultiLineString(_) => "MULTILINESTRING",
-        Geometry::MultiPolygon(_) => "MULTIPOLYGON",
-        Geometry::GeometryCollection(_) => "nested GEOMETRYCOLLECTION",
-        Geometry::Rect(_) => "RECT",
-        Geometry::Triangle(_) => "TRIANGLE",
-    }
 }
 
 /// Measures parsed AOIs under `rule` and builds the normalised collection.
@@ -366,6 +349,11 @@ mod tests {
                 "member 2",
             ),
             (Some("GEOMETRYCOLLECTION EMPTY"), None, "no polygon"),
+            (
+                Some("GEOMETRYCOLLECTION (GEOMETRYCOLLECTION (POLYGON ((0 0, 0 1, 1 1, 0 0))))"),
+                None,
+                "member 1 is a nested GEOMETRYCOLLECTION",
+            ),
             (Some("POLYGON((0 0, 0 100, 1 100, 0 0))"), None, "outside EPSG:4326"),
             (None, None, "required"),
         ];
@@ -378,6 +366,9 @@ mod tests {
         let point = json!({"type": "Point", "coordinates": [1.0, 2.0]});
         assert!(parse_aoi(None, Some(&point)).unwrap_err().contains("POINT"));
         assert!(parse_aoi(None, Some(&json!({"kind": 1}))).unwrap_err().contains("GeoJSON"));
+        // A short position is refused, not indexed past its end.
+        let short = json!({"type": "Polygon", "coordinates": [[[0, 0], [1], [1, 1], [0, 0]]]});
+        assert!(parse_aoi(None, Some(&short)).unwrap_err().contains("1 number(s)"));
     }
 
     #[test]

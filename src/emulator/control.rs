@@ -2,7 +2,8 @@
 //! clock, accept/deny, faults, reset and a state dump. The same operations
 //! are methods of [`super::Handle`] for in-process tests.
 //!
-//! Does network IO through the router. Bodies are JSON with keys in any case.
+//! Does network IO through the router in `mod.rs`, which hands it every call
+//! under `/_emulator`. Bodies are JSON with keys in any case.
 //!
 //! | method & path | body | effect |
 //! |---|---|---|
@@ -22,10 +23,11 @@ use chrono::{DateTime, NaiveTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::canonical::canonical_keys;
 use super::faults::Fault;
-use super::routes::json;
-use super::{FaultRates, Shared, State};
-use crate::api::types::{canonical_keys, parse_date};
+use super::reply::json;
+use super::{Call, FaultRates, Shared, State};
+use crate::api::types::parse_date;
 
 const KEYS: &[&str] = &[
     "Now",
@@ -92,13 +94,8 @@ struct Rates {
 }
 
 /// Serves one control-plane call.
-pub(super) fn handle(
-    shared: &Shared,
-    method: &str,
-    path: &str,
-    query: &[(String, String)],
-    body: &[u8],
-) -> Response {
+pub(super) fn handle(shared: &Shared, call: &Call<'_>) -> Response {
+    let (path, query, body) = (call.path.as_str(), &call.query, call.body);
     let body: Body = if body.iter().all(u8::is_ascii_whitespace) {
         Body::default()
     } else {
@@ -111,7 +108,7 @@ pub(super) fn handle(
             Err(e) => return bad(&format!("invalid control body: {e}")),
         }
     };
-    match (method, path) {
+    match (call.method, path) {
         ("GET", "/_emulator/clock") => clock(shared),
         ("POST", "/_emulator/clock") => {
             if let Some(now) = &body.now {

@@ -1,5 +1,6 @@
-//! Image dates and calendar-month helpers of the emulator (contract part B item 4,
-//! A5.4 `ReferenceDate`/`ImageFrequency`, A8 month-based renewal).
+//! Image dates of the emulator (contract part B item 4, A5.4
+//! `ReferenceDate`/`ImageFrequency`); the calendar-month rules of A8's
+//! month-based renewal live in [`crate::calendar`] and are re-exported here.
 //!
 //! Pure, no IO. An order receives an image on every day `d` of its window with
 //! `(d − ReferenceDate).days mod ImageFrequency == 0` (the docs' "modulus
@@ -7,7 +8,9 @@
 //! Assumption: a frequency of 0 (refused by validation) yields no dates rather
 //! than a division by zero.
 
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Days, NaiveDate};
+
+pub use crate::calendar::{first_of_next_month, month_end};
 
 /// Returns every image date in `from..=to_inclusive` on the cadence of `frequency_days`
 /// anchored at `reference`, in ascending order.
@@ -32,24 +35,10 @@ pub fn image_dates(
     dates
 }
 
-/// Returns the last day of `d`'s month.
-pub fn month_end(d: NaiveDate) -> NaiveDate {
-    first_of_next_month(d).pred_opt().unwrap_or(NaiveDate::MAX)
-}
-
-/// Returns the first day of the month after `d`'s month.
-pub fn first_of_next_month(d: NaiveDate) -> NaiveDate {
-    let (y, m) = if d.month() == 12 { (d.year() + 1, 1) } else { (d.year(), d.month() + 1) };
-    NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(NaiveDate::MAX)
-}
-
-/// Returns the first day of `d`'s month.
-pub fn month_start(d: NaiveDate) -> NaiveDate {
-    d.with_day(1).unwrap_or(d)
-}
-
 #[cfg(test)]
 mod tests {
+    use chrono::Datelike;
+
     use super::*;
 
     fn day(s: &str) -> NaiveDate {
@@ -99,15 +88,5 @@ mod tests {
             image_dates(day("2025-01-01"), 1, day("2025-01-05"), day("2025-01-05")).len(),
             1
         );
-    }
-
-    #[test]
-    fn month_helpers_handle_year_ends_and_leap_years() {
-        assert_eq!(month_end(day("2024-02-10")), day("2024-02-29"));
-        assert_eq!(month_end(day("2025-02-01")), day("2025-02-28"));
-        assert_eq!(month_end(day("2025-12-31")), day("2025-12-31"));
-        assert_eq!(first_of_next_month(day("2025-12-15")), day("2026-01-01"));
-        assert_eq!(first_of_next_month(day("2025-06-30")), day("2025-07-01"));
-        assert_eq!(month_start(day("2025-06-30")), day("2025-06-01"));
     }
 }

@@ -4,10 +4,19 @@
 //! thread of its own with its own tokio runtime, so a plain `#[test]` and code
 //! already inside a runtime can both use it; dropping the [`Handle`] stops it.
 //! The contract is `clearsky-api.md` in the shared docs: part A where the docs
-//! speak, part B where they are silent. Layout: `routes` (one match on method
-//! and path), `control` (the `/_emulator/` plane), `store` (state and rules),
-//! `validation`, `quote` (billing), `faults`, `persist`; the math lives in
-//! `area`, `dates`, `pricing` and `tiles`.
+//! speak, part B where they are silent.
+//!
+//! Layout: this module's `dispatch` sends calls under `/_emulator` to
+//! `control` (clock, review, faults, reset) and the rest to `routes` (the
+//! `/api` plane: one match on method and path); both answer through `reply`
+//! (JSON bodies and `reply::Refusal`, the one shape of a turned-away
+//! request). Requests are decoded and checked by `validation`, priced by
+//! `quote` (what is billed when) over `pricing` (rates, tiers, `pricing::Billing`),
+//! and carried out on `store` (`state`, `orders`, `lifecycle`), which
+//! `persist` writes to the state file; `faults` decides injected failures,
+//! `config` holds the settings. The math lives in `area`, `dates` and
+//! `tiles`. Dependencies point one way: routes and control → store → quote
+//! → pricing; nothing below the planes imports them.
 //!
 //! Deviations from part B, and choices where it leaves room:
 //! - Billing periods: a fixed window (`To` set) is a one-time purchase billed
@@ -39,11 +48,13 @@ pub mod dates;
 pub mod pricing;
 pub mod tiles;
 
+mod canonical;
 mod config;
 mod control;
 mod faults;
 mod persist;
 mod quote;
+mod reply;
 mod routes;
 pub mod store;
 mod validation;
@@ -52,6 +63,10 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 
+use axum::body::Bytes;
+use axum::extract::Query;
+use axum::http::{HeaderMap, Method, Uri};
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 
 pub use area::AreaRule;
@@ -101,6 +116,44 @@ impl Shared {
     }
 }
 
+/// One call as both planes see it, matched the way ASP.NET routing matches:
+/// without regard to the path's case or a trailing `/`, nor to the case of
+/// query parameter names.
+struct Call<'a> {
+    /// `GET`, `POST`, …
+    method: &'a str,
+    /// The path, lower-cased, without a trailing `/`.
+    path: String,
+    /// Query parameters with lower-cased names.
+    query: Vec<(String, String)>,
+    /// The request body.
+    body: &'a [u8],
+}
+
+/// The one axum handler: `/_emulator…` goes to the control plane, every other
+/// path to the API plane.
+async fn dispatch(
+    axum::extract::State(shared): axum::extract::State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let call = Call {
+        method: method.as_str(),
+        path: uri.path().trim_end_matches('/').to_ascii_lowercase(),
+        query: Query::<Vec<(String, String)>>::try_from_uri(&uri)
+            .map(|q| q.0.into_iter().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect())
+            .unwrap_or_default(),
+        body: &body,
+    };
+    if call.path.starts_with("/_emulator") {
+        control::handle(&shared, &call)
+    } else {
+        routes::handle(&shared, &call, uri.path(), &headers).await
+    }
+}
+
 /// A running emulator; dropping it stops the server.
 pub struct Handle {
     shared: Arc<Shared>,
@@ -135,7 +188,7 @@ pub fn serve(addr: &str, config: Config) -> std::io::Result<Handle> {
         .enable_all()
         .build()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let app = axum::Router::new().fallback(routes::handle).with_state(Arc::clone(&shared));
+    let app = axum::Router::new().fallback(dispatch).with_state(Arc::clone(&shared));
     let thread =
         std::thread::Builder::new().name("skyform-emulator".to_owned()).spawn(move || {
             runtime.block_on(async move {

@@ -15,7 +15,10 @@
 //! For every other model this equals "the tier table's rate plus add-ons scaled
 //! by the same discount".
 
+use serde::{Deserialize, Serialize};
+
 use crate::catalog::{self, MINITILE_KM2, MINITILE_MULTIPLIER, Model, TILE_KM2, TILE_MULTIPLIER};
+use crate::money::cents;
 
 /// What a price depends on.
 #[derive(Debug, Clone, Copy)]
@@ -44,6 +47,49 @@ pub struct Price {
     pub order_cost: f64,
     /// Cost of storage beyond the included month.
     pub storage_cost: f64,
+}
+
+/// How one image of an order is billed; kept on a stored order so that each
+/// monthly renewal prices the same area again.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Billing {
+    /// Billed km² per image.
+    pub km2_per_image: f64,
+    /// Order-mode multiplier (1.0 polygon, 0.2 tile, 0.5 minitile, or a weighted mix).
+    pub mode_multiplier: f64,
+}
+
+impl Billing {
+    /// Returns the billing of a polygon order of `km2` billed km².
+    pub fn polygons(km2: f64) -> Self {
+        Self { km2_per_image: km2, mode_multiplier: 1.0 }
+    }
+
+    /// Returns the billing of an order of whole tiles and minitiles (see [`tile_mode`]).
+    pub fn tiles(tiles: usize, minitiles: usize) -> Self {
+        let (km2_per_image, mode_multiplier) = tile_mode(tiles, minitiles);
+        Self { km2_per_image, mode_multiplier }
+    }
+
+    /// Prices `images` images at the given month-to-date spend.
+    pub fn price(
+        self,
+        model: &Model,
+        constellations: &[String],
+        images: usize,
+        spend: f64,
+        storage_months: i64,
+    ) -> Price {
+        price(&PriceInput {
+            model,
+            constellations,
+            km2_per_image: self.km2_per_image,
+            images,
+            mode_multiplier: self.mode_multiplier,
+            month_to_date_spend: spend,
+            storage_months: u32::try_from(storage_months).unwrap_or(1),
+        })
+    }
 }
 
 /// Prices `images` images of `km2_per_image` km² each, graduated over the spend tiers.
@@ -84,7 +130,7 @@ pub fn price(input: &PriceInput<'_>) -> Price {
 
     let extra_months = f64::from(input.storage_months.saturating_sub(1));
     let storage = total_km2 * extra_months * catalog::STORAGE_EUR_PER_KM2_MONTH;
-    Price { order_cost: round_cents(cost), storage_cost: round_cents(storage) }
+    Price { order_cost: cents(cost), storage_cost: cents(storage) }
 }
 
 /// Sums the add-on rates of the selected constellations that are optional for `model`.
@@ -114,10 +160,6 @@ pub fn tile_mode(tiles: usize, minitiles: usize) -> (f64, f64) {
         return (0.0, TILE_MULTIPLIER);
     }
     (area, (t * TILE_MULTIPLIER + m * MINITILE_MULTIPLIER) / area)
-}
-
-fn round_cents(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
 }
 
 #[cfg(test)]
@@ -178,10 +220,7 @@ mod tests {
         assert!(close(p.order_cost, 14.0), "{p:?}");
         let p = price(&PriceInput { month_to_date_spend: 990.0, ..input("Nimbus", &with_s1) });
         let km2_tier1 = 10.0 / 0.14;
-        assert!(
-            close(p.order_cost, round_cents(10.0 + (100.0 - km2_tier1) * 0.14 * 0.75)),
-            "{p:?}"
-        );
+        assert!(close(p.order_cost, cents(10.0 + (100.0 - km2_tier1) * 0.14 * 0.75)), "{p:?}");
         // A required constellation is not an add-on; an unknown one is ignored.
         let plain = names(&["sentinel2", "Sentinel3"]);
         assert!(close(price(&input("Nimbus", &plain)).order_cost, 10.0));
@@ -208,13 +247,13 @@ mod tests {
             mode_multiplier: tile_mult,
             ..input("Stratus2", &all)
         });
-        assert!(close(tile.order_cost, round_cents(2621.44 * 0.20 * 0.2)), "{tile:?}");
+        assert!(close(tile.order_cost, cents(2621.44 * 0.20 * 0.2)), "{tile:?}");
         let mini = price(&PriceInput {
             km2_per_image: mini_km2,
             mode_multiplier: mini_mult,
             ..input("Stratus2", &all)
         });
-        assert!(close(mini.order_cost, round_cents(30.72 * 0.20 * 0.5)), "{mini:?}");
+        assert!(close(mini.order_cost, cents(30.72 * 0.20 * 0.5)), "{mini:?}");
         // A mix costs the sum of its parts while it stays in one tier.
         let (mix_km2, mix_mult) = tile_mode(1, 3);
         let mix = price(&PriceInput {
@@ -232,7 +271,7 @@ mod tests {
         assert!(close(price(&PriceInput { storage_months: 1, ..base }).storage_cost, 0.0));
         assert!(close(price(&PriceInput { storage_months: 0, ..base }).storage_cost, 0.0));
         let p = price(&PriceInput { storage_months: 3, ..base });
-        assert!(close(p.storage_cost, round_cents(931.61 * 31.0 * 2.0 * 0.000_01)), "{p:?}");
+        assert!(close(p.storage_cost, cents(931.61 * 31.0 * 2.0 * 0.000_01)), "{p:?}");
         assert!(p.storage_cost > 0.0);
     }
 
@@ -241,5 +280,23 @@ mod tests {
         let all = names(&["Sentinel1", "Sentinel2", "Landsat89"]);
         let p = price(&PriceInput { images: 0, storage_months: 4, ..input("Stratus2", &all) });
         assert_eq!(p, Price { order_cost: 0.0, storage_cost: 0.0 });
+    }
+
+    #[test]
+    fn billing_prices_its_area_and_multiplier_again() {
+        let all = names(&["Sentinel1", "Sentinel2", "Landsat89"]);
+        let model = catalog::model("Stratus2").unwrap();
+        let tiles = Billing::tiles(1, 3);
+        let (km2, mult) = tile_mode(1, 3);
+        assert_eq!(tiles, Billing { km2_per_image: km2, mode_multiplier: mult });
+        assert_eq!(
+            Billing::polygons(931.61),
+            Billing { km2_per_image: 931.61, mode_multiplier: 1.0 }
+        );
+        // 5 images of 100 km² at €0.20; a storage month count below 1 bills no storage.
+        let p = Billing::polygons(100.0).price(model, &all, 5, 0.0, -2);
+        assert_eq!(p, Price { order_cost: 100.0, storage_cost: 0.0 });
+        let p = Billing::polygons(100.0).price(model, &all, 5, 1_000.0, 3);
+        assert_eq!(p, Price { order_cost: 25.0, storage_cost: 0.01 });
     }
 }

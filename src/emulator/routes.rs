@@ -1,55 +1,47 @@
-//! The HTTP surface: authentication, fault injection, the call log, and one
-//! match on `(method, path)` that maps each `/api` route to the store.
+//! The API plane under `/api/`: authentication, fault injection, the call
+//! log, and one match on `(method, path)` that maps each route to the store.
 //!
-//! Does network IO (it is the axum handler). Paths match without regard to
-//! case or a trailing `/`, as ASP.NET routing does; so do query parameter names.
-
-use std::sync::Arc;
+//! Does network IO (sleeps for latency faults, drops connections); the router
+//! in `mod.rs` hands it every call outside `/_emulator/`, already normalised
+//! (see [`super::Call`]). Answers are built by `reply`.
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 
 use super::faults::Fault;
-use super::store::Refusal;
-use super::validation::{self, Rejection};
-use super::{Shared, control, quote, tiles};
+use super::reply::{Refusal, answer, ok, ok_null};
+use super::validation::{self, ValidOrder};
+use super::{Call, Shared, quote, tiles};
 use crate::api::types::{
-    DetailsRequest, Envelope, ErrorBody, FieldErrors, OrderRequest, SupportedConstellation,
-    TaskOrders, TaskingModel, TaskingModels, TileSearch, TileSearchRequest, codes,
+    DetailsRequest, FieldErrors, OrderRequest, SupportedConstellation, TaskOrders, TaskingModel,
+    TaskingModels, TileSearch, TileSearchRequest,
 };
 use crate::catalog;
 
-/// The one axum handler: every request comes through here.
+/// Serves one `/api` call: checks the key, injects a fault or carries the
+/// call out, and logs it under `raw_path` (the path as sent).
 pub(super) async fn handle(
-    State(shared): State<Arc<Shared>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    shared: &Shared,
+    call: &Call<'_>,
+    raw_path: &str,
+    headers: &HeaderMap,
 ) -> Response {
-    let path = uri.path().trim_end_matches('/').to_ascii_lowercase();
-    let query = query_pairs(&uri);
-    if path.starts_with("/_emulator") {
-        return control::handle(&shared, method.as_str(), &path, &query, &body);
-    }
     let log = |status: u16| {
-        shared.lock().calls.push((method.to_string(), uri.path().to_owned(), status));
+        shared.lock().calls.push((call.method.to_owned(), raw_path.to_owned(), status));
     };
     let key = headers.get("x-api-key").and_then(|v| v.to_str().ok()).unwrap_or_default();
     let Some(tenant) = shared.keys.iter().find(|k| k.0 == key).map(|k| k.1.clone()) else {
         log(401);
         return StatusCode::UNAUTHORIZED.into_response();
     };
-    let fault = shared.lock().faults.next(method.as_str(), &path);
+    let fault = shared.lock().faults.next(call.method, &call.path);
     if !shared.config.latency.is_zero() {
         tokio::time::sleep(shared.config.latency).await;
     }
-    let call = || api(&shared, &tenant, method.as_str(), &path, &query, &body);
+    let carry_out = || api(shared, &tenant, call);
     let response = match fault {
-        None => call(),
+        None => carry_out(),
         Some(Fault::TooManyRequests { retry_after_secs }) => {
             let mut r = StatusCode::TOO_MANY_REQUESTS.into_response();
             if let Some(secs) = retry_after_secs {
@@ -61,15 +53,15 @@ pub(super) async fn handle(
         Some(Fault::Unavailable) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
         Some(Fault::Latency(d)) => {
             tokio::time::sleep(d).await;
-            call()
+            carry_out()
         }
         Some(Fault::Hang(d)) => {
-            let r = call();
+            let r = carry_out();
             tokio::time::sleep(d).await;
             r
         }
         Some(Fault::CommitThenDrop) => {
-            drop(call());
+            drop(carry_out());
             log(0);
             return dropped_connection();
         }
@@ -87,25 +79,16 @@ fn dropped_connection() -> Response {
     Response::new(Body::from_stream(failing))
 }
 
-fn api(
-    shared: &Shared,
-    tenant: &str,
-    method: &str,
-    path: &str,
-    query: &[(String, String)],
-    body: &[u8],
-) -> Response {
+fn api(shared: &Shared, tenant: &str, call: &Call<'_>) -> Response {
     let config = &shared.config;
-    match (method, path) {
+    let (query, body) = (call.query.as_slice(), call.body);
+    match (call.method, call.path.as_str()) {
         ("GET", "/api/tasking/models") => ok(models()),
-        ("POST", "/api/tasking/search/tiles") => match search_tiles(body) {
-            Ok(found) => ok(found),
-            Err(r) => rejected(r),
-        },
+        ("POST", "/api/tasking/search/tiles") => answer(search_tiles(body)),
         ("POST", "/api/tasking/orders/estimate") => {
             let order = match order_body(body, shared) {
                 Ok(o) => o,
-                Err(r) => return rejected(r),
+                Err(r) => return r.into_response(),
             };
             let inner = shared.lock();
             let state = &inner.state;
@@ -114,18 +97,15 @@ fn api(
             let q = quote::quote(&order, today, spend);
             ok(quote::estimate(&order, &q, today))
         }
-        ("POST", "/api/tasking/orders") => match order_body(body, shared) {
-            Ok(order) => match shared.mutate(|s| s.create(tenant, order, config)) {
-                Ok(created) => ok(created),
-                Err(r) => refused(r),
-            },
-            Err(r) => rejected(r),
-        },
+        ("POST", "/api/tasking/orders") => answer(
+            order_body(body, shared)
+                .and_then(|order| shared.mutate(|s| s.create(tenant, order, config))),
+        ),
         ("GET", "/api/tasking/orders") => {
             let (recurring_only, get_expired) =
                 match (flag(query, "recurringonly"), flag(query, "getexpired")) {
                     (Ok(r), Ok(e)) => (r, e),
-                    (Err(r), _) | (_, Err(r)) => return rejected(r),
+                    (Err(r), _) | (_, Err(r)) => return r.into_response(),
                 };
             let task_orders = shared.lock().state.list(tenant, recurring_only, get_expired);
             ok(TaskOrders { task_orders })
@@ -139,21 +119,21 @@ fn api(
                 .flat_map(|(_, v)| v.split(','))
                 .map(str::to_owned)
                 .collect();
-            details(shared, tenant, &guids)
+            answer(details(shared, tenant, &guids))
         }
-        ("POST", "/api/tasking/orders/details") => match validation::decode::<DetailsRequest>(body)
-        {
-            Ok(req) => details(shared, tenant, &req.guids),
-            Err(r) => rejected(r),
-        },
+        ("POST", "/api/tasking/orders/details") => answer(
+            validation::decode::<DetailsRequest>(body)
+                .and_then(|req| details(shared, tenant, &req.guids)),
+        ),
         ("DELETE", "/api/tasking/orders/cancel") => {
             let Some(guid) = query.iter().find(|(k, _)| k == "taskorderguid").map(|kv| &kv.1)
             else {
-                return rejected(field_error("TaskOrderGuid", "TaskOrderGuid is required"));
+                return Refusal::field("TaskOrderGuid", "TaskOrderGuid is required")
+                    .into_response();
             };
             match shared.mutate(|s| s.cancel(tenant, guid)) {
                 Ok(()) => ok_null(),
-                Err(r) => refused(r),
+                Err(r) => r.into_response(),
             }
         }
         ("GET", "/api/account/info") => ok(shared.lock().state.account(tenant, config)),
@@ -192,7 +172,7 @@ fn models() -> TaskingModels {
     }
 }
 
-fn search_tiles(body: &[u8]) -> Result<TileSearch, Rejection> {
+fn search_tiles(body: &[u8]) -> Result<TileSearch, Refusal> {
     let req: TileSearchRequest = validation::decode(body)?;
     let wkt = req.wkt.as_deref().filter(|s| !s.trim().is_empty());
     let geo_json = req.geo_json.as_ref().filter(|v| !v.is_null());
@@ -207,20 +187,20 @@ fn search_tiles(body: &[u8]) -> Result<TileSearch, Rejection> {
         parent.is_some(),
     ];
     if selectors.iter().filter(|s| **s).count() != 1 {
-        return Err(field_error(
+        return Err(Refusal::field(
             "Wkt",
             "Exactly one of Wkt, GeoJson, TileGuids, MiniTileGuids or TileGuidForMiniTiles is required",
         ));
     }
     if let Some(parent) = parent {
         let tiles = tiles::minitiles_of(&parent).ok_or_else(|| {
-            field_error("TileGuidForMiniTiles", &format!("'{parent}' is not a known tile GUID"))
+            Refusal::field("TileGuidForMiniTiles", &format!("'{parent}' is not a known tile GUID"))
         })?;
         return Ok(TileSearch { tiles });
     }
     if wkt.is_some() || geo_json.is_some() {
         let field = if wkt.is_some() { "Wkt" } else { "GeoJson" };
-        let parts = super::area::parse_aoi(wkt, geo_json).map_err(|m| field_error(field, &m))?;
+        let parts = super::area::parse_aoi(wkt, geo_json).map_err(|m| Refusal::field(field, &m))?;
         return Ok(TileSearch { tiles: tiles::search_geometry(&parts) });
     }
     let (field, guids, mini) = if tile_guids.is_empty() {
@@ -240,93 +220,32 @@ fn search_tiles(body: &[u8]) -> Result<TileSearch, Rejection> {
     if errors.is_empty() {
         Ok(TileSearch { tiles })
     } else {
-        Err(Rejection::Invalid(FieldErrors::from([(field.to_owned(), errors)])))
+        Err(Refusal::invalid(FieldErrors::from([(field.to_owned(), errors)])))
     }
 }
 
-fn order_body(body: &[u8], shared: &Shared) -> Result<validation::ValidOrder, Rejection> {
+fn order_body(body: &[u8], shared: &Shared) -> Result<ValidOrder, Refusal> {
     let req: OrderRequest = validation::decode(body)?;
-    validation::order(&req, shared.config.area_rule).map_err(Rejection::Invalid)
+    validation::order(&req, shared.config.area_rule).map_err(Refusal::invalid)
 }
 
-fn details(shared: &Shared, tenant: &str, guids: &[String]) -> Response {
+fn details(shared: &Shared, tenant: &str, guids: &[String]) -> Result<TaskOrders, Refusal> {
     if guids.iter().all(|g| g.trim().is_empty()) {
-        return rejected(field_error("Guids", "At least one order GUID is required"));
+        return Err(Refusal::field("Guids", "At least one order GUID is required"));
     }
     let task_orders = shared.lock().state.details(tenant, guids);
     if task_orders.is_empty() {
-        return refused(Refusal {
-            status: 404,
-            code: codes::NOT_FOUND,
-            message: "No task order with these GUIDs was found".to_owned(),
-            fields: None,
-        });
+        return Err(Refusal::not_found("No task order with these GUIDs was found".to_owned()));
     }
-    ok(TaskOrders { task_orders })
+    Ok(TaskOrders { task_orders })
 }
 
 /// Parses a bool query parameter the way ASP.NET binds it (`true`, `False`, `1`, `0`).
-fn flag(query: &[(String, String)], name: &str) -> Result<bool, Rejection> {
+fn flag(query: &[(String, String)], name: &str) -> Result<bool, Refusal> {
     let Some((_, v)) = query.iter().find(|(k, _)| k == name) else { return Ok(false) };
     match v.trim().to_ascii_lowercase().as_str() {
         "true" | "1" => Ok(true),
         "false" | "0" | "" => Ok(false),
-        _ => Err(field_error(name, &format!("The value '{v}' is not valid."))),
+        _ => Err(Refusal::field(name, &format!("The value '{v}' is not valid."))),
     }
-}
-
-/// Query parameters with lower-cased names.
-fn query_pairs(uri: &Uri) -> Vec<(String, String)> {
-    Query::<Vec<(String, String)>>::try_from_uri(uri)
-        .map(|q| q.0.into_iter().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect())
-        .unwrap_or_default()
-}
-
-fn field_error(field: &str, msg: &str) -> Rejection {
-    Rejection::Invalid(FieldErrors::from([(field.to_owned(), vec![msg.to_owned()])]))
-}
-
-pub(super) fn json(status: StatusCode, body: &impl Serialize) -> Response {
-    match serde_json::to_vec(body) {
-        Ok(bytes) => (status, [(header::CONTENT_TYPE, "application/json; charset=utf-8")], bytes)
-            .into_response(),
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    }
-}
-
-fn ok<T: Serialize>(data: T) -> Response {
-    json(StatusCode::OK, &Envelope::ok(data))
-}
-
-fn ok_null() -> Response {
-    json(StatusCode::OK, &Envelope::<()> { data: None, succeeded: true, error: None })
-}
-
-fn rejected(r: Rejection) -> Response {
-    match r {
-        Rejection::Problem(p) => {
-            let mut resp = json(StatusCode::BAD_REQUEST, &p);
-            resp.headers_mut().insert(
-                header::CONTENT_TYPE,
-                header::HeaderValue::from_static("application/problem+json; charset=utf-8"),
-            );
-            resp
-        }
-        Rejection::Invalid(fields) => refused(Refusal {
-            status: 400,
-            code: codes::VALIDATION,
-            message: "One or more validation errors occurred.".to_owned(),
-            fields: Some(fields),
-        }),
-    }
-}
-
-fn refused(r: Refusal) -> Response {
-    let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::BAD_REQUEST);
-    let body = Envelope {
-        data: r.fields,
-        succeeded: false,
-        error: Some(ErrorBody { message: r.message, code: r.code }),
-    };
-    json(status, &body)
 }

@@ -1,18 +1,22 @@
 //! Decoding and validating request bodies the way the ASP.NET service does:
-//! keys in any case, enum values in any case, problem details when the JSON
-//! cannot be bound, and a 400/992 with per-field messages otherwise.
+//! keys in any case, enum values in any case, a [`Refusal::Unbound`] (problem
+//! details) when the JSON cannot be bound, and per-field messages otherwise.
 //!
 //! Pure, no IO.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use geo::MultiPolygon;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use super::area::{self, AoiArea, AreaRule};
-use super::{dates, tiles};
-use crate::api::types::{FieldErrors, OrderRequest, ProblemDetails, canonical_keys, parse_date};
+use super::canonical::canonical_keys;
+use super::reply::Refusal;
+use super::tiles;
+use crate::api::types::{FieldErrors, OrderRequest, parse_date};
+use crate::calendar;
 use crate::catalog::{self, Model};
+use crate::spec::IMAGE_FREQUENCY_DAYS;
 
 /// Every request key the emulator knows, in the API's spelling.
 const KNOWN_KEYS: &[&str] = &[
@@ -34,32 +38,12 @@ const KNOWN_KEYS: &[&str] = &[
     "Guids",
 ];
 
-/// Why a body was turned away.
-#[derive(Debug)]
-pub(crate) enum Rejection {
-    /// The JSON could not be parsed or bound: ASP.NET problem details.
-    Problem(ProblemDetails),
-    /// The body was bound but breaks the rules: 400/992 with these messages.
-    Invalid(FieldErrors),
-}
-
 /// Parses a JSON body with keys in any case into `T`.
-pub(crate) fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, Rejection> {
-    let mut value: serde_json::Value = serde_json::from_slice(body).map_err(|e| problem(&e))?;
+pub(crate) fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, Refusal> {
+    let unbound = |e: serde_json::Error| Refusal::Unbound(e.to_string());
+    let mut value: serde_json::Value = serde_json::from_slice(body).map_err(unbound)?;
     canonical_keys(&mut value, KNOWN_KEYS);
-    serde_json::from_value(value).map_err(|e| problem(&e))
-}
-
-fn problem(err: &serde_json::Error) -> Rejection {
-    let mut errors = FieldErrors::new();
-    errors.insert("$".to_owned(), vec![err.to_string()]);
-    Rejection::Problem(ProblemDetails {
-        r#type: Some("https://tools.ietf.org/html/rfc9110#section-15.5.1".to_owned()),
-        title: "One or more validation errors occurred.".to_owned(),
-        status: 400,
-        errors,
-        trace_id: Some("00-emulator-0000000000000000-00".to_owned()),
-    })
+    serde_json::from_value(value).map_err(unbound)
 }
 
 /// The area an order covers.
@@ -87,7 +71,7 @@ pub(crate) struct ValidOrder {
     pub(crate) storage_months: i64,
     /// ≥ 1.
     pub(crate) api_requests: i64,
-    /// 1..=7.
+    /// Within [`IMAGE_FREQUENCY_DAYS`].
     pub(crate) image_frequency: u32,
     /// Cadence anchor (defaults to `from`).
     pub(crate) reference_date: NaiveDate,
@@ -101,6 +85,42 @@ pub(crate) struct ValidOrder {
     pub(crate) tile_deduplication: bool,
     /// Estimate only.
     pub(crate) simulated_euro_usage: Option<f64>,
+}
+
+#[cfg(test)]
+impl ValidOrder {
+    /// A Stratus-2 order of `aoi` from `from` to `to` (`None`: recurring) with
+    /// the three required constellations, an image every 7 days from `from`
+    /// and one storage month: the base order of the emulator's unit tests.
+    pub(crate) fn stratus2(aoi: Aoi, from: &str, to: Option<&str>) -> Self {
+        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+        Self {
+            model: catalog::model("Stratus2").unwrap(),
+            constellations: ["Sentinel1", "Sentinel2", "Landsat89"].map(str::to_owned).to_vec(),
+            storage_months: 1,
+            api_requests: 1,
+            image_frequency: 7,
+            reference_date: day(from),
+            from: day(from),
+            to: to.map(day),
+            aoi,
+            tile_deduplication: false,
+            simulated_euro_usage: None,
+        }
+    }
+}
+
+#[cfg(test)]
+impl Aoi {
+    /// A polygon AOI billed at `km2` km² per image.
+    pub(crate) fn km2(km2: f64) -> Self {
+        Self::Polygons(AoiArea {
+            wkt: "GEOMETRYCOLLECTION EMPTY".to_owned(),
+            area_km2_before_minimum: km2,
+            area_km2: km2,
+            parts: Vec::new(),
+        })
+    }
 }
 
 /// Checks an order body against part B item 6 of the contract; collects every problem.
@@ -129,10 +149,13 @@ pub(crate) fn order(req: &OrderRequest, rule: AreaRule) -> Result<ValidOrder, Fi
             fail("ImageFrequency", "ImageFrequency is required".to_owned());
             None
         }
-        Some(f @ 1..=7) => u32::try_from(f).ok(),
-        Some(_) => {
-            fail("ImageFrequency", "ImageFrequency must be between 1 and 7".to_owned());
-            None
+        Some(f) => {
+            let days = u32::try_from(f).ok().filter(|d| IMAGE_FREQUENCY_DAYS.contains(d));
+            if days.is_none() {
+                let (min, max) = (IMAGE_FREQUENCY_DAYS.start(), IMAGE_FREQUENCY_DAYS.end());
+                fail("ImageFrequency", format!("ImageFrequency must be between {min} and {max}"));
+            }
+            days
         }
     };
     let from = match parse_date(&req.from) {
@@ -144,7 +167,7 @@ pub(crate) fn order(req: &OrderRequest, rule: AreaRule) -> Result<ValidOrder, Fi
             fail("From", format!("'{}' is not a valid date", req.from));
             None
         }
-        Some(d) if d.day() != 1 => {
+        Some(d) if !calendar::is_month_start(d) => {
             fail("From", "From must be the first day of a month".to_owned());
             None
         }
@@ -161,7 +184,7 @@ pub(crate) fn order(req: &OrderRequest, rule: AreaRule) -> Result<ValidOrder, Fi
                 fail("To", "To must not be before From".to_owned());
                 None
             }
-            Some(d) if dates::month_end(d) != d => {
+            Some(d) if !calendar::is_month_end(d) => {
                 fail("To", "To must be the last day of a month".to_owned());
                 None
             }
@@ -290,4 +313,172 @@ fn check_constellations(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grid::Cell;
+
+    const SMALL_WKT: &str = "POLYGON((9.90 56.40,9.91 56.40,9.91 56.41,9.90 56.41,9.90 56.40))";
+
+    fn request() -> OrderRequest {
+        OrderRequest {
+            wkt: Some(SMALL_WKT.to_owned()),
+            satellite_constellations: vec![
+                "sentinel1".into(),
+                "SENTINEL2".into(),
+                "Landsat89".into(),
+            ],
+            model: "stratus2".to_owned(),
+            storage_months: 2,
+            api_requests: 1,
+            image_frequency: Some(3),
+            from: "2025-04-01".to_owned(),
+            to: Some("2025-05-31".to_owned()),
+            ..OrderRequest::default()
+        }
+    }
+
+    fn fields(errs: &FieldErrors) -> Vec<&str> {
+        errs.keys().map(String::as_str).collect()
+    }
+
+    #[test]
+    fn a_valid_order_gets_canonical_spellings_and_defaults() {
+        let o = order(&request(), AreaRule::BoundingBox).unwrap();
+        assert_eq!(o.model.api_name, "Stratus2");
+        assert_eq!(o.constellations, ["Sentinel1", "Sentinel2", "Landsat89"]);
+        assert_eq!(o.image_frequency, 3);
+        assert_eq!(o.reference_date, NaiveDate::from_ymd_opt(2025, 4, 1).unwrap());
+        assert_eq!(o.to, NaiveDate::from_ymd_opt(2025, 5, 31));
+        assert!(!o.tile_deduplication);
+        let Aoi::Polygons(a) = &o.aoi else { panic!("a WKT order is a polygon order") };
+        assert!((a.area_km2 - 1.0).abs() < 1e-9, "a tiny AOI is billed at the 1 km² minimum");
+    }
+
+    #[test]
+    fn every_broken_field_is_reported_at_once() {
+        let req = OrderRequest {
+            satellite_constellations: vec!["Sentinel1".into(), "Sentinel9".into()],
+            model: "Stratus-2".to_owned(),
+            storage_months: 0,
+            api_requests: 0,
+            image_frequency: Some(9),
+            from: "2025-04-02".to_owned(),
+            to: Some("2025-04-15".to_owned()),
+            reference_date: Some("someday".to_owned()),
+            ..request()
+        };
+        let errs = order(&req, AreaRule::BoundingBox).unwrap_err();
+        let want = [
+            "ApiRequests",
+            "From",
+            "ImageFrequency",
+            "Model",
+            "ReferenceDate",
+            "SatelliteConstellations",
+            "StorageMonths",
+            "To",
+        ];
+        assert_eq!(fields(&errs), want);
+        assert_eq!(errs["From"], ["From must be the first day of a month"]);
+        assert_eq!(errs["To"], ["To must be the last day of a month"]);
+        assert_eq!(
+            errs["SatelliteConstellations"],
+            ["'Sentinel9' is not a valid SatelliteConstellation"]
+        );
+    }
+
+    #[test]
+    fn dates_must_bound_whole_months_in_order() {
+        let before = OrderRequest { to: Some("2025-03-31".to_owned()), ..request() };
+        let errs = order(&before, AreaRule::BoundingBox).unwrap_err();
+        assert_eq!(errs["To"], ["To must not be before From"]);
+        let missing = OrderRequest { from: String::new(), image_frequency: None, ..request() };
+        let errs = order(&missing, AreaRule::BoundingBox).unwrap_err();
+        assert_eq!(fields(&errs), ["From", "ImageFrequency"]);
+        assert_eq!(errs["From"], ["From is required"]);
+        let recurring = OrderRequest { to: Some(" ".to_owned()), ..request() };
+        assert_eq!(order(&recurring, AreaRule::BoundingBox).unwrap().to, None);
+    }
+
+    #[test]
+    fn constellations_must_fit_the_model() {
+        let req = OrderRequest {
+            model: "Nimbus".to_owned(),
+            satellite_constellations: vec!["Sentinel1".into(), "sentinel1".into()],
+            ..request()
+        };
+        let errs = order(&req, AreaRule::BoundingBox).unwrap_err();
+        assert_eq!(errs["SatelliteConstellations"], ["Nimbus requires Sentinel2"]);
+        let with_addon = OrderRequest {
+            satellite_constellations: vec!["Sentinel2".into(), "Sentinel1".into()],
+            ..req
+        };
+        let ok = order(&with_addon, AreaRule::BoundingBox).unwrap();
+        assert_eq!(ok.constellations, ["Sentinel2", "Sentinel1"]);
+        let errs = order(
+            &OrderRequest {
+                satellite_constellations: vec!["Sentinel2".into(), "Sentinel3".into()],
+                ..with_addon
+            },
+            AreaRule::BoundingBox,
+        )
+        .unwrap_err();
+        // Every catalog model takes every known constellation, so an unknown
+        // name is the only way to leave the model's set.
+        assert_eq!(
+            errs["SatelliteConstellations"],
+            ["'Sentinel3' is not a valid SatelliteConstellation"]
+        );
+    }
+
+    #[test]
+    fn exactly_one_aoi_mode_and_only_known_tiles() {
+        let tile = Cell::tile_at(10.0, 56.4);
+        let mini = tile.minitiles().next().unwrap().guid().to_string();
+        let tile = tile.guid().to_string();
+        let both = OrderRequest { tile_guids: Some(vec![tile.clone()]), ..request() };
+        let errs = order(&both, AreaRule::BoundingBox).unwrap_err();
+        assert_eq!(
+            errs["Wkt"],
+            ["Only one of Wkt, GeoJson or TileGuids/MiniTileGuids may be given"]
+        );
+        let none = OrderRequest { wkt: None, ..request() };
+        let errs = order(&none, AreaRule::BoundingBox).unwrap_err();
+        assert_eq!(errs["Wkt"], ["One of Wkt, GeoJson or TileGuids/MiniTileGuids is required"]);
+
+        let tiles = OrderRequest {
+            wkt: None,
+            tile_guids: Some(vec![tile.to_uppercase(), tile.clone()]),
+            mini_tile_guids: Some(vec![mini.clone()]),
+            tile_deduplication: Some(true),
+            ..request()
+        };
+        let o = order(&tiles, AreaRule::BoundingBox).unwrap();
+        let Aoi::Tiles { tiles: t, minitiles: m } = &o.aoi else { panic!("a tile order") };
+        assert_eq!((t.len(), m.len()), (1, 1), "a GUID sent twice is kept once");
+        assert!(o.tile_deduplication);
+
+        let swapped = OrderRequest {
+            wkt: None,
+            tile_guids: Some(vec![mini.clone()]),
+            mini_tile_guids: Some(vec![tile.clone()]),
+            ..request()
+        };
+        let errs = order(&swapped, AreaRule::BoundingBox).unwrap_err();
+        assert_eq!(errs["TileGuids"], [format!("'{mini}' is not a known tile GUID")]);
+    }
+
+    #[test]
+    fn bodies_bind_with_keys_in_any_case_or_are_unbound() {
+        let req: OrderRequest =
+            decode(br#"{"model": "Nimbus", "STORAGEMONTHS": 3, "from": "2025-04-01"}"#).unwrap();
+        assert_eq!((req.model.as_str(), req.storage_months), ("Nimbus", 3));
+        let err = decode::<OrderRequest>(b"{\"Wkt\": ").unwrap_err();
+        assert!(matches!(err, Refusal::Unbound(m) if m.contains("EOF")));
+        let err = decode::<OrderRequest>(br#"{"StorageMonths": "three"}"#).unwrap_err();
+        assert!(matches!(err, Refusal::Unbound(_)));
+    }
 }

@@ -8,7 +8,6 @@
 //! order of parts and of polygons in a part, are ignored.
 
 use geo::{BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
-use wkt::TryFromWkt;
 
 /// Largest difference in degrees between two coordinates that are the same.
 pub const TOLERANCE: f64 = 1e-6;
@@ -16,33 +15,12 @@ pub const TOLERANCE: f64 = 1e-6;
 /// Size in degrees of the grid cells AOIs are bucketed by.
 const CELL: f64 = 0.01;
 
-/// Parses a live order's `Wkt` into AOI parts: each `POLYGON` of a collection is one
-/// part, each `MULTIPOLYGON` one part. `None` for anything else (points, lines,
-/// unparsable text, an empty collection).
+/// Parses a live order's `Wkt` into AOI parts by the shared rule of
+/// [`crate::aoi`]: each `POLYGON` of a collection is one part, each
+/// `MULTIPOLYGON` one part. `None` for anything else (points, lines, a nested
+/// collection, unparsable text, an empty collection).
 pub(crate) fn parse_wkt_parts(text: &str) -> Option<Vec<MultiPolygon<f64>>> {
-    geometry_parts(geo::Geometry::<f64>::try_from_wkt_str(text).ok()?)
-}
-
-/// Splits a geometry into AOI parts as [`parse_wkt_parts`] does.
-pub(crate) fn geometry_parts(geometry: geo::Geometry<f64>) -> Option<Vec<MultiPolygon<f64>>> {
-    let mut parts = Vec::new();
-    push_parts(geometry, &mut parts)?;
-    (!parts.is_empty()).then_some(parts)
-}
-
-fn push_parts(geometry: geo::Geometry<f64>, parts: &mut Vec<MultiPolygon<f64>>) -> Option<()> {
-    match geometry {
-        geo::Geometry::Polygon(p) => parts.push(MultiPolygon(vec![p])),
-        geo::Geometry::MultiPolygon(mp) => parts.push(mp),
-        geo::Geometry::Rect(r) => parts.push(MultiPolygon(vec![r.to_polygon()])),
-        geo::Geometry::GeometryCollection(gc) => {
-            for g in gc {
-                push_parts(g, parts)?;
-            }
-        }
-        _ => return None,
-    }
-    Some(())
+    crate::aoi::from_wkt(text).ok().map(|parts| crate::aoi::to_multipolygons(&parts))
 }
 
 /// True when `live` equals `desired` as sent or as per-part bounding boxes.

@@ -16,7 +16,7 @@ use geo::MultiPolygon;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::api::types::TaskOrder;
+use crate::api::types::{OrderRequest, TaskOrder};
 use crate::catalog;
 use crate::spec::{Aoi, DesiredOrder, OrderSpec};
 
@@ -198,43 +198,59 @@ pub fn live_digest(order: &TaskOrder) -> String {
 }
 
 /// The live order that satisfies `desired`, if any: used by apply after a create
-/// whose outcome is unknown, before it tries again.
+/// whose outcome is unknown, before it tries again. `sent` is that create's body.
 ///
 /// For a polygon entry, the preferred match (see [`Matching`]). For a tile
 /// entry, `Some` only when the union of matching orders covers every wanted
-/// GUID; the order returned is the one covering the most wanted GUIDs.
-pub fn find_match<'a>(desired: &DesiredOrder, live: &'a [TaskOrder]) -> Option<&'a TaskOrder> {
-    find_matches(std::slice::from_ref(desired), live).pop().flatten()
+/// GUID; the order returned is the one holding the most GUIDs of `sent` (the
+/// remainder no order covered when the plan was made), so that the order the
+/// create placed wins over an older one that covers more of the entry; ties go
+/// to the order covering the most wanted GUIDs.
+pub fn find_match<'a>(
+    desired: &DesiredOrder,
+    sent: &OrderRequest,
+    live: &'a [TaskOrder],
+) -> Option<&'a TaskOrder> {
+    let m = match_all(std::slice::from_ref(desired), live);
+    let entry = m.entries.into_iter().next()?;
+    if !entry.is_satisfied() {
+        return None;
+    }
+    match &desired.spec.aoi {
+        Aoi::Polygons(_) => entry.orders.first().map(|&i| &live[i]),
+        Aoi::Tiles { tiles, minitiles } => {
+            let guids = |list: &Option<Vec<String>>| -> BTreeSet<Uuid> {
+                list.iter().flatten().filter_map(|g| Uuid::parse_str(g.trim()).ok()).collect()
+            };
+            let (sent_tiles, sent_minitiles) =
+                (guids(&sent.tile_guids), guids(&sent.mini_tile_guids));
+            entry
+                .orders
+                .iter()
+                .max_by_key(|&&i| match LiveSpec::of_order(&live[i]).aoi {
+                    LiveAoi::Tiles { tiles: t, minitiles: mt } => (
+                        t.intersection(&sent_tiles).count()
+                            + mt.intersection(&sent_minitiles).count(),
+                        t.intersection(tiles).count() + mt.intersection(minitiles).count(),
+                    ),
+                    _ => (0, 0),
+                })
+                .map(|&i| &live[i])
+        }
+    }
 }
 
-/// [`find_match`] for many entries at once (one index of the live orders):
-/// used by apply just before each batch of creates.
+/// For each entry, an order that satisfies it now, if any (for a tile entry,
+/// only when every wanted GUID is covered; the first covering order): used by
+/// apply just before each batch of creates, with one index of the live orders.
 pub fn find_matches<'a>(
     desired: &[DesiredOrder],
     live: &'a [TaskOrder],
 ) -> Vec<Option<&'a TaskOrder>> {
-    let m = match_all(desired, live);
-    desired
-        .iter()
-        .zip(m.entries)
-        .map(|(desired, entry)| {
-            if !entry.is_satisfied() {
-                return None;
-            }
-            match &desired.spec.aoi {
-                Aoi::Polygons(_) => entry.orders.first().map(|&i| &live[i]),
-                Aoi::Tiles { tiles, minitiles } => entry
-                    .orders
-                    .iter()
-                    .max_by_key(|&&i| match LiveSpec::of_order(&live[i]).aoi {
-                        LiveAoi::Tiles { tiles: t, minitiles: mt } => {
-                            t.intersection(tiles).count() + mt.intersection(minitiles).count()
-                        }
-                        _ => 0,
-                    })
-                    .map(|&i| &live[i]),
-            }
-        })
+    match_all(desired, live)
+        .entries
+        .into_iter()
+        .map(|entry| entry.is_satisfied().then(|| &live[entry.orders[0]]))
         .collect()
 }
 

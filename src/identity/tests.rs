@@ -3,9 +3,9 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use super::geometry::{self, geometry_parts, parse_wkt_parts};
+use super::geometry::{self, parse_wkt_parts};
 use super::*;
-use crate::api::types::{OrderStatus, TileRef};
+use crate::api::types::{OrderRequest, OrderStatus, TileRef};
 use crate::spec::{Ensure, Source};
 
 pub(crate) fn day(s: &str) -> NaiveDate {
@@ -17,8 +17,8 @@ pub(crate) fn wkt_aoi(text: &str) -> Aoi {
 }
 
 fn geojson_aoi(text: &str) -> Aoi {
-    let g: geojson::Geometry = text.parse().unwrap();
-    Aoi::Polygons(geometry_parts(geo::Geometry::<f64>::try_from(&g.value).unwrap()).unwrap())
+    let parts = crate::aoi::from_geojson(serde_json::from_str(text).unwrap()).unwrap();
+    Aoi::Polygons(crate::aoi::to_multipolygons(&parts))
 }
 
 pub(crate) fn spec(aoi: Aoi) -> OrderSpec {
@@ -178,6 +178,13 @@ fn polygon_aoi_cases() {
         ),
         ("unparsable live Wkt", wkt_aoi(TRIANGLE), "POLYGON((10 56,", false),
         ("non-polygonal live Wkt", wkt_aoi(TRIANGLE), "POINT(10 56)", false),
+        (
+            // The API never stores one; `crate::aoi` refuses nested collections.
+            "nested collection in the live Wkt is not read",
+            wkt_aoi(TRIANGLE),
+            "GEOMETRYCOLLECTION(GEOMETRYCOLLECTION(POLYGON((10 56,10.2 56,10.1 56.3,10 56))))",
+            false,
+        ),
     ];
     for (case, desired, live, want) in cases {
         let spec = spec(desired.clone());
@@ -283,20 +290,42 @@ fn duplicates_prefer_accepted_then_oldest_then_lowest_guid() {
     assert_eq!(m.entries[0].orders, vec![2, 1, 0]);
 }
 
+/// The body of a create for the tiles `tiles` (what apply sent).
+fn sent_tiles(tiles: &[u128]) -> OrderRequest {
+    let guids = tiles.iter().map(|&n| Uuid::from_u128(n).to_string()).collect();
+    OrderRequest { tile_guids: Some(guids), ..OrderRequest::default() }
+}
+
 #[test]
 fn find_match_after_an_unknown_create() {
     let s = spec(wkt_aoi(TRIANGLE));
     let e = entry("e", s.clone());
+    let polygon = OrderRequest::default();
     let other = order("x", "Review", &spec(wkt_aoi(TWO)), Some(TWO));
-    assert!(find_match(&e, std::slice::from_ref(&other)).is_none());
+    assert!(find_match(&e, &polygon, std::slice::from_ref(&other)).is_none());
     let live = [other, order("new", "Review", &s, Some(TRIANGLE_BBOX))];
-    assert_eq!(find_match(&e, &live).map(|o| o.task_order_guid.as_str()), Some("new"));
+    assert_eq!(find_match(&e, &polygon, &live).map(|o| o.task_order_guid.as_str()), Some("new"));
 
     let t = entry("t", spec(tiles(&[1, 2], &[])));
     let part = order("p", "Processing", &spec(tiles(&[1], &[])), None);
-    assert!(find_match(&t, std::slice::from_ref(&part)).is_none());
+    assert!(find_match(&t, &sent_tiles(&[2]), std::slice::from_ref(&part)).is_none());
     let live = [part, order("rest", "Review", &spec(tiles(&[2], &[])), None)];
-    assert!(find_match(&t, &live).is_some());
+    assert!(find_match(&t, &sent_tiles(&[2]), &live).is_some());
+}
+
+#[test]
+fn find_match_reports_the_new_tile_order_not_the_one_covering_most() {
+    let t = entry("t", spec(tiles(&[1, 2, 3, 4], &[])));
+    let old = order("old", "Processing", &spec(tiles(&[1, 2, 3], &[])), None);
+    let new = order("new", "Review", &spec(tiles(&[4], &[])), None);
+    let live = [old.clone(), new.clone()];
+    let found = |sent: &OrderRequest, live: &[TaskOrder]| {
+        find_match(&t, sent, live).map(|o| o.task_order_guid.clone())
+    };
+    assert_eq!(found(&sent_tiles(&[4]), &live), Some("new".to_owned()));
+    assert_eq!(found(&sent_tiles(&[4]), &[new, old]), Some("new".to_owned()));
+    // Nothing sent that a live order holds: the widest cover is reported.
+    assert_eq!(found(&OrderRequest::default(), &live), Some("old".to_owned()));
 }
 
 #[test]

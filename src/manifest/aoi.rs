@@ -1,62 +1,30 @@
-//! Areas of interest from WKT and GeoJSON text: parsing, then the checks the API
-//! would make (polygons only, closed rings, coordinates in range, non-zero area).
+//! Areas of interest from WKT and GeoJSON text: the checks the API would make
+//! (closed rings, coordinates in range, non-zero area) and the manifest's
+//! messages, on top of the shared split into parts.
 //!
-//! Pure, no IO. Each top-level polygon or multipolygon becomes one AOI part (a
-//! `GEOMETRYCOLLECTION` contributes one part per member), matching how the API
-//! counts AOIs.
-
-use std::str::FromStr;
+//! Pure, no IO. [`crate::aoi`] decides what one AOI part is (each top-level
+//! polygon or multipolygon, or each member of a collection; nested collections
+//! are refused); this module checks the parts and words every problem.
 
 use geo::{Area, Coord, LineString, MultiPolygon, Polygon};
 
-/// Rings as written: exterior first, then holes; each a list of (lon, lat).
-type RawPolygon = Vec<Vec<(f64, f64)>>;
-
-/// One AOI part as written: one polygon, or the polygons of one multipolygon.
-type RawPart = Vec<RawPolygon>;
+use crate::aoi::{self, Kind, Part, PartsError, RawPolygon};
 
 /// Parses WKT text into AOI parts, or says what is wrong with it.
 pub(crate) fn from_wkt(text: &str) -> Result<Vec<MultiPolygon<f64>>, String> {
-    let wkt = wkt::Wkt::<f64>::from_str(text.trim())
-        .map_err(|e| format!("cannot be parsed as WKT: {}", lower_first(e)))?;
-    let mut parts = Vec::new();
-    wkt_parts(&wkt, &mut parts)?;
+    let parts = aoi::from_wkt(text).map_err(|e| match e {
+        PartsError::Syntax(e) => format!("cannot be parsed as WKT: {}", lower_first(&e)),
+        e => parts_error(&e, Kind::wkt_name),
+    })?;
     check(parts)
-}
-
-fn wkt_parts(wkt: &wkt::Wkt<f64>, parts: &mut Vec<RawPart>) -> Result<(), String> {
-    let ring = |l: &wkt::types::LineString<f64>| l.coords().iter().map(|c| (c.x, c.y)).collect();
-    let polygon = |p: &wkt::types::Polygon<f64>| p.rings().iter().map(ring).collect::<RawPolygon>();
-    match wkt {
-        wkt::Wkt::Polygon(p) => parts.push(vec![polygon(p)]),
-        wkt::Wkt::MultiPolygon(mp) => parts.push(mp.polygons().iter().map(polygon).collect()),
-        wkt::Wkt::GeometryCollection(gc) => {
-            for member in gc.geometries() {
-                wkt_parts(member, parts)?;
-            }
-        }
-        wkt::Wkt::Point(_) => return Err(not_polygonal("POINT")),
-        wkt::Wkt::LineString(_) => return Err(not_polygonal("LINESTRING")),
-        wkt::Wkt::MultiPoint(_) => return Err(not_polygonal("MULTIPOINT")),
-        wkt::Wkt::MultiLineString(_) => return Err(not_polygonal("MULTILINESTRING")),
-    }
-    Ok(())
 }
 
 /// Parses a GeoJSON value (geometry, feature or feature collection) into AOI parts.
 pub(crate) fn from_geojson(value: serde_json::Value) -> Result<Vec<MultiPolygon<f64>>, String> {
-    let gj = serde_json::from_value::<geojson::GeoJson>(value)
-        .map_err(|e| format!("is not valid GeoJSON: {}", lower_first(&e.to_string())))?;
-    let mut parts = Vec::new();
-    match gj {
-        geojson::GeoJson::Geometry(g) => geojson_parts(&g.value, &mut parts)?,
-        geojson::GeoJson::Feature(f) => feature_parts(&f, &mut parts)?,
-        geojson::GeoJson::FeatureCollection(fc) => {
-            for f in &fc.features {
-                feature_parts(f, &mut parts)?;
-            }
-        }
-    }
+    let parts = aoi::from_geojson(value).map_err(|e| match e {
+        PartsError::Syntax(e) => format!("is not valid GeoJSON: {}", lower_first(&e)),
+        e => parts_error(&e, Kind::geojson_name),
+    })?;
     check(parts)
 }
 
@@ -67,57 +35,33 @@ pub(crate) fn from_geojson_str(text: &str) -> Result<Vec<MultiPolygon<f64>>, Str
     from_geojson(value)
 }
 
-fn feature_parts(f: &geojson::Feature, parts: &mut Vec<RawPart>) -> Result<(), String> {
-    match &f.geometry {
-        Some(g) => geojson_parts(&g.value, parts),
-        None => Err("has a feature without a geometry".into()),
+/// Words a split problem other than a syntax error; `name` spells a kind as the
+/// input's format does.
+fn parts_error(e: &PartsError, name: fn(Kind) -> &'static str) -> String {
+    match e {
+        PartsError::NotPolygonal { kind: Kind::GeometryCollection, .. } => format!(
+            "contains a nested `{}`: members of a collection must be polygons or multipolygons",
+            name(Kind::GeometryCollection)
+        ),
+        PartsError::NotPolygonal { kind, .. } => {
+            format!("contains a `{}`: only polygons and multipolygons are allowed", name(*kind))
+        }
+        PartsError::FeatureWithoutGeometry => "has a feature without a geometry".into(),
+        PartsError::ShortPosition { len } => {
+            format!("has a position with {len} number(s): expected [lon, lat]")
+        }
+        PartsError::Empty => "contains no polygon".into(),
+        PartsError::Syntax(e) => e.clone(),
     }
-}
-
-fn geojson_parts(value: &geojson::GeometryValue, parts: &mut Vec<RawPart>) -> Result<(), String> {
-    let ring = |r: &Vec<geojson::Position>| -> Result<Vec<(f64, f64)>, String> {
-        r.iter()
-            .map(|p| match p.as_slice() {
-                [x, y, ..] => Ok((*x, *y)),
-                _ => Err(format!("has a position with {} number(s): expected [lon, lat]", p.len())),
-            })
-            .collect()
-    };
-    let polygon = |p: &geojson::PolygonType| p.iter().map(ring).collect::<Result<RawPolygon, _>>();
-    match value {
-        geojson::GeometryValue::Polygon { coordinates: p } => parts.push(vec![polygon(p)?]),
-        geojson::GeometryValue::MultiPolygon { coordinates: mp } => {
-            parts.push(mp.iter().map(polygon).collect::<Result<_, _>>()?);
-        }
-        geojson::GeometryValue::GeometryCollection { geometries: members } => {
-            for g in members {
-                geojson_parts(&g.value, parts)?;
-            }
-        }
-        geojson::GeometryValue::Point { .. } => return Err(not_polygonal("Point")),
-        geojson::GeometryValue::MultiPoint { .. } => return Err(not_polygonal("MultiPoint")),
-        geojson::GeometryValue::LineString { .. } => return Err(not_polygonal("LineString")),
-        geojson::GeometryValue::MultiLineString { .. } => {
-            return Err(not_polygonal("MultiLineString"));
-        }
-    }
-    Ok(())
-}
-
-fn not_polygonal(kind: &str) -> String {
-    format!("contains a `{kind}`: only polygons and multipolygons are allowed")
 }
 
 /// Checks every ring and builds the geo types.
-fn check(parts: Vec<RawPart>) -> Result<Vec<MultiPolygon<f64>>, String> {
-    if parts.is_empty() {
-        return Err("contains no polygon".into());
-    }
+fn check(parts: Vec<Part>) -> Result<Vec<MultiPolygon<f64>>, String> {
     let mut out = Vec::with_capacity(parts.len());
     let mut n = 0;
     for part in parts {
-        let mut polygons = Vec::with_capacity(part.len());
-        for rings in part {
+        let mut polygons = Vec::with_capacity(part.polygons.len());
+        for rings in part.polygons {
             n += 1;
             polygons.push(check_polygon(n, rings)?);
         }
@@ -212,8 +156,13 @@ mod tests {
         assert!(err("POLYGON((0 0,1 0,0 0))").contains("ring of 3 position(s)"));
         assert!(err("POLYGON((0 0,1 0").starts_with("cannot be parsed as WKT"));
         assert!(err("GEOMETRYCOLLECTION EMPTY").contains("no polygon"));
+        let nested = err("GEOMETRYCOLLECTION(GEOMETRYCOLLECTION(POLYGON((0 0,1 0,1 1,0 0))))");
+        assert!(nested.starts_with("contains a nested `GEOMETRYCOLLECTION`"), "{nested}");
         let gj = from_geojson_str(r#"{"type":"LineString","coordinates":[[0,0],[1,1]]}"#);
         assert!(gj.unwrap_err().contains("`LineString`"));
         assert!(from_geojson_str("{").unwrap_err().starts_with("is not valid JSON"));
+        let short =
+            from_geojson_str(r#"{"type":"Polygon","coordinates":[[[0,0],[1],[1,1],[0,0]]]}"#);
+        assert!(short.unwrap_err().contains("position with 1 number(s)"));
     }
 }

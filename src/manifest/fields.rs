@@ -7,12 +7,13 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use super::diagnostic::{Diagnostic, Diagnostics};
 use super::node::{Kind, Node, Pos};
+use crate::calendar;
 use crate::catalog::{self, Model};
-use crate::spec::Ensure;
+use crate::spec::{Ensure, IMAGE_FREQUENCY_DAYS};
 
 /// Where problems of one file go.
 pub(crate) struct Sink<'a> {
@@ -111,7 +112,10 @@ impl Fields {
             "SatelliteConstellations" => self.constellations = constellations(sink, v),
             "StorageMonths" => self.storage_months = uint(sink, key, v, 1, None),
             "ApiRequests" => self.api_requests = uint(sink, key, v, 1, None),
-            "ImageFrequency" => self.image_frequency = uint(sink, key, v, 1, Some(7)),
+            "ImageFrequency" => {
+                let (min, max) = (*IMAGE_FREQUENCY_DAYS.start(), *IMAGE_FREQUENCY_DAYS.end());
+                self.image_frequency = uint(sink, key, v, min, Some(max));
+            }
             "ReferenceDate" => self.reference_date = date(sink, key, v),
             "From" => self.from = from(sink, v),
             "To" => self.to = to(sink, v),
@@ -250,9 +254,9 @@ fn date(sink: &mut Sink<'_>, key: &str, v: &Node) -> Opt<NaiveDate> {
 fn from(sink: &mut Sink<'_>, v: &Node) -> Opt<NaiveDate> {
     let d = date(sink, "From", v);
     if let Opt::Set(day, pos) = d
-        && day.day() != 1
+        && !calendar::is_month_start(day)
     {
-        let first = day.with_day(1).unwrap_or(day);
+        let first = calendar::month_start(day);
         sink.error_hint(
             pos,
             format!("`From` must be the first day of a month, found `{day}`"),
@@ -269,7 +273,7 @@ fn to(sink: &mut Sink<'_>, v: &Node) -> Opt<Option<NaiveDate>> {
     }
     match date(sink, "To", v) {
         Opt::Set(day, pos) => {
-            let last = month_end(day);
+            let last = calendar::month_end(day);
             if day == last {
                 Opt::Set(Some(day), pos)
             } else {
@@ -286,13 +290,6 @@ fn to(sink: &mut Sink<'_>, v: &Node) -> Opt<Option<NaiveDate>> {
     }
 }
 
-/// The last day of `day`'s month.
-fn month_end(day: NaiveDate) -> NaiveDate {
-    let (y, m) =
-        if day.month() == 12 { (day.year() + 1, 1) } else { (day.year(), day.month() + 1) };
-    NaiveDate::from_ymd_opt(y, m, 1).and_then(|d| d.pred_opt()).unwrap_or(day)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,12 +300,5 @@ mod tests {
         assert_eq!(suggest("model", &keys), Some("Model"));
         assert_eq!(suggest("ImageFrequncy", &keys), Some("ImageFrequency"));
         assert_eq!(suggest("colour", &keys), None);
-    }
-
-    #[test]
-    fn month_ends() {
-        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        assert_eq!(month_end(d(2024, 2, 3)), d(2024, 2, 29));
-        assert_eq!(month_end(d(2025, 12, 31)), d(2025, 12, 31));
     }
 }

@@ -4,9 +4,10 @@
 //! order?") are asked of [`crate::identity`]; this module applies the rules of
 //! `design.md` ("Plan") and of `docs/plan.md` on top of the answers.
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::api::types::TaskOrder;
+use crate::calendar::month_end;
 use crate::identity::{self, Fingerprint, Matching};
 use crate::spec::{Aoi, DesiredOrder, DesiredSet, Ensure};
 
@@ -254,13 +255,6 @@ pub(super) fn cancel_effect(order: &TaskOrder, today: NaiveDate) -> Result<Cance
             order.task_order_guid
         )),
     }
-}
-
-/// The last day of `day`'s month.
-fn month_end(day: NaiveDate) -> NaiveDate {
-    let (y, m) =
-        if day.month() == 12 { (day.year() + 1, 1) } else { (day.year(), day.month() + 1) };
-    NaiveDate::from_ymd_opt(y, m, 1).and_then(|d| d.pred_opt()).unwrap_or(day)
 }
 
 pub(super) fn live_change(order: &TaskOrder, action: Action) -> Change {

@@ -2,29 +2,23 @@
 //!
 //! Pure. The document is built from serialize-only view types defined here
 //! (ripgrep's `jsont.rs`), not from the `Plan`'s own serde, so the saved-plan
-//! format and this public contract can evolve apart. `schemas/plan.schema.json`
-//! is generated from these types ([`schema`]) and a test fails when the two
-//! drift apart.
-//!
-//! # Compatibility
-//!
-//! This is a public contract (cargo's `schemas.md`): fields are added, never
-//! renamed or removed, and an optional field is written as `null` rather than
-//! left out. A breaking change bumps `format_version`
-//! ([`crate::plan::FORMAT_VERSION`]). Money is a number in the currency named
-//! next to it; totals are rounded to the cent.
+//! format and this public contract can evolve apart. It follows the rules of
+//! [`super::schema`] (fields added, never renamed or removed; `null`, never
+//! left out); `schemas/plan.schema.json` is generated from these types and its
+//! version is [`crate::plan::FORMAT_VERSION`]. Money is a number in the
+//! currency named next to it; totals are rounded to the cent.
 
 use std::collections::BTreeMap;
 use std::io;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use schemars::JsonSchema;
-use schemars::generate::SchemaSettings;
-use schemars::transform::RecursiveTransform;
 use serde::Serialize;
 
+use super::schema::{ActionView, generate};
+use crate::money::cents;
 use crate::plan::{
-    self, Action, BudgetStatus, CancelEffect, Change, Cost, Duplicate, LiveOrderSummary, Plan,
+    self, BudgetStatus, CancelEffect, Change, Cost, Duplicate, LiveOrderSummary, Plan,
 };
 use crate::spec::Ensure;
 
@@ -34,23 +28,9 @@ pub(super) fn render(plan: &Plan, w: &mut dyn io::Write) -> io::Result<()> {
     writeln!(w)
 }
 
-/// The JSON Schema of the document. Every property is `required`, since
-/// optional values are written as `null`, never left out.
+/// The JSON Schema of the document (`schemas/plan.schema.json`).
 pub(super) fn schema() -> serde_json::Value {
-    let all_required = RecursiveTransform(|schema: &mut schemars::Schema| {
-        let keys: Option<Vec<serde_json::Value>> = schema
-            .get("properties")
-            .and_then(serde_json::Value::as_object)
-            .map(|props| props.keys().map(|k| k.as_str().into()).collect());
-        if let Some(keys) = keys {
-            schema.insert("required".to_owned(), keys.into());
-        }
-    });
-    SchemaSettings::draft2020_12()
-        .with_transform(all_required)
-        .into_generator()
-        .into_root_schema_for::<Document>()
-        .to_value()
+    generate::<Document>()
 }
 
 /// The plan `skyform plan --format json` writes: what would change and what it
@@ -152,25 +132,6 @@ enum BudgetVerdict {
     Over,
     /// Cannot be proven within the limits.
     Unknown,
-}
-
-/// Kind of a change.
-#[derive(Debug, Serialize, JsonSchema)]
-#[schemars(rename = "Action")]
-#[serde(rename_all = "lowercase")]
-enum ActionView {
-    /// An entry is satisfied by a live order; nothing happens.
-    Keep,
-    /// A new order is placed.
-    Create,
-    /// A new order is placed, then the old one is cancelled where the rules allow.
-    Replace,
-    /// A live order is cancelled.
-    Cancel,
-    /// A cancel or replace is wanted but forbidden; the plan fails.
-    Blocked,
-    /// A live order in no manifest; never touched.
-    Unmanaged,
 }
 
 /// One item of the plan.
@@ -418,22 +379,10 @@ impl Summary {
     }
 }
 
-/// Rounds a sum to the cent, so that float noise never reaches the document.
-fn cents(amount: f64) -> f64 {
-    (amount * 100.0).round() / 100.0
-}
-
 impl ChangeView {
     fn new(c: &Change) -> Self {
         Self {
-            action: match c.action {
-                Action::Keep => ActionView::Keep,
-                Action::Create => ActionView::Create,
-                Action::Replace => ActionView::Replace,
-                Action::Cancel => ActionView::Cancel,
-                Action::Blocked => ActionView::Blocked,
-                Action::Unmanaged => ActionView::Unmanaged,
-            },
+            action: c.action.into(),
             name: c.name.clone(),
             live: c.live.as_ref().map(LiveView::new),
             desired: c.desired.as_ref().map(|d| DesiredView {

@@ -1,16 +1,19 @@
-//! Renderers of a plan and of the live-order list: human, JSON and Markdown.
+//! Renderers of a plan, of an apply and of the live-order list: human, JSON
+//! and Markdown.
 //!
 //! Pure, no IO of its own: every renderer reads only the value it is given and
 //! writes to the `&mut dyn Write` it is handed (ripgrep's printers). The words
 //! shared by several formats (the summary line, the budget verdict, a cost, a
 //! cancel effect) are built here once, so the formats never disagree.
 
+mod apply;
 mod duplicates;
 mod human;
 mod inline_diff;
 mod json;
 mod markdown;
 mod orders;
+mod schema;
 mod style;
 
 #[cfg(test)]
@@ -20,6 +23,9 @@ use std::fmt::Write as _;
 use std::io;
 
 pub use crate::cli::Format;
+pub use apply::{
+    APPLY_EVENTS_FORMAT_VERSION, ApplyRenderer, apply_events_schema, apply_summary_line,
+};
 pub use orders::OrderRow;
 
 use crate::plan::{

@@ -2,6 +2,7 @@
 //! failures part-way.
 
 use skyform::emulator::Fault;
+use skyform::grid::Cell;
 
 use crate::harness::{Env, json};
 
@@ -204,6 +205,43 @@ fn a_create_that_commits_and_drops_the_connection_is_found_not_bought_twice() {
     assert_eq!(env.live().len(), 1);
 }
 
+/// A tile entry wanting the tiles at these longitudes (latitude 56).
+fn tile_entry(lons: &[f64]) -> String {
+    let guids: Vec<String> =
+        lons.iter().map(|&lon| Cell::tile_at(lon, 56.0).guid().to_string()).collect();
+    format!(
+        "  - name: t
+    Model: Stratus2
+    SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]
+    StorageMonths: 1
+    ApiRequests: 1
+    ImageFrequency: 3
+    From: 2025-04-01
+    TileGuids: [{}]
+",
+        guids.join(", ")
+    )
+}
+
+#[test]
+fn an_unknown_tile_create_reports_the_new_order_not_the_one_covering_most_tiles() {
+    let env = Env::new();
+    env.write("o.yaml", &manifest(&[tile_entry(&[9.0, 10.0, 11.0])]));
+    assert_eq!(env.run(&["apply", "--auto-approve", "o.yaml"]).code, 0);
+    let old = env.live()[0].task_order_guid.clone();
+    env.write("o.yaml", &manifest(&[tile_entry(&[9.0, 10.0, 11.0, 12.0])]));
+    env.emu.script("POST", "/api/tasking/orders", vec![Fault::CommitThenDrop]);
+    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let live = env.live();
+    assert_eq!(live.len(), 2, "{live:?}");
+    let new = live.iter().find(|o| o.task_order_guid != old).unwrap();
+    assert_eq!(new.tiles.len(), 1, "only the missing tile was ordered: {new:?}");
+    let line = out.stdout.lines().find(|l| l.contains("done        t:")).unwrap_or_default();
+    assert!(line.contains(&new.task_order_guid), "{}", out.stdout);
+    assert!(line.contains("found the order"), "{}", out.stdout);
+}
+
 #[test]
 fn json_format_streams_one_event_per_line() {
     let env = Env::new();
@@ -217,6 +255,87 @@ fn json_format_streams_one_event_per_line() {
     assert_eq!(kinds.iter().filter(|k| **k == "change_finished").count(), 2, "{kinds:?}");
     assert_eq!(kinds.last(), Some(&"summary"));
     assert_eq!(events.last().unwrap()["done"], 2);
+}
+
+fn apply_events_validator() -> jsonschema::Validator {
+    let path = crate::harness::repo().join("schemas/apply-events.schema.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    jsonschema::validator_for(&schema).expect("schema compiles")
+}
+
+/// Every line `apply --format json` writes, for a run that creates, fails,
+/// leaves a change untried, and for one with nothing to do.
+#[test]
+fn every_json_event_line_validates_against_the_committed_schema() {
+    let env = Env::new();
+    let unknown_tile = "  - name: bad-tiles
+    Model: Stratus2
+    SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]
+    StorageMonths: 1
+    ApiRequests: 1
+    ImageFrequency: 3
+    From: 2025-04-01
+    TileGuids: [c3528462-02fc-4301-bb37-8d226b45f149]
+";
+    env.write(
+        "o.yaml",
+        &manifest(&[entry("a", 9.0, ""), unknown_tile.to_owned(), entry("c", 9.4, "")]),
+    );
+    let args = ["apply", "--auto-approve", "--format", "json", "--concurrency", "1", "o.yaml"];
+    let failed = env.run(&args);
+    assert_eq!(failed.code, 5, "{}\n{}", failed.stdout, failed.stderr);
+    env.write("o.yaml", &manifest(&[entry("a", 9.0, "")]));
+    let unchanged = env.run(&args);
+    assert_eq!(unchanged.code, 0, "{}", unchanged.stderr);
+
+    let validator = apply_events_validator();
+    let mut kinds = Vec::new();
+    for line in failed.stdout.lines().chain(unchanged.stdout.lines()) {
+        let event: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+        let errors: Vec<String> = validator.iter_errors(&event).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{line}\n{errors:#?}");
+        assert_eq!(event["format_version"], 1, "{line}");
+        kinds.push(event["event"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(
+        kinds,
+        [
+            "change_started",
+            "change_finished",
+            "change_started",
+            "change_failed",
+            "summary",
+            "summary"
+        ]
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(failed.stdout.lines().last().unwrap()).unwrap();
+    let statuses: Vec<&str> = summary["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["outcome"]["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["done", "failed", "not_tried"]);
+}
+
+#[test]
+fn out_of_range_numbers_are_usage_errors_before_any_request() {
+    let env = Env::new();
+    env.write("o.yaml", &manifest(&[entry("a", 9.0, "")]));
+    for (flag, value, message) in [
+        ("--concurrency", "0", "`--concurrency` must be at least 1, not `0`"),
+        ("--timeout", "1e300", "`--timeout` must be at most 86400 seconds (one day), not `1e300`"),
+        ("--recheck-wait", "inf", "`--recheck-wait` must be a non-negative number of seconds"),
+        ("--max-cost", "NaN", "`--max-cost` must be a non-negative amount, not `NaN`"),
+    ] {
+        let out = env.run(&["apply", "--auto-approve", flag, value, "o.yaml"]);
+        assert_eq!(out.code, 1, "{flag} {value}: {}", out.stderr);
+        assert!(out.stderr.contains(message), "{flag} {value}:\n{}", out.stderr);
+        assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    }
+    assert!(env.emu.orders().is_empty());
 }
 
 #[cfg(unix)]

@@ -164,7 +164,7 @@ fn a_create_answered_503_is_unknown_and_not_retried() {
     let env = Env::new();
     env.emu.script("POST", ORDERS, vec![Fault::Unavailable]);
     let outcome = block_on(env.client.create(&order(Some("2025-04-30"))));
-    assert!(matches!(outcome, CreateOutcome::Unknown(Error::Transient { status: 503, .. })));
+    assert!(matches!(outcome, CreateOutcome::Unknown(Error::Server { status: 503, .. })));
     assert_eq!(env.calls_to("POST", ORDERS), 1);
     assert!(env.sleeps().is_empty());
 }

@@ -1,5 +1,5 @@
-//! The committed manifest schema is the one the code generates, and every
-//! example validates against it.
+//! The committed schemas are the ones the code generates, and every example
+//! validates against the manifest schema.
 
 use std::path::Path;
 
@@ -21,6 +21,25 @@ fn committed_manifest_schema_is_up_to_date() {
         out.stdout == committed(),
         "schemas/manifest.schema.json is stale: run `cargo run -- schema > schemas/manifest.schema.json`"
     );
+}
+
+/// `skyform schema --plan` and `--apply-events` print the committed schemas
+/// (the unit tests under `render` keep those in step with the view types).
+#[test]
+fn the_schema_command_prints_the_committed_output_schemas() {
+    for (flag, file) in
+        [("--plan", "plan.schema.json"), ("--apply-events", "apply-events.schema.json")]
+    {
+        let out = skyform(Path::new("."), &["schema", flag]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let printed: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas").join(file);
+        let committed: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        assert!(printed == committed, "`skyform schema {flag}` differs from `schemas/{file}`");
+    }
+    let both = skyform(Path::new("."), &["schema", "--plan", "--apply-events"]);
+    assert_eq!(both.code, 1, "{}", both.stderr);
 }
 
 fn validator() -> jsonschema::Validator {

@@ -1,0 +1,186 @@
+//! The executor against the in-process emulator, with a sleeper that records
+//! each wait instead of sleeping: every wait is checked exactly, none is
+//! waited out.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use super::{Event, Options, Report, StepOutcome, execute, recheck_polls};
+use crate::api::{ApiKey, Client, Config};
+use crate::emulator::{self, Fault, Handle};
+use crate::plan::{self, DiffOptions, Plan};
+use crate::spec::DesiredSet;
+
+const ORDERS: &str = "/api/tasking/orders";
+
+const MANIFEST: &str = "orders:
+  - name: a
+    Model: Stratus2
+    SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]
+    StorageMonths: 1
+    ApiRequests: 1
+    ImageFrequency: 3
+    Wkt: POLYGON((9.0 56.0,9.05 56.0,9.05 56.05,9.0 56.05,9.0 56.0))
+    From: 2025-04-01
+";
+
+/// An emulator, a client whose sleeper records, and the stop flag that the
+/// sleeper sets once it has slept `stop_after` times (an interrupt mid-wait).
+struct Env {
+    emu: Handle,
+    client: Client,
+    slept: Arc<Mutex<Vec<Duration>>>,
+    stop: Arc<AtomicBool>,
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new(stop_after: usize) -> Self {
+        let emu = emulator::spawn(emulator::Config::default()).expect("start the emulator");
+        let mut config = Config::new(&emu.url(), ApiKey::new(emu.key())).expect("client config");
+        let (slept, stop) = (Arc::new(Mutex::new(Vec::new())), Arc::new(AtomicBool::new(false)));
+        let (record, flag) = (Arc::clone(&slept), Arc::clone(&stop));
+        config.sleeper = Arc::new(move |d| {
+            let mut slept = record.lock().unwrap();
+            slept.push(d);
+            if slept.len() >= stop_after {
+                flag.store(true, Ordering::SeqCst);
+            }
+            Box::pin(async {})
+        });
+        config.jitter = Arc::new(|| 0.5);
+        let client = Client::new(config).expect("client");
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self { emu, client, slept, stop, dir }
+    }
+
+    /// Plans `MANIFEST` against the emulator and applies it, calling `on_event`
+    /// with the stop flag for each event.
+    fn apply(&self, on_event: &(dyn Fn(&Event, &AtomicBool) + Sync)) -> Report {
+        let path = self.dir.path().join("o.yaml");
+        std::fs::write(&path, MANIFEST).unwrap();
+        let desired = crate::manifest::load(&[path]).expect("a valid manifest");
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            let plan = self.plan(&desired).await;
+            let entries: BTreeMap<_, _> =
+                desired.orders.iter().map(|o| (o.name.clone(), o.clone())).collect();
+            let opts = Options { concurrency: 1, ..Options::default() };
+            let stop = &*self.stop;
+            let on_event = |e: &Event| on_event(e, stop);
+            execute(&plan, &entries, &self.client, &opts, stop, &on_event).await
+        })
+    }
+
+    async fn plan(&self, desired: &DesiredSet) -> Plan {
+        let live = self.client.list(crate::api::ListQuery::default()).await.expect("list");
+        let opts =
+            DiffOptions { prune: false, targets: Vec::new(), max_cost: None, now: self.emu.now() };
+        plan::diff(desired, &live, &opts)
+    }
+
+    fn slept(&self) -> Duration {
+        self.slept.lock().unwrap().iter().sum()
+    }
+
+    fn creates_sent(&self) -> usize {
+        self.emu.calls().iter().filter(|(m, p, _)| m == "POST" && p == ORDERS).count()
+    }
+
+    fn only_outcome(report: &Report) -> &StepOutcome {
+        assert_eq!(report.items.len(), 1, "{report:?}");
+        &report.items[0].outcome
+    }
+}
+
+fn quiet(_: &Event, _: &AtomicBool) {}
+
+fn failure(outcome: &StepOutcome) -> &str {
+    match outcome {
+        StepOutcome::Failed { error, .. } => error,
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_429_on_create_waits_through_the_sleeper_capped_then_jittered() {
+    let env = Env::new(usize::MAX);
+    env.emu.script(
+        "POST",
+        ORDERS,
+        vec![
+            Fault::TooManyRequests { retry_after_secs: Some(86_400) },
+            Fault::TooManyRequests { retry_after_secs: None },
+        ],
+    );
+    let report = env.apply(&quiet);
+    assert!(matches!(Env::only_outcome(&report), StepOutcome::Done { .. }), "{report:?}");
+    assert!(report.complete());
+    // A day's Retry-After waits the policy's cap (30 s); the second 429 has
+    // none, so the backoff after send 2 (1 s) scaled by the jitter (0.5).
+    assert_eq!(env.slept(), Duration::from_millis(30_500));
+    assert_eq!((env.creates_sent(), env.emu.orders().len()), (3, 1));
+}
+
+#[test]
+fn the_first_interrupt_cuts_a_429_wait_short() {
+    let env = Env::new(3);
+    env.emu.script("POST", ORDERS, vec![Fault::TooManyRequests { retry_after_secs: Some(20) }]);
+    let report = env.apply(&quiet);
+    let error = failure(Env::only_outcome(&report));
+    assert!(error.contains("not sent again: apply was interrupted"), "{error}");
+    assert_eq!(env.slept(), Duration::from_millis(300), "three slices, then the flag was seen");
+    assert_eq!((env.creates_sent(), env.emu.orders().len()), (1, 0));
+    assert!(report.interrupted);
+}
+
+#[test]
+fn an_unknown_create_is_rechecked_through_the_sleeper() {
+    let env = Env::new(usize::MAX);
+    env.emu.script("POST", ORDERS, vec![Fault::CommitThenDrop]);
+    let report = env.apply(&quiet);
+    let orders = env.emu.orders();
+    assert_eq!(orders.len(), 1);
+    let StepOutcome::Done { guid, note } = Env::only_outcome(&report) else { panic!("{report:?}") };
+    assert_eq!(guid.as_deref(), Some(orders[0].task_order_guid.as_str()));
+    assert!(note.as_deref().unwrap_or("").contains("found the order"), "{note:?}");
+    assert_eq!(env.slept(), recheck_polls(Duration::from_secs(15))[0]);
+}
+
+#[test]
+fn the_first_interrupt_cuts_a_recheck_short_and_nothing_is_sent_again() {
+    let env = Env::new(2);
+    env.emu.script("POST", ORDERS, vec![Fault::Unavailable]);
+    let report = env.apply(&quiet);
+    let error = failure(Env::only_outcome(&report));
+    assert!(error.contains("interrupted before the orders were checked"), "{error}");
+    assert_eq!(env.slept(), Duration::from_millis(200));
+    assert_eq!(env.creates_sent(), 1);
+    assert!(report.interrupted);
+}
+
+#[test]
+fn an_interrupt_after_the_last_step_finished_is_not_a_partial_apply() {
+    let env = Env::new(usize::MAX);
+    let interrupt_when_done = |e: &Event, stop: &AtomicBool| {
+        if e.outcome.is_some() {
+            stop.store(true, Ordering::SeqCst);
+        }
+    };
+    let report = env.apply(&interrupt_when_done);
+    assert!(env.stop.load(Ordering::SeqCst));
+    assert!(!report.interrupted && report.complete(), "{report:?}");
+    assert_eq!(crate::render::apply_summary_line(&report), "Apply complete: 1 change made.");
+}
+
+#[test]
+fn recheck_polls_double_and_fill_the_window() {
+    let ms = |v: &[u64]| v.iter().copied().map(Duration::from_millis).collect::<Vec<_>>();
+    assert_eq!(recheck_polls(Duration::from_secs(15)), ms(&[250, 500, 1000, 2000, 4000, 7250]));
+    assert_eq!(recheck_polls(Duration::from_millis(750)), ms(&[250, 500]));
+    assert_eq!(recheck_polls(Duration::ZERO), ms(&[50]));
+    let total: Duration = recheck_polls(Duration::from_secs(40)).iter().sum();
+    assert_eq!(total, Duration::from_secs(40));
+}

@@ -1,0 +1,109 @@
+//! Calendar months, the unit in which ClearSKY bills, renews and cancels orders:
+//! month starts and ends, the first day of the next month, and month keys
+//! (`2025-04`).
+//!
+//! Pure, no IO: no function here reads the clock; callers pass the day. Every
+//! module that reasons about months (manifest checks, plan cancel rules, the
+//! emulator's renewal and spend) uses these functions rather than its own.
+//!
+//! The functions saturate instead of failing at the far end of chrono's range
+//! (year 262 142): a date that cannot exist becomes [`NaiveDate::MAX`].
+
+use chrono::{Datelike, NaiveDate};
+
+/// Returns the first day of `day`'s month.
+pub fn month_start(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).unwrap_or(day)
+}
+
+/// Returns the last day of `day`'s month (29 February in leap years).
+pub fn month_end(day: NaiveDate) -> NaiveDate {
+    // Only December of chrono's last year has no next month; its end is `MAX`.
+    next_month_start(day).and_then(|first| first.pred_opt()).unwrap_or(NaiveDate::MAX)
+}
+
+/// Returns the first day of the month after `day`'s month (January of the next
+/// year after December).
+pub fn first_of_next_month(day: NaiveDate) -> NaiveDate {
+    next_month_start(day).unwrap_or(NaiveDate::MAX)
+}
+
+fn next_month_start(day: NaiveDate) -> Option<NaiveDate> {
+    let (y, m) =
+        if day.month() == 12 { (day.year() + 1, 1) } else { (day.year(), day.month() + 1) };
+    NaiveDate::from_ymd_opt(y, m, 1)
+}
+
+/// True when `day` is the first day of its month (a valid order `From`).
+pub fn is_month_start(day: NaiveDate) -> bool {
+    day.day() == 1
+}
+
+/// True when `day` is the last day of its month (a valid order `To`).
+pub fn is_month_end(day: NaiveDate) -> bool {
+    month_end(day) == day
+}
+
+/// Returns the key of `day`'s month, `YYYY-MM` (`2025-04`): sorts in time order
+/// as text, and names months in spend tables and exported file names.
+pub fn month_key(day: NaiveDate) -> String {
+    day.format("%Y-%m").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn month_ends_follow_month_lengths_and_leap_years() {
+        let cases = [
+            ("2025-01-15", "2025-01-31"),
+            ("2025-04-01", "2025-04-30"),
+            ("2025-02-01", "2025-02-28"),
+            ("2024-02-03", "2024-02-29"),
+            ("2000-02-10", "2000-02-29"),
+            ("1900-02-10", "1900-02-28"),
+            ("2025-12-01", "2025-12-31"),
+            ("2025-12-31", "2025-12-31"),
+        ];
+        for (d, want) in cases {
+            assert_eq!(month_end(day(d)), day(want), "{d}");
+        }
+    }
+
+    #[test]
+    fn next_month_rolls_over_the_year() {
+        assert_eq!(first_of_next_month(day("2025-12-15")), day("2026-01-01"));
+        assert_eq!(first_of_next_month(day("2025-06-30")), day("2025-07-01"));
+        assert_eq!(first_of_next_month(day("2024-02-29")), day("2024-03-01"));
+        assert_eq!(month_end(first_of_next_month(day("2025-01-31"))), day("2025-02-28"));
+    }
+
+    #[test]
+    fn month_starts_and_predicates() {
+        assert_eq!(month_start(day("2025-06-30")), day("2025-06-01"));
+        assert_eq!(month_start(day("2025-06-01")), day("2025-06-01"));
+        assert!(is_month_start(day("2025-06-01")));
+        assert!(!is_month_start(day("2025-06-02")));
+        assert!(is_month_end(day("2024-02-29")));
+        assert!(!is_month_end(day("2025-02-27")));
+        assert!(is_month_end(day("2025-12-31")));
+    }
+
+    #[test]
+    fn month_keys_are_zero_padded_and_sort_in_time_order() {
+        assert_eq!(month_key(day("2025-04-17")), "2025-04");
+        assert_eq!(month_key(day("2025-12-31")), "2025-12");
+        assert!(month_key(day("2025-09-30")) < month_key(day("2025-10-01")));
+    }
+
+    #[test]
+    fn the_end_of_chronos_range_saturates() {
+        assert_eq!(month_end(NaiveDate::MAX), NaiveDate::MAX);
+        assert_eq!(first_of_next_month(NaiveDate::MAX), NaiveDate::MAX);
+    }
+}

@@ -1,0 +1,388 @@
+//! What `apply` shows: the plan it is about to execute, its events while it
+//! runs, and the final report, for people or as JSON lines.
+//!
+//! Pure, no IO of its own: [`ApplyRenderer`] writes to the `&mut dyn Write` it
+//! is handed. The JSON lines are built from serialize-only view types defined
+//! here, not from the executor's own values, and follow the rules of
+//! [`super::schema`]; `schemas/apply-events.schema.json` is generated from
+//! them and its version is [`APPLY_EVENTS_FORMAT_VERSION`].
+
+use std::io;
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use super::schema::{ActionView, generate};
+use super::{Format, Options};
+use crate::apply::{Event, EventKind, Item, Report, Step, StepOutcome};
+use crate::plan::{Action, Plan};
+
+/// Version of the `apply --format json` event stream; bumped only on a
+/// breaking change (fields are added without a bump).
+pub const APPLY_EVENTS_FORMAT_VERSION: u32 = 1;
+
+/// Shows one apply in one format, chosen once from `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplyRenderer {
+    /// The plan and a report for people; a progress bar meanwhile.
+    Human(Options),
+    /// One JSON line per event, then a `summary` line; nothing else on stdout.
+    Json,
+}
+
+impl ApplyRenderer {
+    /// The renderer for `format`. Apply has no Markdown report: `markdown`
+    /// shows what `human` shows.
+    pub fn new(format: Format, opts: Options) -> Self {
+        match format {
+            Format::Json => Self::Json,
+            Format::Human | Format::Markdown => Self::Human(opts),
+        }
+    }
+
+    /// True when a progress bar should stand in for the events.
+    pub fn shows_progress(&self) -> bool {
+        matches!(self, Self::Human(_))
+    }
+
+    /// Writes the plan about to be applied (people only: machines read
+    /// `plan --format json`).
+    pub fn plan(&self, plan: &Plan, w: &mut dyn io::Write) -> io::Result<()> {
+        match self {
+            Self::Human(opts) => super::plan(plan, Format::Human, opts, w),
+            Self::Json => Ok(()),
+        }
+    }
+
+    /// Writes one event as it happens (machines only).
+    pub fn event(&self, event: &Event, w: &mut dyn io::Write) -> io::Result<()> {
+        match self {
+            Self::Human(_) => Ok(()),
+            Self::Json => line(&Line::from_event(event), w),
+        }
+    }
+
+    /// Writes that there was nothing to apply (people already read it in the plan).
+    pub fn unchanged(&self, w: &mut dyn io::Write) -> io::Result<()> {
+        match self {
+            Self::Human(_) => Ok(()),
+            Self::Json => self.report(&Report::default(), w),
+        }
+    }
+
+    /// Writes the final report.
+    pub fn report(&self, report: &Report, w: &mut dyn io::Write) -> io::Result<()> {
+        match self {
+            Self::Human(_) => human_report(report, w),
+            Self::Json => line(&Line::Summary(SummaryView::new(report)), w),
+        }
+    }
+}
+
+/// Returns the JSON Schema of one line of `apply --format json` (the committed
+/// `schemas/apply-events.schema.json`).
+pub fn apply_events_schema() -> serde_json::Value {
+    generate::<Line>()
+}
+
+/// The last line of the human report.
+pub fn apply_summary_line(report: &Report) -> String {
+    let (done, failed, skipped) = (report.done(), report.failed(), report.not_tried());
+    if report.items.is_empty() {
+        return "Apply complete: no changes.".to_owned();
+    }
+    if report.complete() {
+        let (refunded, satisfied) = (report.refunded(), report.satisfied());
+        let refunds = if refunded > 0 {
+            format!(" ({refunded} duplicate{} from a concurrent run refunded)", plural(refunded))
+        } else {
+            String::new()
+        };
+        let others = if satisfied > 0 {
+            format!(", {satisfied} already satisfied by another run")
+        } else {
+            String::new()
+        };
+        return format!("Apply complete: {done} change{} made{refunds}{others}.", plural(done));
+    }
+    let why = if report.interrupted { "interrupted" } else { "failed part-way" };
+    format!(
+        "Apply {why}: {done} done, {failed} failed, {skipped} not tried. Run apply again to converge."
+    )
+}
+
+fn human_report(report: &Report, w: &mut dyn io::Write) -> io::Result<()> {
+    writeln!(w)?;
+    for item in &report.items {
+        let what = match (item.action, item.step) {
+            (Action::Replace, Step::Create) => "replace: create",
+            (Action::Replace, Step::Cancel) => "replace: cancel old",
+            (_, Step::Create) => "create",
+            (_, Step::Cancel) => "cancel",
+        };
+        match &item.outcome {
+            StepOutcome::Done { guid, note } => {
+                let guid = guid.as_deref().unwrap_or("-");
+                let note = note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
+                writeln!(w, "  done        {}: {what} {guid}{note}", item.name)?;
+            }
+            StepOutcome::Failed { error, fields } => {
+                writeln!(w, "  failed      {}: {what}: {error}", item.name)?;
+                for f in fields {
+                    writeln!(w, "                {f}")?;
+                }
+            }
+            StepOutcome::NotTried => writeln!(w, "  not tried   {}: {what}", item.name)?,
+            StepOutcome::Satisfied { guid } => writeln!(
+                w,
+                "  satisfied   {}: {what} skipped: order {guid} (placed by another run) satisfies it",
+                item.name
+            )?,
+        }
+    }
+    for r in &report.repairs {
+        let what = format!("cancel duplicate {} (keeps {})", r.guid, r.kept);
+        match &r.outcome {
+            StepOutcome::Failed { error, .. } => {
+                writeln!(w, "  failed      {}: {what}: {error}", r.name)?;
+            }
+            _ => writeln!(w, "  done        {}: {what}: refunded", r.name)?,
+        }
+    }
+    writeln!(w, "{}", apply_summary_line(report))
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn line(value: &Line, w: &mut dyn io::Write) -> io::Result<()> {
+    serde_json::to_writer(&mut *w, value)?;
+    writeln!(w)
+}
+
+/// One line of `skyform apply --format json`: an event while apply runs, or
+/// the summary that ends the stream. Each line is a whole JSON object that
+/// names its `event` and `format_version`. Fields are added in later
+/// versions, never renamed or removed.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(title = "skyform apply events")]
+#[serde(tag = "event", rename_all = "snake_case")]
+enum Line {
+    /// A step started.
+    ChangeStarted(StepView),
+    /// A step ended, done (or not tried).
+    ChangeFinished(StepView),
+    /// A step failed; no new change starts after it.
+    ChangeFailed(StepView),
+    /// The last line: what the apply did, step by step.
+    Summary(SummaryView),
+}
+
+/// One step of a change, as it starts or ends.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "StepEvent")]
+struct StepView {
+    /// Version of this format; bumped only on a breaking change.
+    format_version: u32,
+    /// Index of the change in the plan (`changes` of `plan --format json`).
+    index: usize,
+    /// The entry's name, or the GUID of a live order in no manifest.
+    name: String,
+    /// The plan's action.
+    action: ActionView,
+    /// Which step of the change.
+    step: StepKind,
+    /// How the step ended; `null` when it started.
+    outcome: Option<OutcomeView>,
+}
+
+/// A step of a change: a replace has both.
+#[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
+#[schemars(rename = "Step")]
+#[serde(rename_all = "lowercase")]
+enum StepKind {
+    /// Placing the new order.
+    Create,
+    /// Cancelling the old order (or stopping its renewal).
+    Cancel,
+}
+
+/// How a step ended.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Outcome")]
+struct OutcomeView {
+    /// Done, failed, not tried, or satisfied.
+    status: OutcomeStatus,
+    /// For `done`: the new order (create) or the cancelled one; for
+    /// `satisfied`: the other run's order; else `null`.
+    guid: Option<String>,
+    /// For `done`: e.g. `renewal stopped`, or how an unknown outcome was resolved.
+    note: Option<String>,
+    /// For `failed`: the error.
+    error: Option<String>,
+    /// For `failed`: the API's per-field messages (`Field: message`); else empty.
+    fields: Vec<String>,
+}
+
+/// Whether a step was made.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+enum OutcomeStatus {
+    /// The step was made.
+    Done,
+    /// The step failed; it changed nothing, or the next apply finds out.
+    Failed,
+    /// Not started: an earlier change failed or apply was interrupted.
+    NotTried,
+    /// Not sent: just before the create, a re-list found an order (`guid`,
+    /// placed by another run) that satisfies the entry.
+    Satisfied,
+}
+
+/// The end of the stream.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Summary")]
+struct SummaryView {
+    /// Version of this format; bumped only on a breaking change.
+    format_version: u32,
+    /// Steps done.
+    done: usize,
+    /// Steps failed.
+    failed: usize,
+    /// Steps not started.
+    not_tried: usize,
+    /// True when an interrupt stopped new changes.
+    interrupted: bool,
+    /// True when every step was done (exit 0).
+    complete: bool,
+    /// Creates not sent because another run's order satisfied the entry.
+    already_satisfied: usize,
+    /// The one-line summary the human report ends with.
+    line: String,
+    /// Every step in plan order, a replace's create before its cancel.
+    items: Vec<ItemView>,
+    /// Orders this run created that another run's order duplicated, cancelled
+    /// (refunded) after the creates; counted in `done` and `failed`.
+    repairs: Vec<RepairView>,
+}
+
+/// A duplicate this run created in a race, and its refund.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Repair")]
+struct RepairView {
+    /// The entry.
+    name: String,
+    /// The duplicate this run created and cancelled.
+    guid: String,
+    /// The order kept for the entry.
+    kept: String,
+    /// How the cancel ended.
+    outcome: OutcomeView,
+}
+
+/// One step in the summary.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Item")]
+struct ItemView {
+    /// Index of the change in the plan.
+    index: usize,
+    /// The entry's name, or the GUID of a live order in no manifest.
+    name: String,
+    /// The plan's action.
+    action: ActionView,
+    /// Which step of the change.
+    step: StepKind,
+    /// How the step ended.
+    outcome: OutcomeView,
+}
+
+impl Line {
+    fn from_event(e: &Event) -> Self {
+        let view = StepView {
+            format_version: APPLY_EVENTS_FORMAT_VERSION,
+            index: e.index,
+            name: e.name.clone(),
+            action: e.action.into(),
+            step: e.step.into(),
+            outcome: e.outcome.as_ref().map(OutcomeView::new),
+        };
+        match e.kind {
+            EventKind::Started => Self::ChangeStarted(view),
+            EventKind::Finished => Self::ChangeFinished(view),
+            EventKind::Failed => Self::ChangeFailed(view),
+        }
+    }
+}
+
+impl From<Step> for StepKind {
+    fn from(step: Step) -> Self {
+        match step {
+            Step::Create => Self::Create,
+            Step::Cancel => Self::Cancel,
+        }
+    }
+}
+
+impl OutcomeView {
+    fn new(outcome: &StepOutcome) -> Self {
+        let empty =
+            |status| Self { status, guid: None, note: None, error: None, fields: Vec::new() };
+        match outcome {
+            StepOutcome::Done { guid, note } => {
+                Self { guid: guid.clone(), note: note.clone(), ..empty(OutcomeStatus::Done) }
+            }
+            StepOutcome::Failed { error, fields } => Self {
+                error: Some(error.clone()),
+                fields: fields.clone(),
+                ..empty(OutcomeStatus::Failed)
+            },
+            StepOutcome::NotTried => empty(OutcomeStatus::NotTried),
+            StepOutcome::Satisfied { guid } => {
+                Self { guid: Some(guid.clone()), ..empty(OutcomeStatus::Satisfied) }
+            }
+        }
+    }
+}
+
+impl SummaryView {
+    fn new(report: &Report) -> Self {
+        Self {
+            format_version: APPLY_EVENTS_FORMAT_VERSION,
+            done: report.done(),
+            failed: report.failed(),
+            not_tried: report.not_tried(),
+            interrupted: report.interrupted,
+            complete: report.complete(),
+            already_satisfied: report.satisfied(),
+            line: apply_summary_line(report),
+            items: report.items.iter().map(ItemView::new).collect(),
+            repairs: report
+                .repairs
+                .iter()
+                .map(|r| RepairView {
+                    name: r.name.clone(),
+                    guid: r.guid.clone(),
+                    kept: r.kept.clone(),
+                    outcome: OutcomeView::new(&r.outcome),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl ItemView {
+    fn new(item: &Item) -> Self {
+        Self {
+            index: item.index,
+            name: item.name.clone(),
+            action: item.action.into(),
+            step: item.step.into(),
+            outcome: OutcomeView::new(&item.outcome),
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "apply_tests.rs"]
+mod tests;

@@ -1,0 +1,480 @@
+//! Resolved settings: the flags of [`crate::cli`] checked once and turned into
+//! plain values (ripgrep's `LowArgs` → `HiArgs`, uv's `*Settings`).
+//!
+//! `cli` mirrors what the user typed; this module is the one place where
+//! numbers are range-checked and flag combinations are refused, each with a
+//! usage error that names the flag. Commands only see these types, and hand
+//! the core (`plan::diff`, `pricing`, `apply`) the plain options built here.
+//!
+//! Pure: no IO. The one fact about the process a rule needs (whether stdin is a
+//! terminal) is passed in, so every rule is unit-tested below.
+
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::Error;
+use crate::apply;
+use crate::cli::{ApiArgs, ApplyArgs, Format, PlanArgs, PlanFlags};
+use crate::plan::{self, DiffOptions};
+use crate::render;
+use crate::spec::DesiredSet;
+
+/// The longest wait or timeout any flag accepts: one day. Anything longer is
+/// a typo, and would overflow the clock arithmetic of the waits.
+pub const MAX_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// How to reach the API: the resolved [`ApiArgs`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiSettings {
+    /// API base URL (checked when the client is built).
+    pub api_url: String,
+    /// Read the API key from this file instead of `CLEARSKY_API_KEY`.
+    pub api_key_file: Option<PathBuf>,
+    /// Run against the embedded emulator.
+    pub sandbox: bool,
+    /// Where the sandbox keeps its state.
+    pub sandbox_state: PathBuf,
+    /// Longest wait for a connection; positive, at most [`MAX_WAIT`].
+    pub connect_timeout: Duration,
+    /// Longest wait for a whole request; positive, at most [`MAX_WAIT`].
+    pub timeout: Duration,
+    /// The clock to plan for (`--now`), when not the present.
+    pub now: Option<DateTime<Utc>>,
+}
+
+impl ApiSettings {
+    /// Checks the timeouts and parses `--now`.
+    pub fn resolve(args: &ApiArgs) -> Result<Self, Error> {
+        Ok(Self {
+            api_url: args.api_url.clone(),
+            api_key_file: args.api_key_file.clone(),
+            sandbox: args.sandbox,
+            sandbox_state: args.sandbox_state.clone(),
+            connect_timeout: seconds("connect-timeout", args.connect_timeout, Lower::Positive)?,
+            timeout: seconds("timeout", args.timeout, Lower::Positive)?,
+            now: args.now.as_deref().map(parse_now).transpose()?,
+        })
+    }
+}
+
+/// What a plan contains and how it is shown: the resolved [`PlanFlags`],
+/// shared by `plan` and `apply`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Planning {
+    /// Manifest files or directories.
+    pub paths: Vec<PathBuf>,
+    /// Also cancel live orders that match no entry.
+    pub prune: bool,
+    /// Only these entries; empty means all. Checked against the manifests by
+    /// [`Planning::diff_options`], once they are loaded.
+    pub targets: Vec<String>,
+    /// Estimates, creates and cancels in flight at once.
+    pub concurrency: NonZeroUsize,
+    /// EUR limit on the current month; finite and not negative.
+    pub max_cost: Option<f64>,
+    /// Output format.
+    pub format: Format,
+    /// List unchanged entries and show long values in full.
+    pub detailed: bool,
+}
+
+impl Planning {
+    /// Checks `--concurrency` and `--max-cost`.
+    pub fn resolve(flags: &PlanFlags) -> Result<Self, Error> {
+        let concurrency = NonZeroUsize::new(flags.concurrency).ok_or_else(|| {
+            Error::usage(
+                format!("`--concurrency` must be at least 1, not `{}`", flags.concurrency),
+                None,
+            )
+        })?;
+        if let Some(max) = flags.max_cost
+            && !(max.is_finite() && max >= 0.0)
+        {
+            return Err(Error::usage(
+                format!("`--max-cost` must be a non-negative amount, not `{}`", shown(max)),
+                None,
+            ));
+        }
+        Ok(Self {
+            paths: flags.paths.clone(),
+            prune: flags.prune,
+            targets: flags.target.clone(),
+            concurrency,
+            max_cost: flags.max_cost,
+            format: flags.format,
+            detailed: flags.detailed,
+        })
+    }
+
+    /// The options of [`plan::diff`] for `desired` at `now`. Fails when a
+    /// `--target` names no entry: the one check that needs the manifests.
+    pub fn diff_options(
+        &self,
+        desired: &DesiredSet,
+        now: DateTime<Utc>,
+    ) -> Result<DiffOptions, Error> {
+        let unknown = plan::diff::unknown_targets(desired, &self.targets);
+        if !unknown.is_empty() {
+            let names: Vec<String> = unknown.iter().map(|n| format!("`{n}`")).collect();
+            return Err(Error::usage(
+                format!("`--target` names no manifest entry: {}", names.join(", ")),
+                Some(
+                    "`--target` takes an entry's `name`; `skyform validate` lists problems"
+                        .to_owned(),
+                ),
+            ));
+        }
+        Ok(DiffOptions {
+            prune: self.prune,
+            targets: self.targets.clone(),
+            max_cost: self.max_cost,
+            now,
+        })
+    }
+
+    /// The options of the plan renderers.
+    pub fn render_options(&self, color: bool) -> render::Options {
+        render::Options { color, detailed: self.detailed }
+    }
+}
+
+/// `skyform plan`, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanSettings {
+    /// What the plan contains and how it is shown.
+    pub planning: Planning,
+    /// How to reach the API.
+    pub api: ApiSettings,
+    /// Save the plan here.
+    pub out: Option<PathBuf>,
+    /// Exit 2 when the plan has changes.
+    pub detailed_exitcode: bool,
+}
+
+impl PlanSettings {
+    /// Checks every flag of `plan`.
+    pub fn resolve(args: &PlanArgs) -> Result<Self, Error> {
+        let planning = Planning::resolve(&args.flags)?;
+        if planning.paths.is_empty() {
+            return Err(no_manifest("skyform plan orders/"));
+        }
+        Ok(Self {
+            planning,
+            api: ApiSettings::resolve(&args.api)?,
+            out: args.out.clone(),
+            detailed_exitcode: args.detailed_exitcode,
+        })
+    }
+}
+
+/// Whether `apply` asks before changing anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Approval {
+    /// Ask on the terminal; only `yes` applies.
+    Ask,
+    /// `--auto-approve`: apply without asking.
+    Given,
+}
+
+/// `skyform apply`, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApplySettings {
+    /// What the plan contains and how it is shown (the paths may be empty
+    /// with a saved plan, which names its own).
+    pub planning: Planning,
+    /// How to reach the API.
+    pub api: ApiSettings,
+    /// Apply this saved plan exactly.
+    pub saved_plan: Option<PathBuf>,
+    /// Ask first, or not; [`Approval::Ask`] only when stdin is a terminal.
+    pub approval: Approval,
+    /// After a create with an unknown outcome, how long to re-list the orders
+    /// before sending it again; at most [`MAX_WAIT`].
+    pub recheck_wait: Duration,
+    /// How long to wait for another apply's account lock; zero fails at once.
+    pub lock_timeout: Duration,
+}
+
+impl ApplySettings {
+    /// Checks every flag of `apply`; `stdin_is_terminal` decides whether it
+    /// can ask for confirmation.
+    pub fn resolve(args: &ApplyArgs, stdin_is_terminal: bool) -> Result<Self, Error> {
+        let approval = match (args.auto_approve, stdin_is_terminal) {
+            (true, _) => Approval::Given,
+            (false, true) => Approval::Ask,
+            (false, false) => {
+                return Err(Error::usage(
+                    "refusing to apply without confirmation: standard input is not a terminal",
+                    Some("pass `--auto-approve` to apply without asking (as in CI)".to_owned()),
+                ));
+            }
+        };
+        let planning = Planning::resolve(&args.flags)?;
+        if args.plan.is_some() {
+            // A saved plan is applied exactly: flags that would change it are refused, not ignored.
+            let changing = [
+                ("--target", !planning.targets.is_empty()),
+                ("--prune", planning.prune),
+                ("--max-cost", planning.max_cost.is_some()),
+            ];
+            if let Some((flag, _)) = changing.iter().find(|(_, given)| *given) {
+                return Err(Error::usage(
+                    format!(
+                        "`{flag}` cannot be used with `--plan`: a saved plan is applied as saved"
+                    ),
+                    Some(format!("pass `{flag}` to `skyform plan --out FILE` instead")),
+                ));
+            }
+        } else if planning.paths.is_empty() {
+            return Err(no_manifest("skyform apply orders/"));
+        }
+        Ok(Self {
+            planning,
+            api: ApiSettings::resolve(&args.api)?,
+            saved_plan: args.plan.clone(),
+            approval,
+            recheck_wait: seconds("recheck-wait", args.recheck_wait, Lower::Zero)?,
+            lock_timeout: seconds("lock-timeout", args.lock_timeout, Lower::Zero)?,
+        })
+    }
+
+    /// The executor's options.
+    pub fn executor_options(&self) -> apply::Options {
+        apply::Options {
+            concurrency: self.planning.concurrency.get(),
+            unknown_polls: apply::recheck_polls(self.recheck_wait),
+            ..apply::Options::default()
+        }
+    }
+}
+
+fn no_manifest(example: &str) -> Error {
+    Error::usage(
+        "no manifest given",
+        Some(format!("name manifest files or directories, e.g. `{example}`")),
+    )
+}
+
+/// The smallest value a seconds flag accepts.
+#[derive(Clone, Copy)]
+enum Lower {
+    Zero,
+    Positive,
+}
+
+/// A seconds flag as a [`Duration`]: finite, in range, at most [`MAX_WAIT`].
+fn seconds(flag: &str, value: f64, lower: Lower) -> Result<Duration, Error> {
+    let (ok, kind) = match lower {
+        Lower::Zero => (value >= 0.0, "non-negative"),
+        Lower::Positive => (value > 0.0, "positive"),
+    };
+    if !(ok && value.is_finite()) {
+        return Err(Error::usage(
+            format!("`--{flag}` must be a {kind} number of seconds, not `{}`", shown(value)),
+            None,
+        ));
+    }
+    match Duration::try_from_secs_f64(value) {
+        Ok(d) if d <= MAX_WAIT => Ok(d),
+        _ => Err(Error::usage(
+            format!(
+                "`--{flag}` must be at most {} seconds (one day), not `{}`",
+                MAX_WAIT.as_secs(),
+                shown(value)
+            ),
+            None,
+        )),
+    }
+}
+
+/// A number as the user would have typed it: `1e300`, not 301 digits.
+fn shown(value: f64) -> String {
+    if value.is_finite() && value.abs() >= 1e15 { format!("{value:e}") } else { value.to_string() }
+}
+
+/// Parses `--now`: an RFC 3339 time or a `YYYY-MM-DD` day (midnight UTC).
+pub fn parse_now(s: &str) -> Result<DateTime<Utc>, Error> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+        .ok_or_else(|| {
+            Error::usage(
+                format!("invalid time `{s}`"),
+                Some(
+                    "write an RFC 3339 time (`2025-04-10T12:00:00Z`) or a day (`2025-04-10`)"
+                        .into(),
+                ),
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Args, Command};
+    use crate::identity::tests::{entry, spec, wkt_aoi};
+
+    fn parse(line: &str) -> Command {
+        let words = std::iter::once("skyform").chain(line.split_whitespace());
+        Args::try_parse_from(words).unwrap_or_else(|e| panic!("{line}: {e}")).command
+    }
+
+    fn plan(line: &str) -> Result<PlanSettings, String> {
+        let Command::Plan(args) = parse(&format!("plan {line}")) else { unreachable!() };
+        PlanSettings::resolve(&args).map_err(|e| e.to_string())
+    }
+
+    fn apply(line: &str, terminal: bool) -> Result<ApplySettings, String> {
+        let Command::Apply(args) = parse(&format!("apply {line}")) else { unreachable!() };
+        ApplySettings::resolve(&args, terminal).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn plan_flags_are_checked_with_messages_that_name_the_flag() {
+        let cases: &[(&str, Result<(), &str>)] = &[
+            ("o.yaml", Ok(())),
+            ("--concurrency 1 --max-cost 0 --timeout 0.5 o.yaml", Ok(())),
+            ("--timeout 86400 --connect-timeout 86400 o.yaml", Ok(())),
+            ("", Err("no manifest given")),
+            ("--concurrency 0 o.yaml", Err("`--concurrency` must be at least 1, not `0`")),
+            ("--max-cost=-1 o.yaml", Err("`--max-cost` must be a non-negative amount, not `-1`")),
+            ("--max-cost NaN o.yaml", Err("`--max-cost` must be a non-negative amount, not `NaN`")),
+            ("--max-cost inf o.yaml", Err("`--max-cost` must be a non-negative amount, not `inf`")),
+            (
+                "--timeout 0 o.yaml",
+                Err("`--timeout` must be a positive number of seconds, not `0`"),
+            ),
+            (
+                "--timeout=-3 o.yaml",
+                Err("`--timeout` must be a positive number of seconds, not `-3`"),
+            ),
+            (
+                "--timeout inf o.yaml",
+                Err("`--timeout` must be a positive number of seconds, not `inf`"),
+            ),
+            (
+                "--timeout 86401 o.yaml",
+                Err("`--timeout` must be at most 86400 seconds (one day), not `86401`"),
+            ),
+            (
+                "--timeout 1e300 o.yaml",
+                Err("`--timeout` must be at most 86400 seconds (one day), not `1e300`"),
+            ),
+            (
+                "--connect-timeout 1e20 o.yaml",
+                Err("`--connect-timeout` must be at most 86400 seconds (one day), not `1e20`"),
+            ),
+            (
+                "--connect-timeout NaN o.yaml",
+                Err("`--connect-timeout` must be a positive number of seconds, not `NaN`"),
+            ),
+            ("--now 2025-13-01 o.yaml", Err("invalid time `2025-13-01`")),
+        ];
+        for (line, want) in cases {
+            match (plan(line), want) {
+                (Ok(_), Ok(())) => {}
+                (Err(got), Err(want)) => assert_eq!(&got, want, "plan {line}"),
+                (got, want) => panic!("plan {line}: got {got:?}, want {want:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn apply_flags_are_checked_with_messages_that_name_the_flag() {
+        let no_tty = "refusing to apply without confirmation: standard input is not a terminal";
+        let cases: &[(&str, bool, Result<(), &str>)] = &[
+            ("--auto-approve o.yaml", false, Ok(())),
+            ("o.yaml", true, Ok(())),
+            ("--plan p.json", true, Ok(())),
+            ("--plan p.json --concurrency 2 --format json o.yaml", true, Ok(())),
+            ("--recheck-wait 0 o.yaml", true, Ok(())),
+            ("--recheck-wait 86400 o.yaml", true, Ok(())),
+            ("o.yaml", false, Err(no_tty)),
+            ("--recheck-wait 1e300 o.yaml", false, Err(no_tty)),
+            ("", true, Err("no manifest given")),
+            ("--concurrency 0 o.yaml", true, Err("`--concurrency` must be at least 1, not `0`")),
+            (
+                "--recheck-wait=-1 o.yaml",
+                true,
+                Err("`--recheck-wait` must be a non-negative number of seconds, not `-1`"),
+            ),
+            (
+                "--recheck-wait NaN o.yaml",
+                true,
+                Err("`--recheck-wait` must be a non-negative number of seconds, not `NaN`"),
+            ),
+            (
+                "--recheck-wait 1e300 o.yaml",
+                true,
+                Err("`--recheck-wait` must be at most 86400 seconds (one day), not `1e300`"),
+            ),
+            (
+                "--recheck-wait 90000 o.yaml",
+                true,
+                Err("`--recheck-wait` must be at most 86400 seconds (one day), not `90000`"),
+            ),
+            (
+                "--timeout 1e300 o.yaml",
+                true,
+                Err("`--timeout` must be at most 86400 seconds (one day), not `1e300`"),
+            ),
+            (
+                "--plan p.json --target a",
+                true,
+                Err("`--target` cannot be used with `--plan`: a saved plan is applied as saved"),
+            ),
+            (
+                "--plan p.json --prune",
+                true,
+                Err("`--prune` cannot be used with `--plan`: a saved plan is applied as saved"),
+            ),
+            (
+                "--plan p.json --max-cost 5",
+                true,
+                Err("`--max-cost` cannot be used with `--plan`: a saved plan is applied as saved"),
+            ),
+        ];
+        for (line, terminal, want) in cases {
+            match (apply(line, *terminal), want) {
+                (Ok(_), Ok(())) => {}
+                (Err(got), Err(want)) => assert_eq!(&got, want, "apply {line}"),
+                (got, want) => {
+                    panic!("apply {line} (terminal: {terminal}): got {got:?}, want {want:?}")
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn resolved_values_reach_the_core_as_plain_options() {
+        let s =
+            apply("--auto-approve --concurrency 3 --recheck-wait 0.75 --timeout 2.5 o.yaml", false)
+                .unwrap();
+        assert_eq!(s.approval, Approval::Given);
+        assert_eq!(s.api.timeout, Duration::from_millis(2500));
+        let opts = s.executor_options();
+        assert_eq!(opts.concurrency, 3);
+        assert_eq!(opts.unknown_polls, [Duration::from_millis(250), Duration::from_millis(500)]);
+        assert_eq!(apply("o.yaml", true).unwrap().approval, Approval::Ask);
+
+        let s = plan("--target a --prune --max-cost 12.5 --now 2025-04-10 o.yaml").unwrap();
+        let now = s.api.now.unwrap();
+        assert_eq!(now.to_rfc3339(), "2025-04-10T00:00:00+00:00");
+        let mut desired = DesiredSet::default();
+        let err = s.planning.diff_options(&desired, now).unwrap_err();
+        assert_eq!(err.to_string(), "`--target` names no manifest entry: `a`");
+        let aoi = wkt_aoi("POLYGON((9 56,9.1 56,9.1 56.1,9 56.1,9 56))");
+        desired.orders.push(entry("a", spec(aoi)));
+        let opts = s.planning.diff_options(&desired, now).unwrap();
+        assert_eq!((opts.prune, opts.targets, opts.max_cost), (true, vec!["a".into()], Some(12.5)));
+    }
+}
