@@ -14,7 +14,8 @@ Examples:
   skyform apply --sandbox --auto-approve examples/
 
 Exit codes: 0 success/no changes, 1 error, 2 changes (plan --detailed-exitcode),
-3 blocked or over budget, 4 saved plan is stale, 5 apply failed part-way.";
+3 blocked or over budget, 4 saved plan is stale, 5 apply failed part-way,
+130 apply interrupted twice (a change in flight may have been made: run plan).";
 
 /// Declarative plan/apply for ClearSKY Vision tasking orders.
 #[derive(Debug, Parser)]

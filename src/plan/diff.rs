@@ -11,6 +11,7 @@ use crate::calendar::month_end;
 use crate::identity::{self, Fingerprint, Matching};
 use crate::spec::{Aoi, DesiredOrder, DesiredSet, Ensure};
 
+use super::pairing;
 use super::{
     Action, BudgetLimits, CancelEffect, Change, Cost, DesiredSummary, FORMAT_VERSION, FieldChange,
     LiveOrderSummary, Plan, TileCoverage, duplicates,
@@ -50,13 +51,10 @@ pub fn diff(desired: &DesiredSet, live: &[TaskOrder], opts: &DiffOptions) -> Pla
     let mut claimed: Vec<bool> = matching.owner.iter().map(Option::is_some).collect();
     let canceled = |i: usize| live[i].ordering_process_status.is_canceled();
 
-    let replace_wanted: Vec<usize> = (0..entries.len())
-        .filter(|&e| entries[e].ensure == Ensure::Present && matching.entries[e].orders.is_empty())
-        .collect();
     let free: Vec<usize> = (0..live.len()).filter(|&i| !claimed[i] && !canceled(i)).collect();
-    let mut replaces = vec![None; entries.len()];
-    for (e, i) in matching.pair_by_aoi(entries, &replace_wanted, &free) {
-        replaces[e] = Some(i);
+    let pairing = pairing::pair(entries, live, &matching, &free);
+    let replaces = &pairing.replaces;
+    for &i in replaces.iter().flatten().chain(pairing.superseded.iter().map(|(i, _)| i)) {
         claimed[i] = true;
     }
 
@@ -71,6 +69,10 @@ pub fn diff(desired: &DesiredSet, live: &[TaskOrder], opts: &DiffOptions) -> Pla
         match entry.ensure {
             Ensure::Present => {
                 changes.push(ctx.present(replaces[e]));
+                for &(i, _) in pairing.superseded.iter().filter(|&&(_, by)| by == e) {
+                    let new = &live[matching.entries[e].orders[0]].task_order_guid;
+                    live_changes.push(superseded_change(&live[i], entry, new, opts.prune, today));
+                }
                 let prune = opts.prune && opts.targets.is_empty();
                 let repair =
                     duplicates::repair(entry, &matching.entries[e].orders, live, prune, today);
@@ -83,7 +85,11 @@ pub fn diff(desired: &DesiredSet, live: &[TaskOrder], opts: &DiffOptions) -> Pla
 
     if opts.targets.is_empty() {
         for i in (0..live.len()).filter(|&i| !claimed[i] && !canceled(i)) {
-            live_changes.push(unmatched(&live[i], opts.prune, today));
+            let mut c = unmatched(&live[i], opts.prune, today);
+            if let Some(note) = pairing.notes.get(&i) {
+                c.reason = Some(c.reason.map_or_else(|| note.clone(), |r| format!("{r}; {note}")));
+            }
+            live_changes.push(c);
         }
     }
     live_changes.sort_by(|a, b| live_guid(a).cmp(live_guid(b)));
@@ -133,6 +139,7 @@ impl EntryCtx<'_> {
             c.live = Some(summary(old));
             c.field_changes =
                 field_changes(&Fingerprint::of_order(old), &Fingerprint::of_spec(spec));
+            c.field_changes.extend(pairing::area_change(&spec.aoi, old));
             if self.entry.protect {
                 c.action = Action::Blocked;
                 c.reason = Some(format!(
@@ -237,6 +244,41 @@ fn unmatched(order: &TaskOrder, prune: bool, today: NaiveDate) -> Change {
                 c.reason = Some(reason);
             }
         },
+    }
+    c
+}
+
+/// The item for the superseded half of `entry`'s replace: a cancel where the
+/// rules allow it (blocked under `protect`); an order that cannot be cancelled
+/// any more is treated as an order no entry claims (unmanaged, or under
+/// `--prune` blocked when it runs past this month), with a note.
+fn superseded_change(
+    old: &TaskOrder,
+    entry: &DesiredOrder,
+    new_guid: &str,
+    prune: bool,
+    today: NaiveDate,
+) -> Change {
+    let why = format!(
+        "superseded by `{new_guid}` of entry `{}` (an earlier replace did not finish)",
+        entry.name
+    );
+    let mut c = live_change(old, Action::Cancel);
+    match cancel_effect(old, today) {
+        Ok(_) if entry.protect => {
+            c.action = Action::Blocked;
+            c.reason = Some(format!("`protect` is set on entry `{}`: {why}", entry.name));
+        }
+        Ok(effect) => {
+            c.cancel_effect = Some(effect);
+            c.reason = Some(why);
+        }
+        Err(reason) => {
+            // As any order no entry claims: `--prune` may still block on it.
+            c = unmatched(old, prune, today);
+            let note = format!("{why}; {reason}");
+            c.reason = Some(c.reason.map_or_else(|| note.clone(), |r| format!("{r}; {note}")));
+        }
     }
     c
 }

@@ -16,6 +16,7 @@
 
 pub mod diff;
 mod duplicates;
+mod pairing;
 
 use std::collections::BTreeMap;
 

@@ -13,5 +13,6 @@ mod examples;
 mod harness;
 mod plan;
 mod quickstart;
+mod replace;
 mod schemas;
 mod validate;
