@@ -23,6 +23,7 @@
 //! - after the creates and cancels, the orders are listed once more and this
 //!   run's creates that turned out to be duplicates are refunded ([`repair`]).
 
+pub mod consent;
 mod recheck;
 mod repair;
 pub mod report;
