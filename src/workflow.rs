@@ -59,7 +59,8 @@ pub async fn list_settled(
         .await?)
 }
 
-/// Diffs and prices: the plan `plan` shows and `apply` executes.
+/// Diffs and prices: the plan `plan` shows and `apply` executes. Fails with
+/// [`Error::EstimateRefused`] when the API refuses an estimate for good.
 pub async fn make_plan(
     desired: &DesiredSet,
     live: &[TaskOrder],
@@ -68,7 +69,10 @@ pub async fn make_plan(
 ) -> Result<Plan, Error> {
     let opts = planning.diff_options(desired, conn.now)?;
     let mut plan = plan::diff(desired, live, &opts);
-    pricing::price(&conn.client, &mut plan, planning.concurrency.get()).await;
+    let refusals = pricing::price(&conn.client, &mut plan, planning.concurrency.get()).await;
+    if !refusals.is_empty() {
+        return Err(Error::EstimateRefused { refusals });
+    }
     Ok(plan)
 }
 

@@ -30,7 +30,11 @@ pub(super) fn watch_interrupts(stop: Arc<AtomicBool>) {
         loop {
             interrupted().await;
             if stop.swap(true, Ordering::SeqCst) {
-                let _ = writeln!(std::io::stderr(), "\nInterrupted again: exiting now.");
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "\nInterrupted again: exiting now. A change in flight may have been made; \
+                     run `skyform plan` to see the account as it is."
+                );
                 std::process::exit(130);
             }
             let _ = writeln!(

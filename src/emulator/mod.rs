@@ -255,6 +255,11 @@ impl Handle {
         self.shared.lock().faults.modes = modes;
     }
 
+    /// Forgets every scripted fault not yet used, the random rates and the modes.
+    pub fn clear_faults(&self) {
+        self.shared.lock().faults.clear();
+    }
+
     /// Returns the emulator's clock.
     pub fn now(&self) -> DateTime<Utc> {
         self.shared.lock().state.now

@@ -89,8 +89,9 @@ pub async fn before_plan(
     Ok(live)
 }
 
-/// The items an apply leaves to check: its new orders (with their GUIDs) and
-/// the creates whose outcome stayed unknown (without).
+/// The items an apply leaves to check: its new orders (with their GUIDs),
+/// except duplicates it cancelled again, and the creates whose outcome stayed
+/// unknown (without).
 pub fn items_of(plan: &Plan, report: &Report, now: DateTime<Utc>) -> Vec<Item> {
     let item = |index: usize, guid: Option<String>| {
         let change = plan.changes.get(index)?;
@@ -102,8 +103,16 @@ pub fn items_of(plan: &Plan, report: &Report, now: DateTime<Utc>) -> Vec<Item> {
             recorded_at: now,
         })
     };
+    // A duplicate this run cancelled again (repair) is not waited for.
+    let cancelled = |g: &str| {
+        report.repairs.iter().any(|r| {
+            r.guid.eq_ignore_ascii_case(g) && matches!(r.outcome, StepOutcome::Done { .. })
+        })
+    };
     let created = report.items.iter().filter_map(|i| match (&i.step, &i.outcome) {
-        (Step::Create, StepOutcome::Done { guid: Some(g), .. }) => item(i.index, Some(g.clone())),
+        (Step::Create, StepOutcome::Done { guid: Some(g), .. }) if !cancelled(g) => {
+            item(i.index, Some(g.clone()))
+        }
         _ => None,
     });
     let unknown = report.maybe_created.iter().filter_map(|&i| item(i, None));

@@ -6,7 +6,7 @@ use skyform::grid::Cell;
 
 use crate::harness::{Env, json};
 
-fn entry(name: &str, lon: f64, extra: &str) -> String {
+pub(crate) fn entry(name: &str, lon: f64, extra: &str) -> String {
     format!(
         "  - name: {name}
     Model: Stratus2
@@ -21,7 +21,7 @@ fn entry(name: &str, lon: f64, extra: &str) -> String {
     )
 }
 
-fn manifest(entries: &[String]) -> String {
+pub(crate) fn manifest(entries: &[String]) -> String {
     format!("orders:\n{}", entries.concat())
 }
 
@@ -170,26 +170,18 @@ fn absent_and_prune_cancel_only_what_the_plan_listed() {
 }
 
 #[test]
-fn a_rejected_create_stops_further_creates_and_exits_5_with_field_messages() {
-    let env = Env::new();
-    // A well-formed tile GUID the API does not know: skyform accepts it, the API refuses it.
-    let unknown_tile = "  - name: bad-tiles
-    Model: Stratus2
-    SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]
-    StorageMonths: 1
-    ApiRequests: 1
-    ImageFrequency: 3
-    From: 2025-04-01
-    TileGuids: [c3528462-02fc-4301-bb37-8d226b45f149]
-";
+fn a_rejected_create_stops_further_creates_and_exits_5_with_the_api_message() {
+    use skyform::emulator::Config;
+    // Credits for one order only: every estimate passes, the second create is refused.
+    let env = Env::with(Config { balance_eur: 50.0, ..Config::default() });
     env.write(
         "o.yaml",
-        &manifest(&[entry("a", 9.0, ""), unknown_tile.to_owned(), entry("c", 9.4, "")]),
+        &manifest(&[entry("a", 9.0, ""), entry("b", 9.2, ""), entry("c", 9.4, "")]),
     );
     let out = env.run(&["apply", "--auto-approve", "--concurrency", "1", "o.yaml"]);
     assert_eq!(out.code, 5, "{}\n{}", out.stdout, out.stderr);
-    assert!(out.stdout.contains("failed      bad-tiles"), "{}", out.stdout);
-    assert!(out.stdout.contains("TileGuids:"), "field message missing:\n{}", out.stdout);
+    assert!(out.stdout.contains("failed      b"), "{}", out.stdout);
+    assert!(out.stdout.contains("code 995"), "API message missing:\n{}", out.stdout);
     assert!(out.stdout.contains("not tried   c"), "{}", out.stdout);
     assert_eq!(env.live().len(), 1);
 }
@@ -268,19 +260,12 @@ fn apply_events_validator() -> jsonschema::Validator {
 /// leaves a change untried, and for one with nothing to do.
 #[test]
 fn every_json_event_line_validates_against_the_committed_schema() {
-    let env = Env::new();
-    let unknown_tile = "  - name: bad-tiles
-    Model: Stratus2
-    SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]
-    StorageMonths: 1
-    ApiRequests: 1
-    ImageFrequency: 3
-    From: 2025-04-01
-    TileGuids: [c3528462-02fc-4301-bb37-8d226b45f149]
-";
+    use skyform::emulator::Config;
+    // Credits for one order only: the second create is refused.
+    let env = Env::with(Config { balance_eur: 50.0, ..Config::default() });
     env.write(
         "o.yaml",
-        &manifest(&[entry("a", 9.0, ""), unknown_tile.to_owned(), entry("c", 9.4, "")]),
+        &manifest(&[entry("a", 9.0, ""), entry("b", 9.2, ""), entry("c", 9.4, "")]),
     );
     let args = ["apply", "--auto-approve", "--format", "json", "--concurrency", "1", "o.yaml"];
     let failed = env.run(&args);
