@@ -122,15 +122,9 @@ impl Planning {
         if !unknown.is_empty() {
             let names: Vec<String> = unknown.iter().map(|n| format!("`{n}`")).collect();
             let entries: Vec<&str> = desired.orders.iter().map(|o| o.name.as_str()).collect();
-            let guesses: Vec<String> = unknown
-                .iter()
-                .filter_map(|n| suggest::closest(n, &entries).map(|g| format!("`{g}` for `{n}`")))
-                .collect();
-            let hint = if guesses.is_empty() {
+            let hint = suggest::did_you_mean(&unknown, &entries).unwrap_or_else(|| {
                 "`--target` takes an entry's `name`; `skyform validate` lists problems".to_owned()
-            } else {
-                format!("did you mean {}?", guesses.join(", "))
-            };
+            });
             return Err(Error::usage(
                 format!("`--target` names no manifest entry: {}", names.join(", ")),
                 Some(hint),
@@ -167,6 +161,8 @@ pub struct PlanSettings {
     pub out: Option<PathBuf>,
     /// Exit 2 when the plan has changes.
     pub detailed_exitcode: bool,
+    /// How long to wait for orders an earlier apply left pending; at most [`MAX_WAIT`].
+    pub recheck_wait: Duration,
 }
 
 impl PlanSettings {
@@ -181,6 +177,7 @@ impl PlanSettings {
             api: ApiSettings::resolve(&args.api)?,
             out: args.out.clone(),
             detailed_exitcode: args.detailed_exitcode,
+            recheck_wait: seconds("recheck-wait", args.recheck_wait, Lower::Zero)?,
         })
     }
 }
@@ -210,9 +207,11 @@ pub struct ApplySettings {
     pub allow_unpriced: bool,
     /// Ask first, or not; [`Approval::Ask`] only when stdin is a terminal.
     pub approval: Approval,
-    /// After a create with an unknown outcome, how long to re-list the orders
-    /// before sending it again; at most [`MAX_WAIT`].
+    /// How long to re-list the orders after a create with an unknown outcome,
+    /// after the creates, and for pending orders; at most [`MAX_WAIT`].
     pub recheck_wait: Duration,
+    /// How long to wait for another apply's account lock; zero fails at once.
+    pub lock_timeout: Duration,
 }
 
 impl ApplySettings {
@@ -245,6 +244,7 @@ impl ApplySettings {
             allow_unpriced: args.allow_unpriced,
             approval,
             recheck_wait: seconds("recheck-wait", args.recheck_wait, Lower::Zero)?,
+            lock_timeout: seconds("lock-timeout", args.lock_timeout, Lower::Zero)?,
         })
     }
 

@@ -13,6 +13,16 @@ pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
         .map(|(_, k)| k)
 }
 
+/// "did you mean `aarhus-bay` for `arhus-bay`?" for each of `unknown` that
+/// has a close word in `known`; `None` when none has.
+pub fn did_you_mean(unknown: &[&str], known: &[&str]) -> Option<String> {
+    let guesses: Vec<String> = unknown
+        .iter()
+        .filter_map(|u| closest(u, known).map(|k| format!("`{k}` for `{u}`")))
+        .collect();
+    (!guesses.is_empty()).then(|| format!("did you mean {}?", guesses.join(", ")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::closest;
@@ -23,5 +33,7 @@ mod tests {
         assert_eq!(closest("arhus-bay", &known), Some("aarhus-bay"));
         assert_eq!(closest("odense-harbor", &known), Some("odense-harbour"));
         assert_eq!(closest("zzz", &known), None);
+        let hint = super::did_you_mean(&["arhus-bay", "zzz"], &known);
+        assert_eq!(hint.as_deref(), Some("did you mean `aarhus-bay` for `arhus-bay`?"));
     }
 }

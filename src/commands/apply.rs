@@ -13,13 +13,14 @@ use crate::apply::consent::{self, RefusalKind};
 use crate::apply::{self, Event};
 use crate::cli::ApplyArgs;
 use crate::connect::Connection;
+use crate::pending::{self, Pending, settle};
 use crate::plan::Plan;
 use crate::render::ApplyRenderer;
 use crate::saved_plan::SavedPlan;
 use crate::settings::{ApplySettings, Approval};
 use crate::spec::DesiredSet;
 use crate::workflow::{self, runtime};
-use crate::{Error, ExitStatus, connect};
+use crate::{Error, ExitStatus, connect, lock};
 
 pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<ExitStatus, Error> {
     let mut settings = ApplySettings::resolve(args, std::io::stdin().is_terminal())?;
@@ -79,12 +80,17 @@ fn run_with(
     };
     let desired = workflow::load(&paths, ctx.color_stderr).map_err(Stop::Early)?;
     let conn = connect::connect(&settings.api).map_err(Stop::Early)?;
+    // Held until the command returns; the plan is made only once it is held,
+    // so a run that waited sees the orders of the run it waited for.
+    let _lock = lock_account(settings, &conn).map_err(Stop::Early)?;
+    // Read once the lock is held, so that the run waited for has saved it.
+    let mut pending = Pending::open_for(conn.client.config()).map_err(Stop::Early)?;
     let rt = runtime().map_err(Stop::Early)?;
     let (stop, applying) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
     let _guard = rt.enter();
     console::watch_interrupts(Arc::clone(&stop), Arc::clone(&applying));
     let plan = rt
-        .block_on(current_plan(settings, saved.as_ref(), &desired, &conn))
+        .block_on(current_plan(settings, saved.as_ref(), &desired, &conn, &mut pending))
         .map_err(Stop::Early)?;
 
     let mut out = std::io::stdout().lock();
@@ -123,9 +129,39 @@ fn run_with(
     });
     view.report(&report, &mut std::io::stdout().lock())
         .map_err(|e| Stop::Reported(super::stdout_error(e)))?;
+    let new = settle::items_of(&plan, &report, chrono::Utc::now());
+    let unlisted = rt
+        .block_on(settle::after_apply(
+            &conn.client,
+            &mut pending,
+            &desired,
+            new,
+            settings.recheck_wait,
+            chrono::Utc::now(),
+            &|line| {
+                let _ = writeln!(std::io::stderr(), "{line}");
+            },
+        ))
+        .map_err(Stop::Reported)?;
+    if !unlisted.is_empty() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: {} created by this apply {} not listed after {} s: {}; the next plan or \
+             apply on this machine waits for {} before creating {} again (see `{}`)",
+            settle::orders(unlisted.len()),
+            if unlisted.len() == 1 { "is" } else { "are" },
+            settings.recheck_wait.as_secs_f64(),
+            settle::names(&unlisted),
+            if unlisted.len() == 1 { "it" } else { "them" },
+            if unlisted.len() == 1 { "its entry" } else { "their entries" },
+            pending::PATH,
+        );
+        return Ok(ExitStatus::Partial);
+    }
     if report.complete() {
         Ok(ExitStatus::Success)
-    } else if report.done() > 0 {
+    } else if report.done() > 0 || !report.maybe_created.is_empty() {
+        // A create whose outcome stayed unknown may have bought an order.
         Ok(ExitStatus::Partial)
     } else if stop.load(Ordering::SeqCst) {
         Err(Stop::Reported(Error::Failed(
@@ -136,6 +172,21 @@ fn run_with(
     }
 }
 
+/// Takes the account lock, saying on stderr when it has to wait.
+fn lock_account(settings: &ApplySettings, conn: &Connection) -> Result<lock::AccountLock, Error> {
+    let timeout = settings.lock_timeout;
+    let account = lock::Account::of(&settings.api, &conn.client);
+    let mut on_wait = |pid: Option<u32>| {
+        let pid = pid.map(|p| format!(" (pid {p})")).unwrap_or_default();
+        let _ = writeln!(
+            std::io::stderr(),
+            "waiting for another skyform apply on this account{pid} to finish \
+             (up to {timeout:.0?}; see `--lock-timeout`)"
+        );
+    };
+    Ok(lock::acquire(&account, &lock::default_dir(), timeout, &mut on_wait)?)
+}
+
 /// The plan to execute, made now. With `--plan` it is made with the saved
 /// plan's settings, and returned only if the saved plan is recent enough and
 /// equal to it: a saved plan is a proof of what was reviewed, never executed itself.
@@ -144,6 +195,7 @@ async fn current_plan(
     saved: Option<&SavedPlan>,
     desired: &DesiredSet,
     conn: &Connection,
+    pending: &mut Pending,
 ) -> Result<Plan, Error> {
     let stale = |reasons: Vec<String>| match (&settings.saved_plan, reasons.is_empty()) {
         (Some(path), false) => Err(Error::StalePlan { path: path.clone(), reasons }),
@@ -152,7 +204,8 @@ async fn current_plan(
     if let Some(saved) = saved {
         stale(saved.age_reasons(conn.now, settings.max_plan_age))?;
     }
-    let live = workflow::list_live(conn).await?;
+    let live = workflow::list_settled(conn, desired, pending, settings.recheck_wait).await?;
+    pending.save()?;
     let plan = workflow::make_plan(desired, &live, conn, &settings.planning).await?;
     if let Some(saved) = saved {
         stale(saved.stale_reasons(&plan, &desired.files, &live))?;

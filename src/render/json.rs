@@ -260,11 +260,6 @@ struct FieldChangeView {
     new: Option<String>,
 }
 
-/// A field value in the plan, `"null"` for an absent one, as JSON: `null`.
-fn field_value(value: &str) -> Option<String> {
-    (value != "null").then(|| value.to_owned())
-}
-
 /// Kind of a cancel effect.
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -317,6 +312,12 @@ struct DuplicateView {
     kept: String,
     /// The other matching orders.
     others: Vec<LiveView>,
+    /// GUIDs of the `others` the plan cancels (each is also a `cancel` change);
+    /// the rest stay in place and are still billed.
+    cancelled: Vec<String>,
+    /// Estimated price of one order like the entry's: what each duplicate
+    /// left in place costs (`not_applicable` when every one is cancelled).
+    cost: CostView,
 }
 
 impl Document {
@@ -407,8 +408,9 @@ impl ChangeView {
                 .iter()
                 .map(|f| FieldChangeView {
                     field: f.field.clone(),
-                    old: field_value(&f.old),
-                    new: field_value(&f.new),
+                    // The plan writes an absent value as `"null"`; JSON has `null`.
+                    old: (f.old != "null").then(|| f.old.clone()),
+                    new: (f.new != "null").then(|| f.new.clone()),
                 })
                 .collect(),
             cancel_effect: c.cancel_effect.as_ref().map(CancelEffectView::new),
@@ -484,6 +486,8 @@ impl DuplicateView {
             name: d.name.clone(),
             kept: d.kept.clone(),
             others: d.others.iter().map(LiveView::new).collect(),
+            cancelled: d.cancelled.clone(),
+            cost: CostView::new(&d.cost),
         }
     }
 }
