@@ -93,6 +93,22 @@ pub const MODELS: &[Model] = &[
     },
 ];
 
+impl Model {
+    /// EUR per km² per image before spend-tier discounts: the base rate plus the
+    /// add-on rate of each selected constellation that is optional for the model
+    /// (docs D37: "model package base rate + selected optional input add-on rates").
+    pub fn list_eur_per_km2(&self, constellations: &[String]) -> f64 {
+        let addons: f64 = self
+            .optional
+            .iter()
+            .filter(|opt| constellations.iter().any(|c| c.eq_ignore_ascii_case(opt)))
+            .filter_map(|opt| constellation(opt))
+            .map(|c| c.addon_eur_per_km2)
+            .sum();
+        self.base_eur_per_km2 + addons
+    }
+}
+
 /// Finds a model by its API value, case-insensitively (the API is ASP.NET and
 /// binds enums without regard to case).
 pub fn model(name: &str) -> Option<&'static Model> {

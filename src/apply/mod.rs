@@ -93,7 +93,12 @@ pub async fn execute(
                 (i, outcome)
             }
         })
-        .buffer_unordered(opts.concurrency.max(1))
+        // Mixed model families across a spend band: the bill depends on the order (plan/account.rs).
+        .buffer_unordered(if plan.account.as_ref().is_some_and(|a| a.ordered_creates) {
+            1
+        } else {
+            opts.concurrency.max(1)
+        })
         .collect()
         .await;
     let mut create_done = vec![false; plan.changes.len()];

@@ -91,7 +91,7 @@ impl Billing {
 /// Prices `images` images of `km2_per_image` km² each, graduated over the spend tiers.
 pub fn price(input: &PriceInput<'_>) -> Price {
     let model = input.model;
-    let full_rate = model.base_eur_per_km2 + addons_eur_per_km2(model, input.constellations);
+    let full_rate = model.list_eur_per_km2(input.constellations);
     #[allow(clippy::cast_precision_loss)]
     let total_km2 = input.km2_per_image.max(0.0) * input.images as f64;
     // Graduating image by image bills the same as graduating the whole area at
@@ -102,17 +102,6 @@ pub fn price(input: &PriceInput<'_>) -> Price {
     let extra_months = f64::from(input.storage_months.saturating_sub(1));
     let storage = total_km2 * extra_months * catalog::STORAGE_EUR_PER_KM2_MONTH;
     Price { order_cost: cents(cost), storage_cost: cents(storage) }
-}
-
-/// Sums the add-on rates of the selected constellations that are optional for `model`.
-pub fn addons_eur_per_km2(model: &Model, constellations: &[String]) -> f64 {
-    model
-        .optional
-        .iter()
-        .filter(|opt| constellations.iter().any(|c| c.eq_ignore_ascii_case(opt)))
-        .filter_map(|opt| catalog::constellation(opt))
-        .map(|c| c.addon_eur_per_km2)
-        .sum()
 }
 
 /// Returns the area (km²) and area-weighted mode multiplier of a tile/minitile order.

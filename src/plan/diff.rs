@@ -99,6 +99,7 @@ pub fn diff(desired: &DesiredSet, live: &[TaskOrder], opts: &DiffOptions) -> Pla
         changes,
         duplicates,
         budget: budget(desired, opts.max_cost),
+        account: None,
     }
 }
 

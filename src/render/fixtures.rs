@@ -23,6 +23,7 @@ pub(crate) fn empty_plan(changes: Vec<Change>) -> Plan {
         changes,
         duplicates: Vec::new(),
         budget: None,
+        account: None,
     }
 }
 
@@ -172,6 +173,7 @@ pub(crate) fn full_plan() -> Plan {
             others: vec![live(DUP, OrderStatus::Processing)],
         }],
         budget: Some(BudgetLimits { max_current_month: Some(250.0), max_monthly: Some(1000.0) }),
+        account: None,
         ..empty_plan(vec![keep, create, tiles, unpriced, replace, refund, stop, blocked, stray])
     }
 }

@@ -1,36 +1,52 @@
 //! Prices a plan: every create and replace is estimated with the exact body
-//! apply would send, a bounded number at a time.
+//! apply would send, chained through the month's spend ([`chain`]), and the
+//! account before and after is fetched ([`account`]).
 //!
 //! Does IO through [`Client::estimate`] (which retries 429/5xx under its
-//! policy); [`cost_of`] is the pure part.
+//! policy) and the account endpoints; [`cost_of`] is the pure part.
 
-use futures::StreamExt;
+pub mod account;
+pub mod chain;
 
 use crate::api::types::Estimate;
 use crate::api::{self, Client};
+use crate::catalog;
 use crate::plan::{Cost, Plan, Price};
 
-/// Estimates every priceable change of `plan`, at most `concurrency` at once,
-/// and stores the result in each change's `cost`. A failed estimate leaves the
-/// change `Unpriced` with the reason; it is never counted as 0.
-pub async fn price(client: &Client, plan: &mut Plan, concurrency: usize) {
-    let jobs: Vec<(usize, api::types::OrderRequest)> = plan
+/// Estimates every priceable change of `plan` in execution order, chained from
+/// `month_spend` EUR spent this month, at most `concurrency` at once, and stores
+/// the result in each change's `cost`: the marginal cost of the change. A failed
+/// estimate leaves the change `Unpriced` with the reason; it is never counted as 0.
+pub async fn price(
+    client: &Client,
+    plan: &mut Plan,
+    concurrency: usize,
+    month_spend: f64,
+) -> chain::Stats {
+    // Apply sends every create (and a replace's create) before any cancel, in
+    // plan order; the chain follows it.
+    let jobs: Vec<chain::Job> = plan
         .priceable()
         .into_iter()
-        .filter_map(|i| plan.changes[i].request.clone().map(|r| (i, r)))
-        .collect();
-    let results: Vec<(usize, Cost)> = futures::stream::iter(jobs)
-        .map(|(i, mut body)| async move {
-            // The estimate ignores deduplication; the create gets the flag as planned.
-            body.tile_deduplication = None;
-            (i, cost_of(client.estimate(&body).await))
+        .filter_map(|i| {
+            let body = plan.changes[i].request.clone()?;
+            let family = catalog::model(&body.model).map(|m| m.family);
+            Some(chain::Job { index: i, body, family })
         })
-        .buffer_unordered(concurrency.max(1))
-        .collect()
-        .await;
-    for (i, cost) in results {
+        .collect();
+    let estimate = |body: api::types::OrderRequest| async move { client.estimate(&body).await };
+    let chained = chain::price_chain(estimate, &jobs, month_spend, concurrency).await;
+    tracing::debug!(
+        creates = jobs.len(),
+        estimates = chained.stats.estimates,
+        rounds = chained.stats.rounds,
+        sequential = chained.stats.sequential,
+        "priced the plan as one chain"
+    );
+    for (i, cost) in chained.costs {
         plan.set_cost(i, cost);
     }
+    chained.stats
 }
 
 /// Turns an estimate answer into a [`Cost`].
