@@ -282,12 +282,8 @@ fn check(
 }
 
 /// Estimates, one at a time, every change not priced at its exact position.
-async fn sequential<S, F>(
-    answers: &mut [Option<Answer>],
-    start: f64,
-    send: &S,
-    stats: &mut Stats,
-) where
+async fn sequential<S, F>(answers: &mut [Option<Answer>], start: f64, send: &S, stats: &mut Stats)
+where
     S: Fn(usize, f64) -> F,
     F: Future<Output = (usize, Answer)>,
 {
