@@ -11,6 +11,7 @@ mod emulator;
 mod examples;
 mod harness;
 mod plan;
+mod pricing;
 mod quickstart;
 mod schemas;
 mod validate;
