@@ -14,8 +14,8 @@ Examples:
   skyform apply --sandbox --auto-approve examples/
 
 Exit codes: 0 success/no changes, 1 error, 2 changes (plan --detailed-exitcode),
-3 blocked or over budget, 4 saved plan is stale, 5 apply failed part-way,
-130 apply interrupted twice (a change in flight may have been made: run plan).";
+3 blocked, over budget or unpriced (apply), 4 saved plan is stale, 5 apply failed
+part-way, 130 apply interrupted twice (a change in flight may have been made: run plan).";
 
 /// Declarative plan/apply for ClearSKY Vision tasking orders.
 #[derive(Debug, Parser)]
@@ -188,9 +188,17 @@ pub struct ApplyArgs {
     pub flags: PlanFlags,
     #[command(flatten)]
     pub api: ApiArgs,
-    /// Apply this saved plan exactly (refused with exit 4 if it is stale).
+    /// Apply this saved plan: the plan is computed again and applied only if it
+    /// equals the saved one (exit 4 otherwise, or if the file was edited).
     #[arg(long, value_name = "FILE")]
     pub plan: Option<PathBuf>,
+    /// With `--plan`: refuse a plan older than this (`90m`, `24h`, `2d`, or
+    /// seconds) or made in another calendar month (UTC).
+    #[arg(long, value_name = "AGE", default_value = crate::saved_plan::DEFAULT_MAX_AGE)]
+    pub max_plan_age: String,
+    /// Apply creates the API could not price (without it such a plan is refused, exit 3).
+    #[arg(long)]
+    pub allow_unpriced: bool,
     /// Do not ask for confirmation (required without a terminal).
     #[arg(long)]
     pub auto_approve: bool,
@@ -198,6 +206,10 @@ pub struct ApplyArgs {
     /// orders for it before sending the create again.
     #[arg(long, value_name = "SECS", env = "SKYFORM_RECHECK_WAIT", default_value_t = 15.0)]
     pub recheck_wait: f64,
+    /// How long to wait for another apply on the same account (on this
+    /// machine) to finish; 0 fails at once.
+    #[arg(long, value_name = "SECS", default_value_t = 600.0)]
+    pub lock_timeout: f64,
 }
 
 /// `skyform orders`.

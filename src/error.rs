@@ -69,6 +69,16 @@ pub enum Error {
         /// One line per difference found.
         reasons: Vec<String>,
     },
+    /// Another apply on the same account holds the lock (or it cannot be taken).
+    #[error(transparent)]
+    Lock(#[from] crate::lock::Error),
+    /// The API refused to estimate some creates for good (a 400): it would
+    /// refuse to create them too, so the plan cannot be made.
+    #[error("{}", refused_estimates(refusals))]
+    EstimateRefused {
+        /// Each refused entry with the API's answer.
+        refusals: Vec<crate::pricing::Refusal>,
+    },
     /// Apply was interrupted or failed before any change was made.
     #[error("{0}")]
     Failed(String),
@@ -93,6 +103,15 @@ impl Error {
                 lines
             }
             Self::Api(e) => e.hint().into_iter().collect(),
+            Self::Lock(crate::lock::Error::Busy { path, .. }) => vec![
+                "nothing was changed; run apply again when the other run is done, or wait longer \
+                 with `--lock-timeout SECS`"
+                    .to_owned(),
+                format!("the lock is `{}`", path.display()),
+            ],
+            Self::EstimateRefused { .. } => vec![
+                "fix these entries in the manifests; a request the API refused is never sent as an order".into(),
+            ],
             _ => Vec::new(),
         }
     }
@@ -101,4 +120,19 @@ impl Error {
     pub fn usage(message: impl Into<String>, hint: impl Into<Option<String>>) -> Self {
         Self::Usage { message: message.into(), hint: hint.into() }
     }
+}
+
+fn refused_estimates(refusals: &[crate::pricing::Refusal]) -> String {
+    use std::fmt::Write as _;
+    let names: Vec<String> = refusals.iter().map(|r| format!("`{}`", r.name)).collect();
+    let them = if refusals.len() == 1 { "it" } else { "them" };
+    let mut out = format!(
+        "the ClearSKY API refused to estimate {}, so it would refuse to create {them} too",
+        names.join(", ")
+    );
+    for r in refusals {
+        let text = r.error.to_string().replace('\n', "\n  ");
+        let _ = write!(out, "\n  `{}`: {text}", r.name);
+    }
+    out
 }

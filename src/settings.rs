@@ -20,6 +20,7 @@ use crate::apply;
 use crate::cli::{ApiArgs, ApplyArgs, Format, PlanArgs, PlanFlags};
 use crate::plan::{self, DiffOptions};
 use crate::render;
+use crate::saved_plan::{self, SavedSettings};
 use crate::spec::DesiredSet;
 
 /// The longest wait or timeout any flag accepts: one day. Anything longer is
@@ -135,6 +136,12 @@ impl Planning {
         })
     }
 
+    /// The settings a saved plan records (`plan --out`): the ones that decide
+    /// what the plan contains.
+    pub fn saved_settings(&self) -> SavedSettings {
+        SavedSettings { prune: self.prune, targets: self.targets.clone(), max_cost: self.max_cost }
+    }
+
     /// The options of the plan renderers.
     pub fn render_options(&self, color: bool) -> render::Options {
         render::Options { color, detailed: self.detailed }
@@ -187,13 +194,19 @@ pub struct ApplySettings {
     pub planning: Planning,
     /// How to reach the API.
     pub api: ApiSettings,
-    /// Apply this saved plan exactly.
+    /// Apply this saved plan, if a plan made now equals it.
     pub saved_plan: Option<PathBuf>,
+    /// The oldest saved plan apply accepts (`--max-plan-age`).
+    pub max_plan_age: Duration,
+    /// Apply creates that could not be priced (`--allow-unpriced`).
+    pub allow_unpriced: bool,
     /// Ask first, or not; [`Approval::Ask`] only when stdin is a terminal.
     pub approval: Approval,
     /// After a create with an unknown outcome, how long to re-list the orders
     /// before sending it again; at most [`MAX_WAIT`].
     pub recheck_wait: Duration,
+    /// How long to wait for another apply's account lock; zero fails at once.
+    pub lock_timeout: Duration,
 }
 
 impl ApplySettings {
@@ -211,31 +224,34 @@ impl ApplySettings {
             }
         };
         let planning = Planning::resolve(&args.flags)?;
-        if args.plan.is_some() {
-            // A saved plan is applied exactly: flags that would change it are refused, not ignored.
-            let changing = [
-                ("--target", !planning.targets.is_empty()),
-                ("--prune", planning.prune),
-                ("--max-cost", planning.max_cost.is_some()),
-            ];
-            if let Some((flag, _)) = changing.iter().find(|(_, given)| *given) {
-                return Err(Error::usage(
-                    format!(
-                        "`{flag}` cannot be used with `--plan`: a saved plan is applied as saved"
-                    ),
-                    Some(format!("pass `{flag}` to `skyform plan --out FILE` instead")),
-                ));
-            }
-        } else if planning.paths.is_empty() {
+        // With `--plan`, `--prune`, `--target` and `--max-cost` are checked
+        // against the saved plan's by `adopt_saved`, once the file is read.
+        if args.plan.is_none() && planning.paths.is_empty() {
             return Err(no_manifest("skyform apply orders/"));
         }
+        let max_plan_age = saved_plan::parse_age(&args.max_plan_age)
+            .map_err(|e| Error::usage(format!("`--max-plan-age`: {e}"), None))?;
         Ok(Self {
             planning,
             api: ApiSettings::resolve(&args.api)?,
             saved_plan: args.plan.clone(),
+            max_plan_age,
+            allow_unpriced: args.allow_unpriced,
             approval,
             recheck_wait: seconds("recheck-wait", args.recheck_wait, Lower::Zero)?,
+            lock_timeout: seconds("lock-timeout", args.lock_timeout, Lower::Zero)?,
         })
+    }
+
+    /// Takes the plan-deciding settings of a saved plan. A saved plan is
+    /// applied as saved: `--prune`, `--target` and `--max-cost` are refused
+    /// unless left out or equal to the saved ones; output flags stay as given.
+    pub fn adopt_saved(&mut self, saved: &SavedSettings) -> Result<(), Error> {
+        saved.check_flags(&self.planning.saved_settings())?;
+        self.planning.prune = saved.prune;
+        self.planning.targets.clone_from(&saved.targets);
+        self.planning.max_cost = saved.max_cost;
+        Ok(())
     }
 
     /// The executor's options.
@@ -424,20 +440,15 @@ mod tests {
                 true,
                 Err("`--timeout` must be at most 86400 seconds (one day), not `1e300`"),
             ),
+            // Checked against the saved plan by `adopt_saved` (see `saved_plan::tests`).
+            ("--plan p.json --target a --prune --max-cost 5", true, Ok(())),
+            ("--plan p.json --max-plan-age 2d", true, Ok(())),
             (
-                "--plan p.json --target a",
+                "--plan p.json --max-plan-age 2x",
                 true,
-                Err("`--target` cannot be used with `--plan`: a saved plan is applied as saved"),
-            ),
-            (
-                "--plan p.json --prune",
-                true,
-                Err("`--prune` cannot be used with `--plan`: a saved plan is applied as saved"),
-            ),
-            (
-                "--plan p.json --max-cost 5",
-                true,
-                Err("`--max-cost` cannot be used with `--plan`: a saved plan is applied as saved"),
+                Err(
+                    "`--max-plan-age`: invalid duration `2x`: write seconds (`3600`) or e.g. `90m`, `24h`, `2d`, `1h30m`",
+                ),
             ),
         ];
         for (line, terminal, want) in cases {

@@ -39,7 +39,8 @@ pub async fn list_live(conn: &Connection) -> Result<Vec<TaskOrder>, Error> {
     Ok(conn.client.list(query).await?)
 }
 
-/// Diffs and prices: the plan `plan` shows and `apply` executes.
+/// Diffs and prices: the plan `plan` shows and `apply` executes. Fails with
+/// [`Error::EstimateRefused`] when the API refuses an estimate for good.
 pub async fn make_plan(
     desired: &DesiredSet,
     live: &[TaskOrder],
@@ -50,7 +51,10 @@ pub async fn make_plan(
     let mut plan = plan::diff(desired, live, &opts);
     let start = pricing::account::fetch(&conn.client).await;
     let concurrency = planning.concurrency.get();
-    pricing::price(&conn.client, &mut plan, concurrency, start.chain_start()).await;
+    let refusals = pricing::price(&conn.client, &mut plan, concurrency, start.chain_start()).await;
+    if !refusals.is_empty() {
+        return Err(Error::EstimateRefused { refusals });
+    }
     plan::account::summarize(&mut plan, live, &start);
     Ok(plan)
 }

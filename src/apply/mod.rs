@@ -16,8 +16,16 @@
 //!   finish; an interrupt (the `stop` flag) has the same effect, and a create
 //!   waiting to be sent again or re-checked stops waiting and fails;
 //! - a replace cancels its old order only after the new order exists, and only
-//!   when the plan says the old order can be cancelled.
+//!   when the plan says the old order can be cancelled;
+//! - creates go in batches of four times the concurrency; just before each
+//!   batch the orders are listed again and entries that another run has
+//!   satisfied meanwhile are skipped ([`recheck`]);
+//! - after the creates and cancels, the orders are listed once more and this
+//!   run's creates that turned out to be duplicates are refunded ([`repair`]).
 
+pub mod consent;
+mod recheck;
+mod repair;
 pub mod report;
 mod wait;
 
@@ -29,13 +37,16 @@ use futures::StreamExt;
 
 use crate::api::request::ListQuery;
 use crate::api::types::OrderRequest;
-use crate::api::{CancelOutcome, Client, CreateOutcome};
+use crate::api::{self, CancelOutcome, Client, CreateOutcome};
 use crate::identity;
 use crate::plan::{Action, CancelEffect, Change, Plan};
 use crate::spec::DesiredOrder;
 use wait::{Waited, pause};
 
-pub use report::{Event, EventKind, Item, Report, Step, StepOutcome};
+pub use report::{Event, EventKind, Item, Repair, Report, Step, StepOutcome};
+
+/// Creates per batch, per unit of concurrency (see [`recheck`]).
+const BATCH_ROUNDS: usize = 4;
 
 /// How the executor behaves.
 #[derive(Debug, Clone)]
@@ -75,35 +86,51 @@ pub async fn execute(
 
     let creates: Vec<usize> =
         indexes(plan, |c| matches!(c.action, Action::Create | Action::Replace));
-    let created: Vec<(usize, StepOutcome)> = futures::stream::iter(creates)
-        .map(|i| {
-            let change = &plan.changes[i];
-            let entry = change.name.as_ref().and_then(|n| desired.get(n));
-            let failed = &failed;
-            async move {
-                if halted() {
-                    return (i, StepOutcome::NotTried);
-                }
-                on_event(&Event::started(i, change, Step::Create));
-                let outcome = create(client, change, entry, opts, stop).await;
-                if matches!(outcome, StepOutcome::Failed { .. }) {
-                    failed.store(true, Ordering::SeqCst);
-                }
-                on_event(&Event::finished(i, change, Step::Create, &outcome));
-                (i, outcome)
-            }
-        })
-        // Mixed model families across a spend band: the bill depends on the order (plan/account.rs).
-        .buffer_unordered(if plan.account.as_ref().is_some_and(|a| a.ordered_creates) {
-            1
+    let ordered = plan.account.as_ref().is_some_and(|a| a.ordered_creates);
+    let mut created: Vec<(usize, StepOutcome)> = Vec::new();
+    for batch in creates.chunks(opts.concurrency.max(1) * BATCH_ROUNDS) {
+        let satisfied = if halted() {
+            BTreeMap::new()
         } else {
-            opts.concurrency.max(1)
-        })
-        .collect()
-        .await;
+            recheck::satisfied(client, plan, batch, desired).await
+        };
+        for (&i, guid) in &satisfied {
+            let outcome = StepOutcome::Satisfied { guid: guid.clone() };
+            on_event(&Event::finished(i, &plan.changes[i], Step::Create, &outcome));
+            created.push((i, outcome));
+        }
+        let todo = batch.iter().copied().filter(|i| !satisfied.contains_key(i));
+        let outcomes: Vec<(usize, StepOutcome)> = futures::stream::iter(todo)
+            .map(|i| {
+                let change = &plan.changes[i];
+                let entry = change.name.as_ref().and_then(|n| desired.get(n));
+                let failed = &failed;
+                async move {
+                    if halted() {
+                        return (i, StepOutcome::NotTried);
+                    }
+                    on_event(&Event::started(i, change, Step::Create));
+                    let outcome = create(client, change, entry, opts, stop).await;
+                    if matches!(outcome, StepOutcome::Failed { .. }) {
+                        failed.store(true, Ordering::SeqCst);
+                    }
+                    on_event(&Event::finished(i, change, Step::Create, &outcome));
+                    (i, outcome)
+                }
+            })
+            // Mixed model families across a spend band: the bill depends on the order (plan/account.rs).
+            .buffer_unordered(if ordered { 1 } else { opts.concurrency.max(1) })
+            .collect()
+            .await;
+        created.extend(outcomes);
+    }
     let mut create_done = vec![false; plan.changes.len()];
+    let mut skipped: BTreeMap<usize, StepOutcome> = BTreeMap::new();
     for (i, outcome) in created {
         create_done[i] = matches!(outcome, StepOutcome::Done { .. });
+        if matches!(outcome, StepOutcome::Satisfied { .. }) {
+            skipped.insert(i, outcome.clone());
+        }
         report.record(i, &plan.changes[i], Step::Create, outcome);
     }
 
@@ -118,8 +145,13 @@ pub async fn execute(
         .map(|i| {
             let change = &plan.changes[i];
             let ready = change.action == Action::Cancel || create_done[i];
+            // A replace another run has made: that run cancels the old order.
+            let satisfied = skipped.get(&i).cloned();
             let failed = &failed;
             async move {
+                if let Some(outcome) = satisfied {
+                    return (i, outcome);
+                }
                 if halted() || !ready {
                     return (i, StepOutcome::NotTried);
                 }
@@ -138,8 +170,11 @@ pub async fn execute(
     for (i, outcome) in cancelled {
         report.record(i, &plan.changes[i], Step::Cancel, outcome);
     }
+    if !stop.load(Ordering::SeqCst) {
+        report.repairs = repair::own_duplicates(client, &report, desired).await;
+    }
     // An interrupt that came once every step was done stopped nothing.
-    report.interrupted = stop.load(Ordering::SeqCst) && report.done() < report.items.len();
+    report.interrupted = stop.load(Ordering::SeqCst) && report.failed() + report.not_tried() > 0;
     report.finish();
     report
 }
@@ -298,18 +333,22 @@ async fn cancel(client: &Client, change: &Change) -> StepOutcome {
     let Some(live) = &change.live else {
         return StepOutcome::failed("the plan has no live order for this change", Vec::new());
     };
-    match client.cancel(&live.guid).await {
-        Ok(CancelOutcome::Removed) => StepOutcome::Done {
-            guid: Some(live.guid.clone()),
-            note: Some("cancelled and refunded".to_owned()),
-        },
-        Ok(CancelOutcome::RenewalStopped) => StepOutcome::Done {
-            guid: Some(live.guid.clone()),
-            note: Some("renewal stopped".to_owned()),
-        },
+    let refund = matches!(change.cancel_effect, Some(CancelEffect::FullRefund));
+    cancel_order(client, &live.guid, refund).await
+}
+
+/// Cancels one order. When a refund is expected (the order was in `Review`)
+/// and the order is gone, another run has cancelled it: that is done too.
+async fn cancel_order(client: &Client, guid: &str, refund: bool) -> StepOutcome {
+    let done =
+        |note: &str| StepOutcome::Done { guid: Some(guid.to_owned()), note: Some(note.into()) };
+    match client.cancel(guid).await {
+        Ok(CancelOutcome::Removed) => done("cancelled and refunded"),
+        Ok(CancelOutcome::RenewalStopped) => done("renewal stopped"),
         Ok(CancelOutcome::NotCancellable(message)) => {
             StepOutcome::failed(format!("cannot be cancelled: {message}"), Vec::new())
         }
+        Err(api::Error::NotFound { .. }) if refund => done("already cancelled by another run"),
         Err(e) => StepOutcome::from_error(&e),
     }
 }

@@ -1,6 +1,7 @@
-//! `skyform apply`: plan (or read a saved plan and check it is fresh) → show →
-//! confirm → execute → report. What is shown, and how, is the renderer's
-//! business, chosen once from the settings.
+//! `skyform apply`: plan (with `--plan`, with the saved plan's settings, then
+//! check that the saved plan equals it) → show → confirm → execute → report.
+//! What is shown, and how, is the renderer's business, chosen once from the
+//! settings.
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -17,23 +18,29 @@ use crate::saved_plan::SavedPlan;
 use crate::settings::{ApplySettings, Approval};
 use crate::spec::DesiredSet;
 use crate::workflow::{self, runtime};
-use crate::{Error, ExitStatus, connect};
+use crate::{Error, ExitStatus, connect, lock};
 
 pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<ExitStatus, Error> {
-    let settings = ApplySettings::resolve(args, std::io::stdin().is_terminal())?;
+    let mut settings = ApplySettings::resolve(args, std::io::stdin().is_terminal())?;
+    let saved = settings.saved_plan.as_deref().map(SavedPlan::read).transpose()?;
+    if let Some(s) = &saved {
+        settings.adopt_saved(&s.settings)?;
+    }
     let view = ApplyRenderer::new(
         settings.planning.format,
         settings.planning.render_options(ctx.color_stdout),
     );
-    let saved = settings.saved_plan.as_deref().map(SavedPlan::read).transpose()?;
     let paths = match &saved {
         Some(s) if settings.planning.paths.is_empty() => s.paths.clone(),
         _ => settings.planning.paths.clone(),
     };
     let desired = workflow::load(&paths, ctx.color_stderr)?;
     let conn = connect::connect(&settings.api)?;
+    // Held until the command returns; the plan is made only once it is held,
+    // so a run that waited sees the orders of the run it waited for.
+    let _lock = lock_account(&settings, &conn)?;
     let rt = runtime()?;
-    let plan = rt.block_on(current_plan(&settings, saved, &desired, &conn))?;
+    let plan = rt.block_on(current_plan(&settings, saved.as_ref(), &desired, &conn))?;
 
     let mut out = std::io::stdout().lock();
     view.plan(&plan, &mut out).map_err(super::stdout_error)?;
@@ -42,6 +49,10 @@ pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<ExitStatus, Error> {
             std::io::stderr(),
             "error: apply refused: the plan has a blocked change, is short of credits or is not within budget; nothing was changed"
         );
+        return Ok(ExitStatus::Blocked);
+    }
+    if let Some(refusal) = apply::consent::unpriced_refusal(&plan, settings.allow_unpriced) {
+        let _ = writeln!(std::io::stderr(), "error: {refusal}");
         return Ok(ExitStatus::Blocked);
     }
     if !plan.has_changes() {
@@ -83,22 +94,41 @@ pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<ExitStatus, Error> {
     }
 }
 
-/// The plan to execute: the saved one if it is still fresh, else a new one.
+/// Takes the account lock, saying on stderr when it has to wait.
+fn lock_account(settings: &ApplySettings, conn: &Connection) -> Result<lock::AccountLock, Error> {
+    let timeout = settings.lock_timeout;
+    let account = lock::Account::of(&settings.api, &conn.client);
+    let mut on_wait = |pid: Option<u32>| {
+        let pid = pid.map(|p| format!(" (pid {p})")).unwrap_or_default();
+        let _ = writeln!(
+            std::io::stderr(),
+            "waiting for another skyform apply on this account{pid} to finish \
+             (up to {timeout:.0?}; see `--lock-timeout`)"
+        );
+    };
+    Ok(lock::acquire(&account, &lock::default_dir(), timeout, &mut on_wait)?)
+}
+
+/// The plan to execute, made now. With `--plan` it is made with the saved
+/// plan's settings, and returned only if the saved plan is recent enough and
+/// equal to it: a saved plan is a proof of what was reviewed, never executed itself.
 async fn current_plan(
     settings: &ApplySettings,
-    saved: Option<SavedPlan>,
+    saved: Option<&SavedPlan>,
     desired: &DesiredSet,
     conn: &Connection,
 ) -> Result<Plan, Error> {
-    let live = workflow::list_live(conn).await?;
-    match (saved, &settings.saved_plan) {
-        (Some(saved), Some(path)) => {
-            let reasons = saved.stale_reasons(&desired.files, &live);
-            if !reasons.is_empty() {
-                return Err(Error::StalePlan { path: path.clone(), reasons });
-            }
-            Ok(saved.plan)
-        }
-        _ => workflow::make_plan(desired, &live, conn, &settings.planning).await,
+    let stale = |reasons: Vec<String>| match (&settings.saved_plan, reasons.is_empty()) {
+        (Some(path), false) => Err(Error::StalePlan { path: path.clone(), reasons }),
+        _ => Ok(()),
+    };
+    if let Some(saved) = saved {
+        stale(saved.age_reasons(conn.now, settings.max_plan_age))?;
     }
+    let live = workflow::list_live(conn).await?;
+    let plan = workflow::make_plan(desired, &live, conn, &settings.planning).await?;
+    if let Some(saved) = saved {
+        stale(saved.stale_reasons(&plan, &desired.files, &live))?;
+    }
+    Ok(plan)
 }

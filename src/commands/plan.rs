@@ -24,7 +24,14 @@ pub(crate) fn run(args: &PlanArgs, ctx: Context) -> Result<ExitStatus, Error> {
     render::plan(&plan, planning.format, &opts, &mut out).map_err(super::stdout_error)?;
     out.flush().map_err(super::stdout_error)?;
     if let Some(path) = &settings.out {
-        SavedPlan::new(plan.clone(), &planning.paths, &desired.files, &live).write(path)?;
+        SavedPlan::new(
+            plan.clone(),
+            &planning.paths,
+            planning.saved_settings(),
+            &desired.files,
+            &live,
+        )
+        .write(path)?;
         let _ = writeln!(
             std::io::stderr(),
             "Saved the plan to `{}`. Apply exactly this plan with `skyform apply --plan {}`.",

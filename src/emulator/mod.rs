@@ -236,6 +236,11 @@ impl Handle {
         self.shared.lock().faults.set_rates(rates);
     }
 
+    /// Forgets every scripted fault not yet used, and the random rates.
+    pub fn clear_faults(&self) {
+        self.shared.lock().faults.clear();
+    }
+
     /// Returns the emulator's clock.
     pub fn now(&self) -> DateTime<Utc> {
         self.shared.lock().state.now

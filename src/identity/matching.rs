@@ -12,7 +12,7 @@ use std::collections::{BTreeSet, HashMap};
 use uuid::Uuid;
 
 use super::geometry;
-use super::{Fingerprint, LiveAoi, LiveSpec, same_aoi};
+use super::{Fingerprint, LiveAoi, LiveSpec};
 use crate::api::types::{OrderStatus, TaskOrder};
 use crate::spec::{Aoi, DesiredOrder, Ensure};
 
@@ -24,7 +24,6 @@ pub struct Matching {
     /// One per live order: the first entry that claims it (through `orders`, or
     /// through `stopped` for an `ensure: absent` entry).
     pub owner: Vec<Option<usize>>,
-    specs: Vec<LiveSpec>,
 }
 
 /// The live orders matching one entry. Indexes are into the live slice.
@@ -146,69 +145,7 @@ pub fn match_all(desired: &[DesiredOrder], live: &[TaskOrder]) -> Matching {
             owner[i].get_or_insert(e);
         }
     }
-    Matching { entries, owner, specs }
-}
-
-impl Matching {
-    /// Pairs entries with live orders that have the same AOI (other fields may
-    /// differ), for replaces: a pair is returned only when the entry finds exactly
-    /// one such order among `free` and no other entry of `entries` finds that
-    /// order. `entries` and `free` are indexes into the slices given to
-    /// [`match_all`]; pairs come in the order of `entries`.
-    pub fn pair_by_aoi(
-        &self,
-        desired: &[DesiredOrder],
-        entries: &[usize],
-        free: &[usize],
-    ) -> Vec<(usize, usize)> {
-        let mut polygons: HashMap<(usize, (i64, i64)), Vec<usize>> = HashMap::new();
-        let mut tiles: HashMap<(&BTreeSet<Uuid>, &BTreeSet<Uuid>), Vec<usize>> = HashMap::new();
-        for &i in free {
-            match &self.specs[i].aoi {
-                LiveAoi::Polygons(parts) => {
-                    if let Some(a) = geometry::anchor(parts) {
-                        polygons.entry((parts.len(), geometry::cell(a))).or_default().push(i);
-                    }
-                }
-                LiveAoi::Tiles { tiles: t, minitiles: m } => {
-                    tiles.entry((t, m)).or_default().push(i);
-                }
-                LiveAoi::Unknown => {}
-            }
-        }
-        let mut tentative = Vec::new();
-        let mut found_by: HashMap<usize, usize> = HashMap::new();
-        for &e in entries {
-            let aoi = &desired[e].spec.aoi;
-            let candidates: Vec<usize> = match aoi {
-                Aoi::Polygons(parts) => geometry::anchor(parts)
-                    .map(|a| {
-                        let cells = geometry::cells_near(a);
-                        let set: BTreeSet<usize> = cells
-                            .iter()
-                            .flat_map(|c| {
-                                polygons.get(&(parts.len(), *c)).into_iter().flatten().copied()
-                            })
-                            .collect();
-                        set.into_iter().collect()
-                    })
-                    .unwrap_or_default(),
-                Aoi::Tiles { tiles: t, minitiles: m } => {
-                    tiles.get(&(t, m)).cloned().unwrap_or_default()
-                }
-            };
-            let same: Vec<usize> =
-                candidates.into_iter().filter(|&i| same_aoi(aoi, &self.specs[i].aoi)).collect();
-            for &i in &same {
-                *found_by.entry(i).or_default() += 1;
-            }
-            if let [only] = same.as_slice() {
-                tentative.push((e, *only));
-            }
-        }
-        tentative.retain(|(_, i)| found_by[i] == 1);
-        tentative
-    }
+    Matching { entries, owner }
 }
 
 enum Relation {

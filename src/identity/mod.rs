@@ -4,10 +4,13 @@
 //! no name or client reference, so identity is content: every field the server
 //! keeps, in canonical form ([`Fingerprint`]), plus the AOI compared as geometry
 //! ([`geometry`]) or as GUID sets. Matching many entries against many live
-//! orders is a hash join ([`match_all`]).
+//! orders is a hash join ([`match_all`]). Orders that look like an earlier
+//! version of an entry (replace candidates) are found by [`earlier_versions`].
 
 mod geometry;
 mod matching;
+mod overlap;
+mod twins;
 
 use std::collections::BTreeSet;
 
@@ -22,6 +25,8 @@ use crate::spec::{Aoi, DesiredOrder, OrderSpec};
 
 pub use geometry::TOLERANCE;
 pub use matching::{EntryMatch, Matching, match_all};
+pub use overlap::{EarlierVersion, Kinship, MIN_OVERLAP, earlier_versions, overlap};
+pub use twins::twins;
 
 /// The canonical non-AOI fields of an order: equal fingerprints and equal AOIs
 /// make the same order.
@@ -238,6 +243,20 @@ pub fn find_match<'a>(
                 .map(|&i| &live[i])
         }
     }
+}
+
+/// For each entry, an order that satisfies it now, if any (for a tile entry,
+/// only when every wanted GUID is covered; the first covering order): used by
+/// apply just before each batch of creates, with one index of the live orders.
+pub fn find_matches<'a>(
+    desired: &[DesiredOrder],
+    live: &'a [TaskOrder],
+) -> Vec<Option<&'a TaskOrder>> {
+    match_all(desired, live)
+        .entries
+        .into_iter()
+        .map(|entry| entry.is_satisfied().then(|| &live[entry.orders[0]]))
+        .collect()
 }
 
 #[cfg(test)]

@@ -329,23 +329,6 @@ fn find_match_reports_the_new_tile_order_not_the_one_covering_most() {
 }
 
 #[test]
-fn pair_by_aoi_needs_a_unique_pairing() {
-    let s = spec(wkt_aoi(TRIANGLE));
-    let mut changed = s.clone();
-    changed.image_frequency = 5;
-    let one = order("a", "Processing", &s, Some(TRIANGLE_BBOX));
-    let desired = [entry("e", changed.clone())];
-    let m = match_all(&desired, std::slice::from_ref(&one));
-    assert_eq!(m.pair_by_aoi(&desired, &[0], &[0]), vec![(0, 0)]);
-    let two = [one.clone(), order("b", "Processing", &s, Some(TRIANGLE))];
-    let m = match_all(&desired, &two);
-    assert!(m.pair_by_aoi(&desired, &[0], &[0, 1]).is_empty(), "two candidates");
-    let desired = [entry("e", changed.clone()), entry("f", changed)];
-    let m = match_all(&desired, std::slice::from_ref(&one));
-    assert!(m.pair_by_aoi(&desired, &[0, 1], &[0]).is_empty(), "two entries want it");
-}
-
-#[test]
 fn spec_digest_is_canonical() {
     let wkt = spec(wkt_aoi(TRIANGLE));
     let rotated = spec(wkt_aoi("POLYGON((10.1 56.3,10.2 56,10 56,10.1 56.3))"));

@@ -6,7 +6,6 @@
 //! Every problem is collected; nothing stops at the first.
 
 use std::collections::{BTreeSet, HashMap};
-use std::hash::{DefaultHasher, Hasher};
 use std::path::{Path, PathBuf};
 
 use uuid::Uuid;
@@ -15,6 +14,7 @@ use super::diagnostic::Diagnostics;
 use super::fields::{Fields, Opt, Sink};
 use super::node::{Kind, Node, Pos};
 use super::{AOI_KEYS, BUDGET_KEYS, ORDER_FIELDS, TOOL_KEYS, TOP_KEYS, aoi};
+use crate::identity;
 use crate::spec::{Aoi, Budget, DesiredOrder, Ensure, OrderSpec, Source};
 
 /// Reads an AOI file; the error is a message such as `no such file`.
@@ -441,53 +441,28 @@ fn tiles(sink: &mut Sink<'_>, at: Pos, label: &str, keys: &[(&str, &Node, &Node)
     ok.then_some(Aoi::Tiles { tiles, minitiles })
 }
 
-/// Checks across all files: identical order specs.
+/// Checks across all files: entries that are the same order, by the identity
+/// rules of matching ([`identity::twins`]).
 fn across(orders: &[DesiredOrder], diags: &mut Diagnostics) {
-    let mut specs: HashMap<u64, Vec<&DesiredOrder>> = HashMap::new();
-    for o in orders {
+    let specs: Vec<&OrderSpec> = orders.iter().map(|o| &o.spec).collect();
+    for (i, first) in identity::twins(&specs) {
+        let (o, first) = (&orders[i], &orders[first]);
         let mut sink = Sink { file: &o.source.file, diags };
         let pos = Pos { line: o.source.line, column: o.source.column, ..Pos::default() };
-        let same = specs.entry(fingerprint(&o.spec)).or_default();
-        if let Some(first) = same.iter().find(|f| f.spec == o.spec) {
-            sink.error_hint(
-                pos,
-                format!(
-                    "order `{}` has the same order fields as order `{}` at {}",
-                    o.name,
-                    first.name,
-                    place(&first.source)
-                ),
-                "both would match the same live order; change a field or remove one",
-            );
-        } else {
-            same.push(o);
-        }
+        sink.error_hint(
+            pos,
+            format!(
+                "order `{}` is the same order as order `{}` at {}",
+                o.name,
+                first.name,
+                place(&first.source)
+            ),
+            "both would match the same live order (areas compare as shapes, within 1e-6°, \
+             also as bounding boxes); change a field or remove one",
+        );
     }
 }
 
 fn place(s: &Source) -> String {
     format!("{}:{}:{}", s.file.display(), s.line, s.column)
-}
-
-/// Hashes a spec's exact value, for finding identical specs among many.
-fn fingerprint(spec: &OrderSpec) -> u64 {
-    use std::hash::Hash;
-    let mut h = DefaultHasher::new();
-    (&spec.model, &spec.constellations, spec.from, spec.to, spec.reference_date).hash(&mut h);
-    (spec.image_frequency, spec.storage_months, spec.api_requests).hash(&mut h);
-    match &spec.aoi {
-        Aoi::Tiles { tiles, minitiles } => (tiles, minitiles).hash(&mut h),
-        Aoi::Polygons(parts) => {
-            for polygon in parts.iter().flat_map(|mp| &mp.0) {
-                for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
-                    ring.0.len().hash(&mut h);
-                    for c in &ring.0 {
-                        h.write_u64(c.x.to_bits());
-                        h.write_u64(c.y.to_bits());
-                    }
-                }
-            }
-        }
-    }
-    h.finish()
 }

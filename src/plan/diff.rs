@@ -11,9 +11,10 @@ use crate::calendar::month_end;
 use crate::identity::{self, Fingerprint, Matching};
 use crate::spec::{Aoi, DesiredOrder, DesiredSet, Ensure};
 
+use super::pairing;
 use super::{
-    Action, BudgetLimits, CancelEffect, Change, Cost, DesiredSummary, Duplicate, FORMAT_VERSION,
-    FieldChange, LiveOrderSummary, Plan, TileCoverage,
+    Action, BudgetLimits, CancelEffect, Change, Cost, DesiredSummary, FORMAT_VERSION, FieldChange,
+    LiveOrderSummary, Plan, TileCoverage, duplicates,
 };
 
 /// Options of one diff.
@@ -50,19 +51,16 @@ pub fn diff(desired: &DesiredSet, live: &[TaskOrder], opts: &DiffOptions) -> Pla
     let mut claimed: Vec<bool> = matching.owner.iter().map(Option::is_some).collect();
     let canceled = |i: usize| live[i].ordering_process_status.is_canceled();
 
-    let replace_wanted: Vec<usize> = (0..entries.len())
-        .filter(|&e| entries[e].ensure == Ensure::Present && matching.entries[e].orders.is_empty())
-        .collect();
     let free: Vec<usize> = (0..live.len()).filter(|&i| !claimed[i] && !canceled(i)).collect();
-    let mut replaces = vec![None; entries.len()];
-    for (e, i) in matching.pair_by_aoi(entries, &replace_wanted, &free) {
-        replaces[e] = Some(i);
+    let pairing = pairing::pair(entries, live, &matching, &free);
+    let replaces = &pairing.replaces;
+    for &i in replaces.iter().flatten().chain(pairing.superseded.iter().map(|(i, _)| i)) {
         claimed[i] = true;
     }
 
     let mut changes = Vec::new();
     let mut live_changes = Vec::new();
-    let mut duplicates = Vec::new();
+    let mut dups = Vec::new();
     for (e, entry) in entries.iter().enumerate() {
         if !targeted(e) {
             continue;
@@ -71,12 +69,15 @@ pub fn diff(desired: &DesiredSet, live: &[TaskOrder], opts: &DiffOptions) -> Pla
         match entry.ensure {
             Ensure::Present => {
                 changes.push(ctx.present(replaces[e]));
-                if let Some(dup) = ctx.duplicates() {
-                    if opts.prune && opts.targets.is_empty() && !entry.protect {
-                        live_changes.extend(ctx.prune_duplicates(&dup));
-                    }
-                    duplicates.push(dup);
+                for &(i, _) in pairing.superseded.iter().filter(|&&(_, by)| by == e) {
+                    let new = &live[matching.entries[e].orders[0]].task_order_guid;
+                    live_changes.push(superseded_change(&live[i], entry, new, opts.prune, today));
                 }
+                let prune = opts.prune && opts.targets.is_empty();
+                let repair =
+                    duplicates::repair(entry, &matching.entries[e].orders, live, prune, today);
+                live_changes.extend(repair.changes);
+                dups.extend(repair.duplicate);
             }
             Ensure::Absent => changes.extend(ctx.absent()),
         }
@@ -84,7 +85,11 @@ pub fn diff(desired: &DesiredSet, live: &[TaskOrder], opts: &DiffOptions) -> Pla
 
     if opts.targets.is_empty() {
         for i in (0..live.len()).filter(|&i| !claimed[i] && !canceled(i)) {
-            live_changes.push(unmatched(&live[i], opts.prune, today));
+            let mut c = unmatched(&live[i], opts.prune, today);
+            if let Some(note) = pairing.notes.get(&i) {
+                c.reason = Some(c.reason.map_or_else(|| note.clone(), |r| format!("{r}; {note}")));
+            }
+            live_changes.push(c);
         }
     }
     live_changes.sort_by(|a, b| live_guid(a).cmp(live_guid(b)));
@@ -97,7 +102,7 @@ pub fn diff(desired: &DesiredSet, live: &[TaskOrder], opts: &DiffOptions) -> Pla
         prune: opts.prune,
         targets: opts.targets.clone(),
         changes,
-        duplicates,
+        duplicates: dups,
         budget: budget(desired, opts.max_cost),
         account: None,
     }
@@ -135,6 +140,7 @@ impl EntryCtx<'_> {
             c.live = Some(summary(old));
             c.field_changes =
                 field_changes(&Fingerprint::of_order(old), &Fingerprint::of_spec(spec));
+            c.field_changes.extend(pairing::area_change(&spec.aoi, old));
             if self.entry.protect {
                 c.action = Action::Blocked;
                 c.reason = Some(format!(
@@ -186,36 +192,6 @@ impl EntryCtx<'_> {
             minitiles_missing: m.missing_minitiles.len(),
             covered_by: m.orders.iter().map(|&i| self.live[i].task_order_guid.clone()).collect(),
         })
-    }
-
-    fn duplicates(&self) -> Option<Duplicate> {
-        let m = &self.matching.entries[self.e];
-        let Aoi::Polygons(_) = self.entry.spec.aoi else { return None };
-        let (kept, others) = m.orders.split_first()?;
-        (!others.is_empty()).then(|| Duplicate {
-            name: self.entry.name.clone(),
-            kept: self.live[*kept].task_order_guid.clone(),
-            others: others.iter().map(|&i| summary(&self.live[i])).collect(),
-        })
-    }
-
-    /// `--prune` cancels the duplicates that can be cancelled; the others stay listed.
-    fn prune_duplicates(&self, dup: &Duplicate) -> Vec<Change> {
-        let m = &self.matching.entries[self.e];
-        m.orders[1..]
-            .iter()
-            .filter_map(|&i| {
-                let order = &self.live[i];
-                let effect = cancel_effect(order, self.today).ok()?;
-                let mut c = live_change(order, Action::Cancel);
-                c.cancel_effect = Some(effect);
-                c.reason = Some(format!(
-                    "duplicate of entry `{}`, which keeps order `{}`",
-                    self.entry.name, dup.kept
-                ));
-                Some(c)
-            })
-            .collect()
     }
 
     /// `ensure: absent`: one change per matching order; an order whose renewal
@@ -273,10 +249,45 @@ fn unmatched(order: &TaskOrder, prune: bool, today: NaiveDate) -> Change {
     c
 }
 
+/// The item for the superseded half of `entry`'s replace: a cancel where the
+/// rules allow it (blocked under `protect`); an order that cannot be cancelled
+/// any more is treated as an order no entry claims (unmanaged, or under
+/// `--prune` blocked when it runs past this month), with a note.
+fn superseded_change(
+    old: &TaskOrder,
+    entry: &DesiredOrder,
+    new_guid: &str,
+    prune: bool,
+    today: NaiveDate,
+) -> Change {
+    let why = format!(
+        "superseded by `{new_guid}` of entry `{}` (an earlier replace did not finish)",
+        entry.name
+    );
+    let mut c = live_change(old, Action::Cancel);
+    match cancel_effect(old, today) {
+        Ok(_) if entry.protect => {
+            c.action = Action::Blocked;
+            c.reason = Some(format!("`protect` is set on entry `{}`: {why}", entry.name));
+        }
+        Ok(effect) => {
+            c.cancel_effect = Some(effect);
+            c.reason = Some(why);
+        }
+        Err(reason) => {
+            // As any order no entry claims: `--prune` may still block on it.
+            c = unmatched(old, prune, today);
+            let note = format!("{why}; {reason}");
+            c.reason = Some(c.reason.map_or_else(|| note.clone(), |r| format!("{r}; {note}")));
+        }
+    }
+    c
+}
+
 /// The cancel rules by lifecycle stage: `Review` is fully refunded; an accepted
 /// recurring order stops renewing after this month; an accepted order with `To`
 /// set cannot be cancelled.
-fn cancel_effect(order: &TaskOrder, today: NaiveDate) -> Result<CancelEffect, String> {
+pub(super) fn cancel_effect(order: &TaskOrder, today: NaiveDate) -> Result<CancelEffect, String> {
     if order.ordering_process_status.is_review() {
         return Ok(CancelEffect::FullRefund);
     }
@@ -289,7 +300,7 @@ fn cancel_effect(order: &TaskOrder, today: NaiveDate) -> Result<CancelEffect, St
     }
 }
 
-fn live_change(order: &TaskOrder, action: Action) -> Change {
+pub(super) fn live_change(order: &TaskOrder, action: Action) -> Change {
     Change { live: Some(summary(order)), ..Change::new(None, action) }
 }
 
@@ -297,7 +308,7 @@ fn live_guid(c: &Change) -> &str {
     c.live.as_ref().map_or("", |l| l.guid.as_str())
 }
 
-fn summary(order: &TaskOrder) -> LiveOrderSummary {
+pub(super) fn summary(order: &TaskOrder) -> LiveOrderSummary {
     LiveOrderSummary {
         guid: order.task_order_guid.clone(),
         status: order.ordering_process_status.clone(),

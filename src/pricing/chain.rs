@@ -114,7 +114,7 @@ impl Answer {
 /// Prices `jobs` as one chain starting at `start` EUR of month-to-date spend.
 pub async fn price_chain<E, F>(estimate: E, jobs: &[Job], start: f64, concurrency: usize) -> Chained
 where
-    E: Fn(OrderRequest) -> F,
+    E: Fn(usize, OrderRequest) -> F,
     F: Future<Output = Result<Estimate, api::Error>>,
 {
     let send = |i: usize, at: f64| {
@@ -122,7 +122,7 @@ where
         // The estimate ignores deduplication; the create gets the flag as planned.
         body.tile_deduplication = None;
         body.simulated_euro_usage = Some(cents(at));
-        let fut = estimate(body);
+        let fut = estimate(jobs[i].index, body);
         async move {
             let result = fut.await;
             let storage = result

@@ -73,7 +73,7 @@ fn totals(chained: &Chained) -> Vec<f64> {
 fn run(jobs: &[Job], start: f64, charge: fn(Family, f64, f64) -> f64) -> (Chained, usize) {
     let calls = AtomicUsize::new(0);
     let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
-    let chained = rt.block_on(price_chain(|b| fake(b, &calls, charge), jobs, start, 8));
+    let chained = rt.block_on(price_chain(|_, b| fake(b, &calls, charge), jobs, start, 8));
     (chained, calls.load(Ordering::SeqCst))
 }
 
@@ -133,7 +133,7 @@ fn an_unpriced_change_adds_nothing_to_the_chain() {
     let calls = AtomicUsize::new(0);
     let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
     let chained = rt.block_on(price_chain(
-        |b| {
+        |_, b| {
             let refuse = b.api_requests == 50_000;
             let f = fake(b, &calls, tiers::charge);
             async move {

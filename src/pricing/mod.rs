@@ -3,26 +3,46 @@
 //! account before and after is fetched ([`account`]).
 //!
 //! Does IO through [`Client::estimate`] (which retries 429/5xx under its
-//! policy) and the account endpoints; [`cost_of`] is the pure part.
+//! policy) and the account endpoints; [`cost_of`] and [`is_definite_refusal`]
+//! are the pure part. An estimate that fails for a reason that may pass (429,
+//! 5xx, 413, a broken connection) leaves the change unpriced; one the API
+//! refuses for good (a 400, or a validation code) is returned as a
+//! [`Refusal`], because the create would be refused the same way.
 
 pub mod account;
 pub mod chain;
 
-use crate::api::types::Estimate;
+use std::collections::BTreeMap;
+use std::sync::{Mutex, PoisonError};
+
+use futures::StreamExt;
+
+use crate::api::types::{Estimate, FieldErrors, codes};
 use crate::api::{self, Client};
 use crate::catalog;
 use crate::plan::{Cost, Plan, Price};
+
+/// An estimate the API refused for good: the entry's create would be refused too.
+#[derive(Debug)]
+pub struct Refusal {
+    /// The entry's name.
+    pub name: String,
+    /// The API's answer, with its per-field messages.
+    pub error: api::Error,
+}
 
 /// Estimates every priceable change of `plan` in execution order, chained from
 /// `month_spend` EUR spent this month, at most `concurrency` at once, and stores
 /// the result in each change's `cost`: the marginal cost of the change. A failed
 /// estimate leaves the change `Unpriced` with the reason; it is never counted as 0.
+/// Returns the estimates the API refused for good ([`is_definite_refusal`]), in
+/// plan order.
 pub async fn price(
     client: &Client,
     plan: &mut Plan,
     concurrency: usize,
     month_spend: f64,
-) -> chain::Stats {
+) -> Vec<Refusal> {
     // Apply sends every create (and a replace's create) before any cancel, in
     // plan order; the chain follows it.
     let jobs: Vec<chain::Job> = plan
@@ -34,7 +54,27 @@ pub async fn price(
             Some(chain::Job { index: i, body, family })
         })
         .collect();
-    let estimate = |body: api::types::OrderRequest| async move { client.estimate(&body).await };
+    let refused: Mutex<BTreeMap<usize, api::Error>> = Mutex::new(BTreeMap::new());
+    let estimate = |i: usize, body: api::types::OrderRequest| {
+        let refused = &refused;
+        async move {
+            match client.estimate(&body).await {
+                Err(e) if is_definite_refusal(&e) => {
+                    // The chain only needs the message; the full error is kept for the report.
+                    let message = e.to_string();
+                    let mut refused = refused.lock().unwrap_or_else(PoisonError::into_inner);
+                    refused.entry(i).or_insert(e);
+                    Err(api::Error::Api {
+                        status: 400,
+                        code: None,
+                        message,
+                        fields: FieldErrors::new(),
+                    })
+                }
+                result => result,
+            }
+        }
+    };
     let chained = chain::price_chain(estimate, &jobs, month_spend, concurrency).await;
     tracing::debug!(
         creates = jobs.len(),
@@ -43,10 +83,49 @@ pub async fn price(
         sequential = chained.stats.sequential,
         "priced the plan as one chain"
     );
+    let refused = refused.into_inner().unwrap_or_else(PoisonError::into_inner);
     for (i, cost) in chained.costs {
-        plan.set_cost(i, cost);
+        if !refused.contains_key(&i) {
+            plan.set_cost(i, cost);
+        }
     }
-    chained.stats
+    price_duplicates(client, plan, concurrency).await;
+    refused
+        .into_iter()
+        .map(|(i, error)| Refusal { name: plan.changes[i].name.clone().unwrap_or_default(), error })
+        .collect()
+}
+
+/// Estimates one order like the entry's for every entry with duplicates the
+/// plan cannot cancel: what each of them costs, shown next to them. A refused
+/// estimate only leaves it unpriced: the duplicate exists already.
+async fn price_duplicates(client: &Client, plan: &mut Plan, concurrency: usize) {
+    let jobs: Vec<(usize, api::types::OrderRequest)> = plan
+        .duplicates
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| d.request.clone().map(|r| (i, r)))
+        .collect();
+    let results: Vec<(usize, Cost)> = futures::stream::iter(jobs)
+        .map(|(i, body)| async move { (i, cost_of(client.estimate(&body).await)) })
+        .buffer_unordered(concurrency.max(1))
+        .collect()
+        .await;
+    for (i, cost) in results {
+        plan.duplicates[i].cost = cost;
+    }
+}
+
+/// True when the API refused an estimate in a way a create of the same body
+/// would be refused too: a 400, or a validation code (992, 993) in any answer.
+/// A 413, 429, 5xx or a broken connection says nothing about the body's
+/// validity: such an estimate is unpriced instead.
+pub fn is_definite_refusal(error: &api::Error) -> bool {
+    matches!(
+        error,
+        api::Error::Api { status: 400, .. }
+            | api::Error::Api { code: Some(codes::VALIDATION | codes::VALIDATION_PARAMS), .. }
+    )
 }
 
 /// Turns an estimate answer into a [`Cost`].
@@ -75,6 +154,22 @@ pub fn cost_of(result: Result<Estimate, api::Error>) -> Cost {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_400_or_a_validation_code_is_a_definite_refusal() {
+        let api = |status, code| api::Error::Api {
+            status,
+            code,
+            message: String::new(),
+            fields: api::types::FieldErrors::new(),
+        };
+        assert!(is_definite_refusal(&api(400, Some(codes::VALIDATION))));
+        assert!(is_definite_refusal(&api(400, None)));
+        assert!(is_definite_refusal(&api(200, Some(codes::VALIDATION_PARAMS))));
+        assert!(!is_definite_refusal(&api(413, None)));
+        assert!(!is_definite_refusal(&api::Error::Server { status: 503, retry_after: None }));
+        assert!(!is_definite_refusal(&api::Error::RateLimited { retry_after: None }));
+    }
 
     #[test]
     fn an_estimate_without_costs_is_unpriced_never_zero() {

@@ -8,6 +8,7 @@
 
 mod account;
 mod apply;
+mod duplicates;
 mod human;
 mod inline_diff;
 mod json;
@@ -78,7 +79,7 @@ pub fn summary_line(plan: &Plan) -> String {
             line.pop();
             let _ = write!(line, "; {} in no manifest.", orders_match(n.unmanaged, "are"));
         }
-        return line;
+        return line + &duplicates::summary_suffix(plan);
     }
     let parts: Vec<String> = [
         (n.create, "to create"),
@@ -97,7 +98,7 @@ pub fn summary_line(plan: &Plan) -> String {
         line.push(' ');
         line.push_str(&cost_sentence(plan));
     }
-    line
+    line + &duplicates::summary_suffix(plan)
 }
 
 /// `5 orders match`, `1 order matches`, `2 orders are`, `1 order is`.

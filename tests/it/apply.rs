@@ -6,7 +6,7 @@ use skyform::grid::Cell;
 
 use crate::harness::{Env, json};
 
-fn entry(name: &str, lon: f64, extra: &str) -> String {
+pub(crate) fn entry(name: &str, lon: f64, extra: &str) -> String {
     format!(
         "  - name: {name}
     Model: Stratus2
@@ -21,7 +21,7 @@ fn entry(name: &str, lon: f64, extra: &str) -> String {
     )
 }
 
-fn manifest(entries: &[String]) -> String {
+pub(crate) fn manifest(entries: &[String]) -> String {
     format!("orders:\n{}", entries.concat())
 }
 
@@ -170,28 +170,45 @@ fn absent_and_prune_cancel_only_what_the_plan_listed() {
 }
 
 #[test]
-fn a_rejected_create_stops_further_creates_and_exits_5_with_field_messages() {
-    let env = Env::new();
-    // A well-formed tile GUID the API does not know: skyform accepts it, the API refuses it.
-    let unknown_tile = "  - name: bad-tiles
+fn a_rejected_create_stops_further_creates_and_exits_5_with_the_api_message() {
+    let env = refused_second_create();
+    let out = env.run(&["apply", "--auto-approve", "--concurrency", "1", "o.yaml"]);
+    assert_eq!(out.code, 5, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("failed      b"), "{}", out.stdout);
+    assert!(out.stdout.contains("already ordered"), "API message missing:\n{}", out.stdout);
+    assert!(out.stdout.contains("not tried   c"), "{}", out.stdout);
+    assert_eq!(env.live().len(), 2);
+}
+
+/// A tile entry of one tile, ordered every `frequency` days.
+fn one_tile_entry(name: &str, frequency: u32) -> String {
+    format!(
+        "  - name: {name}
     Model: Stratus2
     SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]
     StorageMonths: 1
     ApiRequests: 1
-    ImageFrequency: 3
+    ImageFrequency: {frequency}
+    TileGuids: [{}]
     From: 2025-04-01
-    TileGuids: [c3528462-02fc-4301-bb37-8d226b45f149]
-";
-    env.write(
-        "o.yaml",
-        &manifest(&[entry("a", 9.0, ""), unknown_tile.to_owned(), entry("c", 9.4, "")]),
-    );
-    let out = env.run(&["apply", "--auto-approve", "--concurrency", "1", "o.yaml"]);
-    assert_eq!(out.code, 5, "{}\n{}", out.stdout, out.stderr);
-    assert!(out.stdout.contains("failed      bad-tiles"), "{}", out.stdout);
-    assert!(out.stdout.contains("TileGuids:"), "field message missing:\n{}", out.stdout);
-    assert!(out.stdout.contains("not tried   c"), "{}", out.stdout);
-    assert_eq!(env.live().len(), 1);
+",
+        Cell::tile_at(10.0, 56.4).guid()
+    )
+}
+
+/// An account and a manifest whose second create (`b`) passes its estimate but
+/// is refused: its one tile is already in a live order of the same model and
+/// constellations (`t0`, another entry), and deduplication leaves nothing to order.
+/// (A create refused for credits no longer reaches the API: the plan is blocked.)
+fn refused_second_create() -> Env {
+    let env = Env::new();
+    env.write("o.yaml", &manifest(&[one_tile_entry("t0", 2)]));
+    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let entries =
+        [one_tile_entry("t0", 2), entry("a", 9.0, ""), one_tile_entry("b", 3), entry("c", 9.4, "")];
+    env.write("o.yaml", &manifest(&entries));
+    env
 }
 
 #[test]
@@ -268,24 +285,11 @@ fn apply_events_validator() -> jsonschema::Validator {
 /// leaves a change untried, and for one with nothing to do.
 #[test]
 fn every_json_event_line_validates_against_the_committed_schema() {
-    let env = Env::new();
-    let unknown_tile = "  - name: bad-tiles
-    Model: Stratus2
-    SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]
-    StorageMonths: 1
-    ApiRequests: 1
-    ImageFrequency: 3
-    From: 2025-04-01
-    TileGuids: [c3528462-02fc-4301-bb37-8d226b45f149]
-";
-    env.write(
-        "o.yaml",
-        &manifest(&[entry("a", 9.0, ""), unknown_tile.to_owned(), entry("c", 9.4, "")]),
-    );
+    let env = refused_second_create();
     let args = ["apply", "--auto-approve", "--format", "json", "--concurrency", "1", "o.yaml"];
     let failed = env.run(&args);
     assert_eq!(failed.code, 5, "{}\n{}", failed.stdout, failed.stderr);
-    env.write("o.yaml", &manifest(&[entry("a", 9.0, "")]));
+    env.write("o.yaml", &manifest(&[one_tile_entry("t0", 2), entry("a", 9.0, "")]));
     let unchanged = env.run(&args);
     assert_eq!(unchanged.code, 0, "{}", unchanged.stderr);
 

@@ -1,0 +1,68 @@
+//! Flags given with `apply --plan` against the saved settings.
+
+use clap::Parser;
+
+use super::SavedSettings;
+use crate::cli::{Args, Command, Format};
+use crate::settings::ApplySettings;
+
+fn apply(line: &str) -> ApplySettings {
+    let words = ["skyform", "apply", "--plan", "p.json"].into_iter().chain(line.split_whitespace());
+    let Command::Apply(args) = Args::try_parse_from(words).unwrap().command else { unreachable!() };
+    ApplySettings::resolve(&args, true).unwrap()
+}
+
+fn saved() -> SavedSettings {
+    SavedSettings { prune: true, targets: vec!["a".into(), "b".into()], max_cost: Some(100.0) }
+}
+
+#[test]
+fn flags_left_out_or_equal_to_the_saved_ones_are_accepted() {
+    assert!(apply("").adopt_saved(&saved()).is_ok());
+    assert!(apply("--prune --target b --target a --max-cost 100").adopt_saved(&saved()).is_ok());
+}
+
+#[test]
+fn a_flag_that_would_change_the_plan_is_a_usage_error_naming_it() {
+    let none = SavedSettings::default();
+    for (line, settings, message) in [
+        (
+            "--prune",
+            &none,
+            "`--prune` differs from the saved plan: given `--prune`, the plan was made with no `--prune`",
+        ),
+        (
+            "--target a",
+            &saved(),
+            "`--target` differs from the saved plan: given `a`, the plan was made with `a`, `b`",
+        ),
+        (
+            "--target a",
+            &none,
+            "`--target` differs from the saved plan: given `a`, the plan was made with no `--target`",
+        ),
+        (
+            "--max-cost 1",
+            &saved(),
+            "`--max-cost` differs from the saved plan: given `1`, the plan was made with `100`",
+        ),
+        (
+            "--max-cost 1",
+            &none,
+            "`--max-cost` differs from the saved plan: given `1`, the plan was made with no `--max-cost`",
+        ),
+    ] {
+        let err = apply(line).adopt_saved(settings).unwrap_err();
+        assert_eq!(err.exit_code(), 1);
+        assert_eq!(err.to_string(), message);
+    }
+}
+
+#[test]
+fn the_saved_settings_replace_the_plan_flags_and_keep_the_output_flags() {
+    let mut s = apply("--format json --detailed --concurrency 2");
+    s.adopt_saved(&saved()).unwrap();
+    let p = &s.planning;
+    assert!(p.prune && p.max_cost == Some(100.0) && p.targets == ["a", "b"]);
+    assert!(p.detailed && p.format == Format::Json && p.concurrency.get() == 2);
+}
