@@ -22,6 +22,7 @@ pub mod identity;
 pub mod lock;
 pub mod manifest;
 pub mod money;
+pub mod pending;
 pub mod plan;
 pub mod pricing;
 pub mod render;

@@ -110,6 +110,9 @@ pub struct Report {
     pub repairs: Vec<Repair>,
     /// True when an interrupt stopped new changes.
     pub interrupted: bool,
+    /// Indexes of the changes whose create failed with an unknown outcome
+    /// that no list resolved: an order may exist that is not listed yet.
+    pub maybe_created: Vec<usize>,
 }
 
 /// What happened to a step.

@@ -12,6 +12,7 @@ mod emulator;
 mod estimates;
 mod examples;
 mod harness;
+mod lists;
 mod plan;
 mod pricing;
 mod quickstart;
