@@ -14,6 +14,7 @@ mod examples;
 mod harness;
 mod lists;
 mod plan;
+mod pricing;
 mod quickstart;
 mod replace;
 mod saved_plan;
