@@ -61,6 +61,7 @@ mod tests {
             changes,
             duplicates: Vec::new(),
             budget: None,
+            tile_footprints: std::collections::BTreeMap::new(),
         }
     }
 

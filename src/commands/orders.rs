@@ -30,7 +30,7 @@ pub(crate) fn run(args: &OrdersArgs, ctx: Context) -> Result<ExitStatus, Error> 
             entry: owner.map(|e| desired.orders[e].name.clone()),
         })
         .collect();
-    let opts = render::Options { color: ctx.color_stdout, detailed: false };
+    let opts = render::Options { color: ctx.color_stdout, ..render::Options::default() };
     let mut out = std::io::stdout().lock();
     render::orders(&rows, args.format, &opts, &mut out).map_err(super::stdout_error)?;
     out.flush().map_err(super::stdout_error)?;

@@ -19,7 +19,8 @@ pub(crate) fn run(args: &PlanArgs, ctx: Context) -> Result<ExitStatus, Error> {
         let plan = workflow::make_plan(&desired, &live, &conn, planning).await?;
         Ok::<_, Error>((live, plan))
     })?;
-    let opts = planning.render_options(ctx.color_stdout);
+    let opts =
+        render::Options { no_map: settings.no_map, ..planning.render_options(ctx.color_stdout) };
     let mut out = std::io::stdout().lock();
     render::plan(&plan, planning.format, &opts, &mut out).map_err(super::stdout_error)?;
     out.flush().map_err(super::stdout_error)?;

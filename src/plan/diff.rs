@@ -105,6 +105,7 @@ pub fn diff(desired: &DesiredSet, live: &[TaskOrder], opts: &DiffOptions) -> Pla
         changes,
         duplicates,
         budget: budget(desired, opts.max_cost),
+        tile_footprints: std::collections::BTreeMap::new(),
     }
 }
 
@@ -347,6 +348,9 @@ fn summary(order: &TaskOrder) -> LiveOrderSummary {
         to: order.to,
         area_km2: order.task_order_area_km2,
         digest: identity::live_digest(order),
+        wkt: order.wkt.clone(),
+        tiles: order.tiles.iter().map(|t| t.guid.clone()).collect(),
+        mini_tiles: order.mini_tiles.iter().map(|t| t.guid.clone()).collect(),
     }
 }
 

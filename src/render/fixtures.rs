@@ -23,6 +23,7 @@ pub(crate) fn empty_plan(changes: Vec<Change>) -> Plan {
         changes,
         duplicates: Vec::new(),
         budget: None,
+        tile_footprints: std::collections::BTreeMap::new(),
     }
 }
 
@@ -49,6 +50,9 @@ pub(crate) fn live(guid: &str, status: OrderStatus) -> LiveOrderSummary {
         to: None,
         area_km2: 412.5,
         digest: format!("sha256:{}", &guid[..8]),
+        wkt: None,
+        tiles: Vec::new(),
+        mini_tiles: Vec::new(),
     }
 }
 
