@@ -7,20 +7,23 @@ use crate::cli::PlanArgs;
 use crate::saved_plan::SavedPlan;
 use crate::settings::PlanSettings;
 use crate::workflow::{self, runtime};
-use crate::{Error, ExitStatus, connect, render};
+use crate::{Error, ExitStatus, connect, footprints, render};
 
 pub(crate) fn run(args: &PlanArgs, ctx: Context) -> Result<ExitStatus, Error> {
     let settings = PlanSettings::resolve(args)?;
     let planning = &settings.planning;
     let desired = workflow::load(&planning.paths, ctx.color_stderr)?;
     let conn = connect::connect(&settings.api)?;
-    let (live, plan) = runtime()?.block_on(async {
-        let live = workflow::list_live(&conn).await?;
-        let plan = workflow::make_plan(&desired, &live, &conn, planning).await?;
-        Ok::<_, Error>((live, plan))
-    })?;
     let opts =
         render::Options { no_map: settings.no_map, ..planning.render_options(ctx.color_stdout) };
+    let (live, plan) = runtime()?.block_on(async {
+        let live = workflow::list_live(&conn).await?;
+        let mut plan = workflow::make_plan(&desired, &live, &conn, planning).await?;
+        if render::draws_map(planning.format, &opts) {
+            footprints::warn(&footprints::fill_plan(&conn.client, &mut plan, &live).await);
+        }
+        Ok::<_, Error>((live, plan))
+    })?;
     let mut out = std::io::stdout().lock();
     render::plan(&plan, planning.format, &opts, &mut out).map_err(super::stdout_error)?;
     out.flush().map_err(super::stdout_error)?;

@@ -45,11 +45,11 @@ pub(super) fn markdown_block(map: &Map<'_>, budget: usize) -> String {
     let mut undrawn = String::new();
     if !map.undrawn.is_empty() {
         let n = map.undrawn.len();
-        let items = if n == 1 { "item is" } else { "items are" };
+        let (items, them) = if n == 1 { ("item is", "it") } else { ("items are", "them") };
         let _ = writeln!(
             undrawn,
-            "> [!NOTE]\n> {n} {items} not on the map: no geometry is known for them (a tile the \
-             tile search did not describe).\n"
+            "> [!NOTE]\n> {n} {items} not on the map: no geometry is known for {them} (for tiles: \
+             the tile search did not describe them).\n"
         );
     }
     if map.areas.is_empty() {

@@ -10,6 +10,8 @@
 //! right-hand rule of RFC 7946 (exterior counter-clockwise, holes clockwise);
 //! rings with fewer than four positions or a non-finite coordinate are dropped.
 
+#[cfg(test)]
+pub(super) mod fixtures;
 pub(super) mod simplify;
 pub(super) mod style;
 
