@@ -11,6 +11,7 @@ mod emulator;
 mod estimates;
 mod examples;
 mod harness;
+mod map;
 mod plan;
 mod quickstart;
 mod replace;
