@@ -109,7 +109,7 @@ async fn search(
                     .filter_map(|t| Some((t.guid.to_ascii_lowercase(), t.data_geog_wkt?)))
                     .collect();
                 let before = known.len();
-                for g in guids.iter() {
+                for g in &guids {
                     if let Some(wkt) = by_guid.get(&g.to_ascii_lowercase()) {
                         known.insert(g.clone(), wkt.clone());
                     }

@@ -49,7 +49,7 @@ pub(super) fn render(plan: &Plan, opts: Options) -> String {
         }
     }
     if !opts.no_map {
-        let map = super::map::Map::of_plan(plan, &opts);
+        let map = super::map::Map::of_plan(plan, opts);
         out.push_str(&super::geojson::markdown_block(&map, MAP_BUDGET));
     }
     let mut left_out: BTreeMap<&'static str, usize> = BTreeMap::new();

@@ -53,8 +53,8 @@ pub fn plan(plan: &Plan, format: Format, opts: &Options, w: &mut dyn io::Write) 
         Format::Human => human::render(plan, *opts, w),
         Format::Json => json::render(plan, w),
         Format::Markdown => w.write_all(markdown::render(plan, *opts).as_bytes()),
-        Format::Geojson => w.write_all(geojson::render(&map::Map::of_plan(plan, opts)).as_bytes()),
-        Format::Svg => svg::render(&map::Map::of_plan(plan, opts), &summary_line(plan), w),
+        Format::Geojson => w.write_all(geojson::render(&map::Map::of_plan(plan, *opts)).as_bytes()),
+        Format::Svg => svg::render(&map::Map::of_plan(plan, *opts), &summary_line(plan), w),
     }
 }
 

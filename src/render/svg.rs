@@ -44,7 +44,7 @@ impl Projection {
         let (px, py) = (pad(bounds.width()), pad(bounds.height()));
         let (west, east) = (bounds.min().x - px, bounds.max().x + px);
         let (south, north) = (bounds.min().y - py, bounds.max().y + py);
-        let k = ((south + north) / 2.0).to_radians().cos().max(0.05);
+        let k = f64::midpoint(south, north).to_radians().cos().max(0.05);
         let map_w = WIDTH - 2.0 * MARGIN;
         let scale = (map_w / ((east - west) * k)).min(MAX_MAP_HEIGHT / (north - south));
         let x0 = MARGIN + (map_w - (east - west) * k * scale) / 2.0;

@@ -76,7 +76,7 @@ pub(super) struct Area<'a> {
 impl<'a> Map<'a> {
     /// The map of a plan: creates, both halves of replaces, cancels, blocked
     /// cancels and unmanaged orders; unchanged entries only with `detailed`.
-    pub(in crate::render) fn of_plan(plan: &'a Plan, opts: &Options) -> Self {
+    pub(in crate::render) fn of_plan(plan: &'a Plan, opts: Options) -> Self {
         let cell = |guid: &str| plan.tile_footprints.get(guid).map(String::as_str);
         let mut map = Map { areas: Vec::new(), undrawn: Vec::new() };
         for change in &plan.changes {
