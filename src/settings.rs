@@ -161,6 +161,8 @@ pub struct PlanSettings {
     pub detailed_exitcode: bool,
     /// `--no-map`: no map in the Markdown plan.
     pub no_map: bool,
+    /// How long to wait for orders an earlier apply left pending; at most [`MAX_WAIT`].
+    pub recheck_wait: Duration,
 }
 
 impl PlanSettings {
@@ -176,6 +178,7 @@ impl PlanSettings {
             out: args.out.clone(),
             detailed_exitcode: args.detailed_exitcode,
             no_map: args.no_map,
+            recheck_wait: seconds("recheck-wait", args.recheck_wait, Lower::Zero)?,
         })
     }
 }
@@ -205,9 +208,11 @@ pub struct ApplySettings {
     pub allow_unpriced: bool,
     /// Ask first, or not; [`Approval::Ask`] only when stdin is a terminal.
     pub approval: Approval,
-    /// After a create with an unknown outcome, how long to re-list the orders
-    /// before sending it again; at most [`MAX_WAIT`].
+    /// How long to re-list the orders after a create with an unknown outcome,
+    /// after the creates, and for pending orders; at most [`MAX_WAIT`].
     pub recheck_wait: Duration,
+    /// How long to wait for another apply's account lock; zero fails at once.
+    pub lock_timeout: Duration,
 }
 
 impl ApplySettings {
@@ -246,6 +251,7 @@ impl ApplySettings {
             allow_unpriced: args.allow_unpriced,
             approval,
             recheck_wait: seconds("recheck-wait", args.recheck_wait, Lower::Zero)?,
+            lock_timeout: seconds("lock-timeout", args.lock_timeout, Lower::Zero)?,
         })
     }
 

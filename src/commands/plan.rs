@@ -4,6 +4,7 @@ use std::io::Write;
 
 use super::Context;
 use crate::cli::PlanArgs;
+use crate::pending::Pending;
 use crate::saved_plan::SavedPlan;
 use crate::settings::PlanSettings;
 use crate::workflow::{self, runtime};
@@ -16,8 +17,11 @@ pub(crate) fn run(args: &PlanArgs, ctx: Context) -> Result<ExitStatus, Error> {
     let conn = connect::connect(&settings.api)?;
     let opts =
         render::Options { no_map: settings.no_map, ..planning.render_options(ctx.color_stdout) };
+    // Read only: the record is updated by apply alone.
+    let mut pending = Pending::open_for(conn.client.config())?;
     let (live, plan) = runtime()?.block_on(async {
-        let live = workflow::list_live(&conn).await?;
+        let live =
+            workflow::list_settled(&conn, &desired, &mut pending, settings.recheck_wait).await?;
         let mut plan = workflow::make_plan(&desired, &live, &conn, planning).await?;
         if render::draws_map(planning.format, &opts) {
             footprints::warn(&footprints::fill_plan(&conn.client, &mut plan, &live).await);

@@ -40,6 +40,9 @@
 //!   500 and 503; 429 and 5xx bodies are empty. `Latency` sleeps before the
 //!   call is carried out, `Hang` after. Calls dropped by `CommitThenDrop` are
 //!   logged with status 0. No token bucket, no 400/1003 concurrency cap.
+//! - Misbehaviour on request only: `CommitThenFail` (an order stored, then a
+//!   429 or 500), `Malformed` list answers, and the [`Modes`] camelCase
+//!   answers and a list lagging behind creates by real time.
 //! - With a state file, the file's clock wins over [`Config::now`]; API keys
 //!   are never written, tenants are keyed by a hash of the key.
 
@@ -72,7 +75,7 @@ use chrono::{DateTime, Utc};
 pub use area::AreaRule;
 pub use config::{Config, FaultRates};
 pub use control::parse_time;
-pub use faults::Fault;
+pub use faults::{Fault, Malformed, Modes};
 pub use store::State;
 
 use crate::api::types::TaskOrder;
@@ -90,13 +93,24 @@ struct Inner {
     state: State,
     faults: Faults,
     calls: Vec<(String, String, u16)>,
+    /// When each order (lower-case GUID) was created, in real time, for a lagging list.
+    created_at: std::collections::HashMap<String, std::time::Instant>,
 }
 
 impl Shared {
     fn new(config: Config, state: State) -> Self {
         let keys = config.api_keys.iter().map(|k| (k.clone(), store::tenant_id(k))).collect();
         let faults = Faults::new(config.fault_rates.clone(), config.seed);
-        Self { config, keys, inner: Mutex::new(Inner { state, faults, calls: Vec::new() }) }
+        Self {
+            config,
+            keys,
+            inner: Mutex::new(Inner {
+                state,
+                faults,
+                calls: Vec::new(),
+                created_at: std::collections::HashMap::new(),
+            }),
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -236,7 +250,12 @@ impl Handle {
         self.shared.lock().faults.set_rates(rates);
     }
 
-    /// Forgets every scripted fault not yet used, and the random rates.
+    /// Sets how every answer misbehaves from now on (camelCase keys, a lagging list).
+    pub fn set_modes(&self, modes: Modes) {
+        self.shared.lock().faults.modes = modes;
+    }
+
+    /// Forgets every scripted fault not yet used, the random rates and the modes.
     pub fn clear_faults(&self) {
         self.shared.lock().faults.clear();
     }
