@@ -13,6 +13,7 @@ mod estimates;
 mod examples;
 mod harness;
 mod lists;
+mod map;
 mod plan;
 mod pricing;
 mod quickstart;
