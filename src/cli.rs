@@ -54,8 +54,13 @@ pub enum Format {
     /// Versioned JSON (see `schemas/plan.schema.json`; `apply` writes JSON
     /// lines, see `schemas/apply-events.schema.json`).
     Json,
-    /// Markdown for a pull-request comment.
+    /// Markdown for a pull-request comment (with a ```geojson map unless `--no-map`).
     Markdown,
+    /// An RFC 7946 GeoJSON FeatureCollection of the areas, styled by action
+    /// (`plan` and `orders`).
+    Geojson,
+    /// A self-contained SVG map of the areas (`plan` and `orders`).
+    Svg,
 }
 
 /// The subcommands.
@@ -229,6 +234,9 @@ pub struct PlanArgs {
     /// Exit 2 when the plan has changes, 0 when it has none.
     #[arg(long)]
     pub detailed_exitcode: bool,
+    /// Leave the ```geojson map out of `--format markdown`.
+    #[arg(long)]
+    pub no_map: bool,
     /// How long to wait for orders an earlier apply on this machine created
     /// (or may have created) to show in the order list.
     #[arg(long, value_name = "SECS", env = "SKYFORM_RECHECK_WAIT", default_value_t = 15.0)]
@@ -293,6 +301,10 @@ pub enum ListFormat {
     Json,
     /// A Markdown table.
     Markdown,
+    /// An RFC 7946 GeoJSON FeatureCollection of the orders' areas.
+    Geojson,
+    /// A self-contained SVG map of the orders' areas.
+    Svg,
 }
 
 impl From<ListFormat> for Format {
@@ -301,6 +313,8 @@ impl From<ListFormat> for Format {
             ListFormat::Human => Self::Human,
             ListFormat::Json => Self::Json,
             ListFormat::Markdown => Self::Markdown,
+            ListFormat::Geojson => Self::Geojson,
+            ListFormat::Svg => Self::Svg,
         }
     }
 }

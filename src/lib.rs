@@ -17,6 +17,7 @@ pub mod connect;
 pub mod emulator;
 pub mod error;
 pub mod export;
+pub mod footprints;
 pub mod grid;
 pub mod identity;
 pub mod lock;
@@ -31,6 +32,7 @@ pub mod saved_plan;
 pub mod settings;
 pub mod spec;
 pub mod suggest;
+pub mod tiers;
 pub mod workflow;
 
 pub use error::{Error, ExitStatus};

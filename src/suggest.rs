@@ -15,10 +15,14 @@ pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
 
 /// "did you mean `aarhus-bay` for `arhus-bay`?" for each of `unknown` that
 /// has a close word in `known`; `None` when none has.
-pub fn did_you_mean(unknown: &[&str], known: &[&str]) -> Option<String> {
+pub fn did_you_mean<'a>(
+    unknown: &[&str],
+    known: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    let known: Vec<&str> = known.into_iter().collect();
     let guesses: Vec<String> = unknown
         .iter()
-        .filter_map(|u| closest(u, known).map(|k| format!("`{k}` for `{u}`")))
+        .filter_map(|u| closest(u, &known).map(|k| format!("`{k}` for `{u}`")))
         .collect();
     (!guesses.is_empty()).then(|| format!("did you mean {}?", guesses.join(", ")))
 }
@@ -33,7 +37,7 @@ mod tests {
         assert_eq!(closest("arhus-bay", &known), Some("aarhus-bay"));
         assert_eq!(closest("odense-harbor", &known), Some("odense-harbour"));
         assert_eq!(closest("zzz", &known), None);
-        let hint = super::did_you_mean(&["arhus-bay", "zzz"], &known);
+        let hint = super::did_you_mean(&["arhus-bay", "zzz"], known);
         assert_eq!(hint.as_deref(), Some("did you mean `aarhus-bay` for `arhus-bay`?"));
     }
 }

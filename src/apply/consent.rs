@@ -1,5 +1,5 @@
 //! What a plan needs beyond the user's "yes" before apply may spend: nothing
-//! blocked, provably within budget, and creates the API could not price are
+//! blocked, provably within budget and the credits, and creates the API could not price are
 //! applied only with `--allow-unpriced`. Every reason apply has to stop before
 //! it changes anything is a [`Refusal`], shown on stderr and, with `--format
 //! json`, as a `refused` event.
@@ -17,6 +17,8 @@ pub enum RefusalKind {
     Blocked,
     /// The plan is over budget, or cannot be proved within it (exit 3).
     OverBudget,
+    /// The creates cost more than the order credits available (exit 3).
+    ShortOfCredits,
     /// A create could not be priced and `--allow-unpriced` was not given (exit 3).
     Unpriced,
     /// The saved plan (`--plan`) is stale (exit 4).
@@ -54,7 +56,8 @@ impl fmt::Display for Refusal {
 }
 
 /// The refusal apply owes for `plan` before asking anyone: blocked changes
-/// first, then the budget, then unpriced creates; `None` when apply may go on.
+/// first, then the budget, the credits, then unpriced creates; `None` when
+/// apply may go on.
 pub fn refusal(plan: &Plan, allow_unpriced: bool) -> Option<Refusal> {
     let blocked: Vec<String> = plan
         .changes
@@ -104,6 +107,17 @@ pub fn refusal(plan: &Plan, allow_unpriced: bool) -> Option<Refusal> {
             hints: vec![
                 "raise the manifest's `budget` (or `--max-cost`), or order less".to_owned(),
             ],
+        });
+    }
+    if let Some(short) = plan.credit_shortfall() {
+        return Some(Refusal {
+            kind: RefusalKind::ShortOfCredits,
+            message: format!(
+                "apply refused: the creates cost EUR {short:.2} more than the order credits \
+                 available (balance plus overdraft); nothing was changed"
+            ),
+            details: Vec::new(),
+            hints: vec!["top up the account's order credits, or order less".to_owned()],
         });
     }
     unpriced(plan, allow_unpriced)
@@ -182,6 +196,8 @@ mod tests {
             changes,
             duplicates: Vec::new(),
             budget: None,
+            account: None,
+            tile_footprints: std::collections::BTreeMap::new(),
         }
     }
 

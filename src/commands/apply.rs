@@ -95,7 +95,15 @@ fn run_with(
 
     let mut out = std::io::stdout().lock();
     view.plan(&plan, &mut out).map_err(|e| Stop::Early(super::stdout_error(e)))?;
-    if let Some(refusal) = consent::refusal(&plan, settings.allow_unpriced) {
+    // `plan_status` decides exit 3 for `plan`; apply never goes on where it would refuse.
+    let blocked = workflow::plan_status(&plan, false) == ExitStatus::Blocked;
+    let refusal = consent::refusal(&plan, settings.allow_unpriced).or_else(|| {
+        blocked.then(|| {
+            let message = "apply refused: the plan is blocked; nothing was changed".to_owned();
+            consent::error_refusal(RefusalKind::Blocked, message, Vec::new())
+        })
+    });
+    if let Some(refusal) = refusal {
         let _ = view.refused(&refusal, &mut out);
         let _ = writeln!(std::io::stderr(), "error: {refusal}");
         return Ok(ExitStatus::Blocked);

@@ -9,7 +9,7 @@ use crate::render::{self, OrderRow};
 use crate::settings::ApiSettings;
 use crate::spec::DesiredSet;
 use crate::workflow::{self, runtime};
-use crate::{Error, ExitStatus, connect, identity};
+use crate::{Error, ExitStatus, connect, footprints, identity};
 
 pub(crate) fn run(args: &OrdersArgs, ctx: Context) -> Result<ExitStatus, Error> {
     let api = ApiSettings::resolve(&args.api)?;
@@ -20,7 +20,8 @@ pub(crate) fn run(args: &OrdersArgs, ctx: Context) -> Result<ExitStatus, Error> 
     };
     let conn = connect::connect(&api)?;
     let query = ListQuery { get_expired: args.expired, ..ListQuery::default() };
-    let (live, hidden) = runtime()?.block_on(async {
+    let rt = runtime()?;
+    let (live, hidden) = rt.block_on(async {
         let live = conn.client.list(query).await?;
         // Say when expired orders were left out: after a sandbox apply of the
         // examples, a missing 2023 order looks like a lost one.
@@ -33,7 +34,7 @@ pub(crate) fn run(args: &OrdersArgs, ctx: Context) -> Result<ExitStatus, Error> 
         Ok::<_, Error>((live, hidden))
     })?;
     let matching = identity::match_all(&desired.orders, &live);
-    let rows: Vec<OrderRow> = live
+    let mut rows: Vec<OrderRow> = live
         .into_iter()
         .zip(&matching.owner)
         .map(|(order, owner)| OrderRow {
@@ -41,7 +42,10 @@ pub(crate) fn run(args: &OrdersArgs, ctx: Context) -> Result<ExitStatus, Error> 
             entry: owner.map(|e| desired.orders[e].name.clone()),
         })
         .collect();
-    let opts = render::Options { color: ctx.color_stdout, detailed: false };
+    let opts = render::Options { color: ctx.color_stdout, ..render::Options::default() };
+    if render::is_map(args.format.into()) {
+        footprints::warn(&rt.block_on(footprints::fill_orders(&conn.client, &mut rows)));
+    }
     let mut out = std::io::stdout().lock();
     render::orders(&rows, args.format.into(), &opts, &mut out).map_err(super::stdout_error)?;
     out.flush().map_err(super::stdout_error)?;

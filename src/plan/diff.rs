@@ -104,6 +104,8 @@ pub fn diff(desired: &DesiredSet, live: &[TaskOrder], opts: &DiffOptions) -> Pla
         changes,
         duplicates: dups,
         budget: budget(desired, opts.max_cost),
+        account: None,
+        tile_footprints: std::collections::BTreeMap::new(),
     }
 }
 
@@ -322,6 +324,9 @@ pub(super) fn summary(order: &TaskOrder) -> LiveOrderSummary {
         to: order.to,
         area_km2: order.task_order_area_km2,
         digest: identity::live_digest(order),
+        wkt: order.wkt.clone(),
+        tiles: order.tiles.iter().map(|t| t.guid.clone()).collect(),
+        mini_tiles: order.mini_tiles.iter().map(|t| t.guid.clone()).collect(),
     }
 }
 

@@ -14,6 +14,7 @@
 //!   order is cancelled after the new one exists; a [`Action::Cancel`] has `live`
 //!   and `cancel_effect`. Nothing else is executed.
 
+pub mod account;
 pub mod diff;
 mod duplicates;
 mod pairing;
@@ -56,6 +57,14 @@ pub struct Plan {
     /// Spending limits (manifest `budget`, tightened by `--max-cost`); `None`
     /// when neither sets a limit.
     pub budget: Option<BudgetLimits>,
+    /// The account before → after and the credits guard; `None` until priced.
+    #[serde(default)]
+    pub account: Option<account::AccountSummary>,
+    /// Footprint WKT (EPSG:4326) of tile and minitile GUIDs the plan draws,
+    /// filled in by an IO step only for the map formats; drawing only, never
+    /// compared or executed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tile_footprints: BTreeMap<String, String>,
 }
 
 /// One line of the plan.
@@ -191,6 +200,15 @@ pub struct LiveOrderSummary {
     /// [`crate::identity::live_digest`] of the order as listed: a saved plan is
     /// stale when a re-listed order's digest differs.
     pub digest: String,
+    /// The order's `Wkt` as listed (polygon orders), for drawing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wkt: Option<String>,
+    /// The order's tile GUIDs, for drawing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tiles: Vec<String>,
+    /// The order's minitile GUIDs, for drawing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mini_tiles: Vec<String>,
 }
 
 /// One field of a replace, in API form.
@@ -466,6 +484,11 @@ impl Plan {
             BudgetStatus::Within
         };
         Some(BudgetCheck { limits, current_month: eur.current_month, monthly: eur.monthly, status })
+    }
+
+    /// EUR the creates need beyond the credit balance plus overdraft (the plan is blocked).
+    pub fn credit_shortfall(&self) -> Option<f64> {
+        self.account.as_ref().and_then(|a| a.credit_shortfall)
     }
 
     /// The `unmanaged` items.

@@ -37,6 +37,8 @@ fn plan(changes: Vec<Change>, budget: Option<BudgetLimits>) -> Plan {
         changes,
         duplicates: Vec::new(),
         budget,
+        account: None,
+        tile_footprints: std::collections::BTreeMap::new(),
     }
 }
 

@@ -36,11 +36,11 @@ pub enum ApplyRenderer {
 
 impl ApplyRenderer {
     /// The renderer for `format`. Apply has no Markdown report: `markdown`
-    /// shows what `human` shows.
+    /// shows what `human` shows (the maps are refused when flags are resolved).
     pub fn new(format: Format, opts: Options) -> Self {
         match format {
             Format::Json => Self::Json,
-            Format::Human | Format::Markdown => Self::Human(opts),
+            Format::Human | Format::Markdown | Format::Geojson | Format::Svg => Self::Human(opts),
         }
     }
 
@@ -57,7 +57,7 @@ impl ApplyRenderer {
             Self::Json => line(
                 &Line::Plan(PlanView {
                     format_version: APPLY_EVENTS_FORMAT_VERSION,
-                    plan: Document::new(plan),
+                    plan: Box::new(Document::new(plan)),
                 }),
                 w,
             ),
@@ -216,7 +216,7 @@ struct PlanView {
     /// Version of this format; bumped only on a breaking change.
     format_version: u32,
     /// The plan, as `plan --format json` writes it.
-    plan: Document,
+    plan: Box<Document>,
 }
 
 /// One step of a change, as it starts or ends.

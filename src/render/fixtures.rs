@@ -23,6 +23,8 @@ pub(crate) fn empty_plan(changes: Vec<Change>) -> Plan {
         changes,
         duplicates: Vec::new(),
         budget: None,
+        account: None,
+        tile_footprints: std::collections::BTreeMap::new(),
     }
 }
 
@@ -49,6 +51,9 @@ pub(crate) fn live(guid: &str, status: OrderStatus) -> LiveOrderSummary {
         to: None,
         area_km2: 412.5,
         digest: format!("sha256:{}", &guid[..8]),
+        wkt: None,
+        tiles: Vec::new(),
+        mini_tiles: Vec::new(),
     }
 }
 
@@ -175,6 +180,7 @@ pub(crate) fn full_plan() -> Plan {
             request: Some(request("POLYGON ((12.5 55.6, 12.6 55.6, 12.6 55.7, 12.5 55.6))")),
         }],
         budget: Some(BudgetLimits { max_current_month: Some(250.0), max_monthly: Some(1000.0) }),
+        account: None,
         ..empty_plan(vec![keep, create, tiles, unpriced, replace, refund, stop, blocked, stray])
     }
 }

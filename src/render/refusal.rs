@@ -33,6 +33,8 @@ enum RefusalView {
     Blocked,
     /// Over budget or not provably within it (exit 3).
     OverBudget,
+    /// The creates cost more than the order credits available (exit 3).
+    ShortOfCredits,
     /// A create could not be priced and `--allow-unpriced` was not given (exit 3).
     Unpriced,
     /// The saved plan is stale (exit 4).
@@ -51,6 +53,7 @@ impl RefusedView {
             reason: match r.kind {
                 RefusalKind::Blocked => RefusalView::Blocked,
                 RefusalKind::OverBudget => RefusalView::OverBudget,
+                RefusalKind::ShortOfCredits => RefusalView::ShortOfCredits,
                 RefusalKind::Unpriced => RefusalView::Unpriced,
                 RefusalKind::StalePlan => RefusalView::StalePlan,
                 RefusalKind::NotConfirmed => RefusalView::NotConfirmed,
