@@ -23,6 +23,7 @@ pub mod manifest;
 pub mod money;
 pub mod plan;
 pub mod pricing;
+pub mod read;
 pub mod render;
 pub mod saved_plan;
 pub mod settings;

@@ -14,6 +14,7 @@ use futures::future::BoxFuture;
 
 use super::Error;
 use super::retry::RetryPolicy;
+use crate::read::{self, FileKind};
 
 /// The production API.
 pub const DEFAULT_URL: &str = "https://api.clearsky.vision";
@@ -105,9 +106,8 @@ impl Config {
     ) -> Result<Self, Error> {
         let key = match api_key_file {
             Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|source| Error::KeyFile {
-                    path: path.to_owned(),
-                    source: Some(source),
+                let text = read::read_text(path, FileKind::KeyFile).map_err(|source| {
+                    Error::KeyFile { path: path.to_owned(), source: Some(source) }
                 })?;
                 let key = ApiKey::new(text);
                 if key.expose().is_empty() {

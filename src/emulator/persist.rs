@@ -8,10 +8,11 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use super::store::State;
+use crate::read::{self, FileKind};
 
 /// Reads a state file; `Ok(None)` when it does not exist yet.
 pub(crate) fn load(path: &Path) -> io::Result<Option<State>> {
-    match std::fs::read(path) {
+    match read::read(path, FileKind::State) {
         Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
             io::Error::new(
                 io::ErrorKind::InvalidData,

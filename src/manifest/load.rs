@@ -11,7 +11,9 @@ use sha2::{Digest, Sha256};
 
 use super::diagnostic::{Diagnostic, Diagnostics};
 use super::node::{Node, Pos};
+use super::scan;
 use super::validate;
+use crate::read::{self, FileKind};
 use crate::spec::{DesiredSet, ManifestDigest};
 
 /// Loads and validates manifests: files, and directories (every `*.yaml` /
@@ -27,12 +29,12 @@ pub fn load_counted(paths: &[PathBuf]) -> Result<(DesiredSet, usize), Diagnostic
     let mut files = Vec::new();
     let mut parsed = Vec::new();
     for path in &manifests {
-        let bytes = match std::fs::read(path) {
+        let bytes = match read::read(path, FileKind::Manifest) {
             Ok(b) => b,
             Err(e) => {
                 diags.push(Diagnostic::file(
                     path,
-                    format!("cannot read the file: {}", io_reason(&e)),
+                    format!("cannot read the file: {}", read::reason(&e)),
                 ));
                 continue;
             }
@@ -50,7 +52,7 @@ pub fn load_counted(paths: &[PathBuf]) -> Result<(DesiredSet, usize), Diagnostic
         }
     }
     let mut read = |path: &Path| -> Result<String, String> {
-        let bytes = std::fs::read(path).map_err(|e| io_reason(&e))?;
+        let bytes = read::read(path, FileKind::Aoi).map_err(|e| read::reason(&e))?;
         if !files.iter().any(|f: &ManifestDigest| f.path == path) {
             files.push(digest(path, &bytes));
         }
@@ -109,35 +111,15 @@ fn yaml_message(e: &serde_saphyr::Error) -> String {
     format!("invalid YAML: {trimmed}")
 }
 
-/// Expands directories into their `*.yaml` / `*.yml` files; reports missing paths.
+/// Expands directories into their manifests ([`scan::manifests_in`]); reports
+/// missing paths and every directory entry that cannot be looked at.
 fn find(paths: &[PathBuf], diags: &mut Diagnostics) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = Vec::new();
     for path in paths {
         if path.is_dir() {
-            let entries = match std::fs::read_dir(path) {
-                Ok(rd) => rd,
-                Err(e) => {
-                    diags.push(Diagnostic::file(
-                        path,
-                        format!("cannot read the directory: {}", io_reason(&e)),
-                    ));
-                    continue;
-                }
-            };
-            let mut found: Vec<PathBuf> = entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
-                .collect();
-            found.sort();
-            if found.is_empty() {
-                diags.push(Diagnostic::file(
-                    path,
-                    "contains no `*.yaml` or `*.yml` manifest".into(),
-                ));
-            }
-            out.extend(found);
-        } else if path.exists() {
+            out.extend(scan::manifests_in(path, diags));
+        } else if path.exists() || path.symlink_metadata().is_ok() {
+            // Dangling links and the like are refused, with their reason, by the read.
             out.push(path.clone());
         } else {
             diags.push(Diagnostic::file(path, "no such file or directory".into()));
@@ -150,15 +132,4 @@ fn find(paths: &[PathBuf], diags: &mut Diagnostics) -> Vec<PathBuf> {
 
 fn digest(path: &Path, bytes: &[u8]) -> ManifestDigest {
     ManifestDigest { path: path.to_path_buf(), sha256: hex::encode(Sha256::digest(bytes)) }
-}
-
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => {
-            let s = e.to_string();
-            s.split(" (os error").next().unwrap_or(&s).to_lowercase()
-        }
-    }
 }

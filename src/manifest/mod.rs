@@ -11,6 +11,7 @@ mod diagnostic;
 mod fields;
 mod load;
 mod node;
+mod scan;
 mod validate;
 
 use std::borrow::Cow;
