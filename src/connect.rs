@@ -85,7 +85,7 @@ fn sandbox(args: &ApiSettings) -> Result<Connection, Error> {
     })?;
     // Moving the clock forward renews recurring orders on each 1st passed.
     if let Some(t) = args.now.filter(|t| *t > handle.now()) {
-        handle.set_now(t);
+        handle.try_set_now(t).map_err(|e| Error::usage(format!("`--now`: {e}"), None))?;
     }
     let _ = writeln!(
         std::io::stderr(),

@@ -48,7 +48,9 @@ pub mod dates;
 pub mod pricing;
 pub mod tiles;
 
+mod calls;
 mod canonical;
+mod clock;
 mod config;
 mod control;
 mod faults;
@@ -89,14 +91,18 @@ struct Shared {
 struct Inner {
     state: State,
     faults: Faults,
-    calls: Vec<(String, String, u16)>,
+    calls: calls::CallLog,
 }
 
 impl Shared {
     fn new(config: Config, state: State) -> Self {
         let keys = config.api_keys.iter().map(|k| (k.clone(), store::tenant_id(k))).collect();
         let faults = Faults::new(config.fault_rates.clone(), config.seed);
-        Self { config, keys, inner: Mutex::new(Inner { state, faults, calls: Vec::new() }) }
+        Self {
+            config,
+            keys,
+            inner: Mutex::new(Inner { state, faults, calls: calls::CallLog::default() }),
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -247,8 +253,17 @@ impl Handle {
     }
 
     /// Sets the clock; crossing 00:00 UTC on a 1st renews recurring orders.
+    /// A time outside 2000–2099 is kept to that range.
     pub fn set_now(&self, t: DateTime<Utc>) {
+        let t = t.clamp(clock::earliest(), clock::latest());
         self.shared.mutate(|s| s.set_now(t));
+    }
+
+    /// Sets the clock like [`Handle::set_now`], refusing a time outside 2000–2099.
+    pub fn try_set_now(&self, t: DateTime<Utc>) -> Result<(), String> {
+        let t = clock::check(t)?;
+        self.shared.mutate(|s| s.set_now(t));
+        Ok(())
     }
 
     /// Moves the clock by `d`.
@@ -278,9 +293,10 @@ impl Handle {
         inner.state.tenants.get(&tenant).map_or(self.shared.config.balance_eur, |t| t.balance_eur)
     }
 
-    /// Returns `(method, path, status)` of every `/api` call so far; status 0 = dropped.
+    /// Returns `(method, path, status)` of the latest `/api` calls (up to
+    /// 10,000, oldest first); status 0 = dropped.
     pub fn calls(&self) -> Vec<(String, String, u16)> {
-        self.shared.lock().calls.clone()
+        self.shared.lock().calls.to_vec()
     }
 
     /// Returns a copy of the whole state.
