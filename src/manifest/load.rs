@@ -11,8 +11,8 @@ use sha2::{Digest, Sha256};
 
 use super::diagnostic::{Diagnostic, Diagnostics};
 use super::node::{Node, Pos};
-use super::scan;
 use super::validate;
+use super::{scan, yaml_limits};
 use crate::read::{self, FileKind};
 use crate::spec::{DesiredSet, ManifestDigest};
 
@@ -24,6 +24,23 @@ pub fn load(paths: &[PathBuf]) -> Result<DesiredSet, Diagnostics> {
 
 /// Like [`load`], also returning how many manifest files were read.
 pub fn load_counted(paths: &[PathBuf]) -> Result<(DesiredSet, usize), Diagnostics> {
+    load_all(paths).map(|l| (l.set, l.files))
+}
+
+/// What [`load_all`] found in valid manifests.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The wanted orders and budget.
+    pub set: DesiredSet,
+    /// How many manifest files were read.
+    pub files: usize,
+    /// Warnings: the manifests are valid, but these deserve a look.
+    pub warnings: Diagnostics,
+}
+
+/// Like [`load`], also returning the file count and the warnings. On
+/// failure the diagnostics hold the warnings too.
+pub fn load_all(paths: &[PathBuf]) -> Result<Loaded, Diagnostics> {
     let mut diags = Diagnostics::default();
     let manifests = find(paths, &mut diags);
     let mut files = Vec::new();
@@ -61,7 +78,8 @@ pub fn load_counted(paths: &[PathBuf]) -> Result<(DesiredSet, usize), Diagnostic
     let (orders, budget) = validate::validate(&parsed, &mut read, &mut diags);
     diags.finish();
     if diags.is_empty() {
-        Ok((DesiredSet { orders, budget, files }, manifests.len()))
+        let warnings = diags.take_warnings();
+        Ok(Loaded { set: DesiredSet { orders, budget, files }, files: manifests.len(), warnings })
     } else {
         Err(diags)
     }
@@ -69,22 +87,7 @@ pub fn load_counted(paths: &[PathBuf]) -> Result<(DesiredSet, usize), Diagnostic
 
 /// Parses one YAML document into a node tree, or returns the position and message of the error.
 pub(crate) fn parse(text: &str) -> Result<Node, (Pos, String)> {
-    let options = serde_saphyr::options! {
-        budget: serde_saphyr::budget! {
-            max_aliases: 1_000,
-            max_anchors: 1_000,
-            max_depth: 64,
-            max_documents: 1,
-            max_nodes: 5_000_000,
-            max_events: 10_000_000,
-            max_total_scalar_bytes: 512 * 1024 * 1024,
-        },
-        alias_limits: serde_saphyr::alias_limits! {
-            max_total_replayed_events: 100_000,
-            max_replay_stack_depth: 16,
-        },
-        with_snippet: false,
-    };
+    let options = yaml_limits::options();
     serde_saphyr::from_str_with_options::<Node>(text, options).map_err(|e| {
         let pos = e.location().map_or(Pos::default(), |loc| {
             let span = loc.span();
@@ -104,6 +107,9 @@ fn yaml_message(e: &serde_saphyr::Error) -> String {
     let full = e.without_snippet().to_string();
     let first = full.lines().next().unwrap_or_default();
     let trimmed = first.split(" at line ").next().unwrap_or(first).trim_end();
+    if let Some(sentence) = yaml_limits::plain(trimmed) {
+        return format!("cannot be read as a manifest: {sentence}");
+    }
     if let Some(key) = trimmed.strip_prefix("duplicate mapping key: ") {
         let key = key.split(',').next().unwrap_or(key);
         return format!("duplicate key `{key}`: each key may appear once per mapping");
