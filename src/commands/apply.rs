@@ -85,11 +85,16 @@ pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<ExitStatus, Error> {
     } else if report.done() > 0 {
         Ok(ExitStatus::Partial)
     } else if stop.load(Ordering::SeqCst) {
-        Err(Error::Failed("apply interrupted before any change was made".to_owned()))
+        Err(Error::Failed(format!("apply interrupted; {UNCONFIRMED}")))
     } else {
-        Err(Error::Failed("apply failed; no change was made".to_owned()))
+        // A create without an answer may still have been stored: only a list could prove otherwise.
+        Err(Error::Failed(format!("apply failed; {UNCONFIRMED}")))
     }
 }
+
+/// The end of the message of an apply that did nothing it could confirm.
+const UNCONFIRMED: &str =
+    "no change was confirmed (run `skyform plan` to see the orders as they are now)";
 
 /// The plan to execute, made now. With `--plan` it is made with the saved
 /// plan's settings, and returned only if the saved plan is recent enough and

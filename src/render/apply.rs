@@ -94,7 +94,12 @@ pub fn apply_summary_line(report: &Report) -> String {
     if report.complete() {
         return format!("Apply complete: {done} change{} made.", plural(done));
     }
-    let why = if report.interrupted { "interrupted" } else { "failed part-way" };
+    // "part-way" only when something was done: the exit code is then 5, else 1.
+    let why = match (report.interrupted, done) {
+        (true, _) => "interrupted",
+        (false, 0) => "failed",
+        (false, _) => "failed part-way",
+    };
     format!(
         "Apply {why}: {done} done, {failed} failed, {skipped} not tried. Run apply again to converge."
     )
