@@ -25,6 +25,7 @@ pub mod plan;
 pub mod pricing;
 pub mod read;
 pub mod render;
+pub mod sandbox_lock;
 pub mod saved_plan;
 pub mod settings;
 pub mod spec;

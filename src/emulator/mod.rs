@@ -58,6 +58,7 @@ mod persist;
 mod quote;
 mod reply;
 mod routes;
+mod saver;
 pub mod store;
 mod validation;
 
@@ -86,6 +87,8 @@ struct Shared {
     /// `(key, tenant id)` of every accepted key.
     keys: Vec<(String, String)>,
     inner: Mutex<Inner>,
+    /// Tells the state-file writer that the state changed.
+    dirty: saver::Dirty,
 }
 
 struct Inner {
@@ -102,6 +105,7 @@ impl Shared {
             config,
             keys,
             inner: Mutex::new(Inner { state, faults, calls: calls::CallLog::default() }),
+            dirty: saver::Dirty::default(),
         }
     }
 
@@ -109,15 +113,11 @@ impl Shared {
         self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Runs `f` on the state, then writes the state file.
+    /// Runs `f` on the state, then has the state file written (by
+    /// [`saver`], outside this lock, and only if the state differs).
     fn mutate<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
-        let mut inner = self.lock();
-        let out = f(&mut inner.state);
-        if let Some(path) = &self.config.state_file
-            && let Err(e) = persist::save(path, &inner.state)
-        {
-            tracing::error!("cannot write state file `{}`: {e}", path.display());
-        }
+        let out = f(&mut self.lock().state);
+        self.dirty.mark();
         out
     }
 }
@@ -166,6 +166,7 @@ pub struct Handle {
     addr: SocketAddr,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
+    saver: Option<JoinHandle<()>>,
 }
 
 /// Starts an emulator on `127.0.0.1` at a free port.
@@ -176,15 +177,26 @@ pub fn spawn(config: Config) -> std::io::Result<Handle> {
 /// Starts an emulator listening on `addr` (e.g. `127.0.0.1:8080`), loading the
 /// state file when the config names one that exists.
 pub fn serve(addr: &str, config: Config) -> std::io::Result<Handle> {
-    let mut state = match &config.state_file {
-        Some(path) => persist::load(path)?.unwrap_or_else(|| State::new(&config)),
-        None => State::new(&config),
+    let loaded = match &config.state_file {
+        Some(path) => persist::load(path)?,
+        None => None,
     };
+    // The file's contents in the form the saver writes, so that a run that
+    // changes nothing does not rewrite it.
+    let written = loaded.as_ref().and_then(|s| serde_json::to_vec(s).ok());
+    let mut state = loaded.unwrap_or_else(|| State::new(&config));
     for key in &config.api_keys {
         state.tenant(&store::tenant_id(key), &config);
     }
     let shared = Arc::new(Shared::new(config, state));
-    shared.mutate(|_| ());
+    let saver = match shared.config.state_file.clone() {
+        Some(path) => {
+            // Writes the file on first use, and whatever `tenant` added.
+            shared.dirty.mark();
+            Some(saver::spawn(Arc::clone(&shared), path, written)?)
+        }
+        None => None,
+    };
     let listener = std::net::TcpListener::bind(addr)?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
@@ -213,7 +225,7 @@ pub fn serve(addr: &str, config: Config) -> std::io::Result<Handle> {
             });
             runtime.shutdown_background();
         })?;
-    Ok(Handle { shared, addr, stop: Some(stop), thread: Some(thread) })
+    Ok(Handle { shared, addr, stop: Some(stop), thread: Some(thread), saver })
 }
 
 impl Handle {
@@ -312,6 +324,11 @@ impl Drop for Handle {
         }
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
+        }
+        // Last: the final state is written before the handle is gone.
+        self.shared.dirty.stop();
+        if let Some(saver) = self.saver.take() {
+            let _ = saver.join();
         }
     }
 }

@@ -11,6 +11,8 @@ mod emulator;
 mod estimates;
 mod examples;
 mod harness;
+mod hostile;
+mod hostile_sandbox;
 mod plan;
 mod quickstart;
 mod replace;
