@@ -179,6 +179,10 @@ pub struct PlanArgs {
     /// Exit 2 when the plan has changes, 0 when it has none.
     #[arg(long)]
     pub detailed_exitcode: bool,
+    /// How long to wait for orders an earlier apply on this machine created
+    /// (or may have created) to show in the order list.
+    #[arg(long, value_name = "SECS", env = "SKYFORM_RECHECK_WAIT", default_value_t = 15.0)]
+    pub recheck_wait: f64,
 }
 
 /// `skyform apply`.
@@ -202,10 +206,15 @@ pub struct ApplyArgs {
     /// Do not ask for confirmation (required without a terminal).
     #[arg(long)]
     pub auto_approve: bool,
-    /// After a create whose outcome is unknown, how long to keep re-listing the
-    /// orders for it before sending the create again.
+    /// How long to keep re-listing the orders: after a create whose outcome is
+    /// unknown (before it may be sent again), after the creates (until the new
+    /// orders show), and for orders an earlier apply left pending.
     #[arg(long, value_name = "SECS", env = "SKYFORM_RECHECK_WAIT", default_value_t = 15.0)]
     pub recheck_wait: f64,
+    /// How long to wait for another apply on the same account (on this
+    /// machine) to finish; 0 fails at once.
+    #[arg(long, value_name = "SECS", default_value_t = 600.0)]
+    pub lock_timeout: f64,
 }
 
 /// `skyform orders`.

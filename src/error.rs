@@ -69,6 +69,9 @@ pub enum Error {
         /// One line per difference found.
         reasons: Vec<String>,
     },
+    /// Another apply on the same account holds the lock (or it cannot be taken).
+    #[error(transparent)]
+    Lock(#[from] crate::lock::Error),
     /// The API refused to estimate some creates for good (a 400): it would
     /// refuse to create them too, so the plan cannot be made.
     #[error("{}", refused_estimates(refusals))]
@@ -100,6 +103,12 @@ impl Error {
                 lines
             }
             Self::Api(e) => e.hint().into_iter().collect(),
+            Self::Lock(crate::lock::Error::Busy { path, .. }) => vec![
+                "nothing was changed; run apply again when the other run is done, or wait longer \
+                 with `--lock-timeout SECS`"
+                    .to_owned(),
+                format!("the lock is `{}`", path.display()),
+            ],
             Self::EstimateRefused { .. } => vec![
                 "fix these entries in the manifests; a request the API refused is never sent as an order".into(),
             ],

@@ -159,6 +159,8 @@ pub struct PlanSettings {
     pub out: Option<PathBuf>,
     /// Exit 2 when the plan has changes.
     pub detailed_exitcode: bool,
+    /// How long to wait for orders an earlier apply left pending; at most [`MAX_WAIT`].
+    pub recheck_wait: Duration,
 }
 
 impl PlanSettings {
@@ -173,6 +175,7 @@ impl PlanSettings {
             api: ApiSettings::resolve(&args.api)?,
             out: args.out.clone(),
             detailed_exitcode: args.detailed_exitcode,
+            recheck_wait: seconds("recheck-wait", args.recheck_wait, Lower::Zero)?,
         })
     }
 }
@@ -202,9 +205,11 @@ pub struct ApplySettings {
     pub allow_unpriced: bool,
     /// Ask first, or not; [`Approval::Ask`] only when stdin is a terminal.
     pub approval: Approval,
-    /// After a create with an unknown outcome, how long to re-list the orders
-    /// before sending it again; at most [`MAX_WAIT`].
+    /// How long to re-list the orders after a create with an unknown outcome,
+    /// after the creates, and for pending orders; at most [`MAX_WAIT`].
     pub recheck_wait: Duration,
+    /// How long to wait for another apply's account lock; zero fails at once.
+    pub lock_timeout: Duration,
 }
 
 impl ApplySettings {
@@ -237,6 +242,7 @@ impl ApplySettings {
             allow_unpriced: args.allow_unpriced,
             approval,
             recheck_wait: seconds("recheck-wait", args.recheck_wait, Lower::Zero)?,
+            lock_timeout: seconds("lock-timeout", args.lock_timeout, Lower::Zero)?,
         })
     }
 

@@ -6,10 +6,12 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::api::request::ListQuery;
 use crate::api::types::TaskOrder;
 use crate::connect::Connection;
+use crate::pending::{self, Pending};
 use crate::plan::{self, Plan};
 use crate::settings::Planning;
 use crate::spec::DesiredSet;
@@ -51,6 +53,24 @@ pub fn report_problems(diags: &manifest::Diagnostics, color: bool) -> Error {
 pub async fn list_live(conn: &Connection) -> Result<Vec<TaskOrder>, Error> {
     let query = ListQuery { get_expired: true, ..ListQuery::default() };
     Ok(conn.client.list(query).await?)
+}
+
+/// Lists the live orders, then waits up to `window` for the orders an
+/// earlier apply on this machine left pending ([`pending::settle::before_plan`]);
+/// progress goes to stderr. The record is updated in memory; apply saves it.
+pub async fn list_settled(
+    conn: &Connection,
+    desired: &DesiredSet,
+    pending: &mut Pending,
+    window: Duration,
+) -> Result<Vec<TaskOrder>, Error> {
+    let live = list_live(conn).await?;
+    let say = |line: &str| {
+        let _ = writeln!(std::io::stderr(), "{line}");
+    };
+    let now = chrono::Utc::now();
+    Ok(pending::settle::before_plan(&conn.client, pending, desired, live, window, now, &say)
+        .await?)
 }
 
 /// Diffs and prices: the plan `plan` shows and `apply` executes. Fails with

@@ -32,14 +32,17 @@ pub enum CreateOutcome {
     Created(TaskOrder),
     /// The server gave a definite "no" before doing anything: nothing was bought.
     ///
-    /// This covers `Succeeded: false`, 400, 401, 403, 404 and other 4xx, a
-    /// connection that was never made, and 429: a rate limiter refuses a
-    /// request before it reaches the order logic, so a 429 is a refusal
-    /// (`Error::is_transient` is true for it, and its `Retry-After` says when
-    /// the caller may try again).
+    /// This covers an envelope with `Succeeded: false`, a 4xx whose body says
+    /// why (an error code or messages per field), 401, 403 and 404, and a
+    /// connection that was never made (the only case worth sending again).
     Rejected(Error),
-    /// No definite answer (timeout, broken connection, 408, 5xx, an
-    /// unreadable 2xx): the order may exist. Re-list and match before retrying.
+    /// No definite answer: the order may exist. Re-list and match before
+    /// sending again, and send again only when a list shows no such order.
+    ///
+    /// This covers a timeout or broken connection, 408, 429, 5xx, an
+    /// unreadable 2xx, and a 4xx whose body does not say why. A 429 is
+    /// usually a rate limiter's refusal, but a server has been seen to store
+    /// the order and still answer 429.
     Unknown(Error),
 }
 
@@ -116,8 +119,20 @@ impl Client {
     }
 
     /// `GET /api/tasking/orders`.
+    ///
+    /// Fails closed: an answer without an array of orders is an error, never
+    /// an empty account.
     pub async fn list(&self, query: ListQuery) -> Result<Vec<TaskOrder>, Error> {
-        let orders: TaskOrders = self.call(&request::list(query)).await?;
+        let orders: TaskOrders = self.call(&request::list(query)).await.map_err(|e| match e {
+            Error::Decode { request, reason } => Error::Decode {
+                request,
+                reason: format!(
+                    "{reason}; an answer without a list of orders is not taken for an \
+                     account without orders"
+                ),
+            },
+            other => other,
+        })?;
         Ok(orders.task_orders)
     }
 
@@ -281,12 +296,20 @@ fn create_outcome(reply: &Reply, result: Result<TaskOrder, Error>) -> CreateOutc
         Ok(order) => return CreateOutcome::Created(order),
         Err(e) => e,
     };
-    // A 2xx with `Succeeded: false` is an explicit refusal; a 408 may come
-    // from a proxy after the request was forwarded, so it proves nothing.
+    // A 2xx with `Succeeded: false` and a 4xx that says why are refusals by
+    // the API itself. A 408 may come from a proxy after the request was
+    // forwarded, a 429 from a server that stored the order anyway, and a 4xx
+    // without a reason (an HTML page) from anything: none of them proves
+    // that nothing was bought.
+    let says_why = |e: &Error| match e {
+        Error::Api { code, fields, .. } => code.is_some() || !fields.is_empty(),
+        _ => false,
+    };
     let refused = match reply.status {
         200..=299 => matches!(error, Error::Api { .. }),
-        408 => false,
-        400..=499 => true,
+        401 | 403 | 404 => true,
+        408 | 429 => false,
+        400..=499 => says_why(&error),
         _ => false,
     };
     if refused { CreateOutcome::Rejected(error) } else { CreateOutcome::Unknown(error) }
@@ -359,12 +382,28 @@ mod tests {
         };
         let unknown =
             |status, e| matches!(create_outcome(&reply(status), Err(e)), CreateOutcome::Unknown(_));
+        let invalid = |status| {
+            let fields = FieldErrors::from([("Wkt".to_owned(), vec!["bad".to_owned()])]);
+            Error::Api { status, code: None, message: String::new(), fields }
+        };
+        let coded = Error::Api {
+            status: 400,
+            code: Some(995),
+            message: "no credits".into(),
+            fields: FieldErrors::new(),
+        };
         assert!(rejected(200, api(200)), "Succeeded: false");
-        assert!(rejected(400, api(400)));
+        assert!(rejected(400, invalid(400)), "a 400 that names invalid fields is final");
+        assert!(rejected(400, coded), "a 400 with the API's error code");
+        assert!(rejected(422, invalid(422)));
+        assert!(unknown(400, api(400)), "a 400 that does not say why (a proxy's page)");
         assert!(rejected(401, Error::Auth { status: 401 }));
         assert!(rejected(403, Error::Auth { status: 403 }));
         assert!(rejected(404, Error::NotFound { what: "x".into() }));
-        assert!(rejected(429, Error::RateLimited { retry_after: None }));
+        assert!(
+            unknown(429, Error::RateLimited { retry_after: None }),
+            "a server may store the order and still answer 429"
+        );
         assert!(unknown(408, api(408)));
         assert!(unknown(500, Error::Server { status: 500, retry_after: None }));
         assert!(unknown(503, Error::Server { status: 503, retry_after: None }));

@@ -2,7 +2,7 @@
 //!
 //! Pure (crates-io's `handle()`): takes the status, the `Retry-After` already
 //! read by the client, and the body bytes. 2xx with `Succeeded: true` gives the
-//! envelope's `Data`; `Succeeded: false` or a 4xx gives [`Error::Api`] with every
+//! envelope's `Data`, its keys read in any casing; `Succeeded: false` or a 4xx gives [`Error::Api`] with every
 //! field message, from the `ServiceResult` envelope or from an ASP.NET
 //! problem-details body; 401/403, 404, 429 and 5xx have their own variants.
 
@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use super::Error;
 use super::request::Request;
+use super::types::casing::{canonical_keys, wire_keys};
 use super::types::{ErrorBody, FieldErrors, ProblemDetails};
 
 /// What came back over HTTP, read but not yet interpreted.
@@ -35,7 +36,8 @@ pub fn handle<T: DeserializeOwned>(request: &Request, reply: &Reply) -> Result<T
             if let Some(refusal) = refusal_in_envelope(reply.status, &value) {
                 return Err(refusal);
             }
-            let data = field(&value, "Data").cloned().unwrap_or(Value::Null);
+            let mut data = field(&value, "Data").cloned().unwrap_or(Value::Null);
+            canonical_keys(&mut data, wire_keys());
             serde_json::from_value(data).map_err(|e| decode_error(e.to_string()))
         }
         401 | 403 => Err(Error::Auth { status: reply.status }),
@@ -256,6 +258,46 @@ mod tests {
         let r = Reply { status: 302, retry_after: None, body: vec![] };
         let e = handle::<Value>(&request::models(), &r).unwrap_err();
         assert!(matches!(&e, Error::Decode { reason, .. } if reason.contains("redirect")), "{e:?}");
+    }
+
+    #[test]
+    fn camel_case_answers_read_like_pascal_case_ones() {
+        let list = request::list(ListQuery::default());
+        let camel = reply(
+            200,
+            &json!({"data": {"taskOrders": [{
+            "taskOrderGuid": "g", "orderingProcessStatus": "review", "from": "2025-04-01",
+            "to": null, "satelliteConstellations": ["Sentinel2"], "model": "Stratus2",
+            "imageFrequency": 3, "tiles": [{"guid": "t1"}], "wkt": "POLYGON EMPTY"}]},
+            "succeeded": true, "error": null}),
+        );
+        let orders: TaskOrders = handle(&list, &camel).unwrap();
+        let o = &orders.task_orders[0];
+        assert_eq!((o.task_order_guid.as_str(), o.image_frequency), ("g", 3));
+        assert_eq!(o.ordering_process_status, OrderStatus::Review);
+        assert_eq!((o.model.as_str(), o.wkt.as_deref()), ("Stratus2", Some("POLYGON EMPTY")));
+        assert_eq!(o.tiles[0].guid, "t1");
+        let est: Estimate = ok(&json!({"areaKm2": 3.0,
+            "currentMonthCosts": {"currencyCode": "EUR", "totalCostEuro": 7.5}}));
+        assert_eq!((est.area_km2, est.current_month_total()), (Some(3.0), Some(7.5)));
+    }
+
+    #[test]
+    fn a_list_without_an_array_of_orders_is_never_an_empty_account() {
+        let list = request::list(ListQuery::default());
+        for data in [
+            json!({"TaskOrders": null}),
+            json!({}),
+            json!({"Orders": []}),
+            json!(null),
+            json!({"TaskOrders": {}}),
+        ] {
+            let answer = reply(200, &json!({"Data": data, "Succeeded": true, "Error": null}));
+            let e = handle::<TaskOrders>(&list, &answer).unwrap_err();
+            assert!(matches!(e, Error::Decode { .. }), "{data}: {e:?}");
+        }
+        let ok = reply(200, &json!({"Data": {"TaskOrders": []}, "Succeeded": true}));
+        assert_eq!(handle::<TaskOrders>(&list, &ok).unwrap(), TaskOrders::default());
     }
 
     #[test]

@@ -2,25 +2,29 @@
 //! decides nothing the plan did not decide.
 //!
 //! Does IO through the [`Client`]. Rules:
-//! - a create is sent once; an unknown outcome (timeout, 5xx, broken
-//!   connection) is resolved by re-listing the orders and matching the entry
-//!   ([`crate::identity::find_match`]) a few times with backoff; only when the
-//!   lists show no such order is it created again, and never when the orders
-//!   could not be listed;
-//! - a create refused with 429 bought nothing and is sent again after the
-//!   server's `Retry-After`, capped by the retry policy
-//!   ([`crate::api::RetryPolicy::resend_wait`]);
+//! - a create is sent again only after a list shows no matching order, and
+//!   only after a 429 or a connection that was never made; any other unknown
+//!   outcome the re-lists cannot resolve fails the step and is reported in
+//!   [`Report::maybe_created`] (see `create.rs`);
 //! - every wait goes through the client's sleeper ([`wait`]) and ends at the
 //!   first interrupt;
 //! - after the first failed change no new change starts; changes in flight
 //!   finish; an interrupt (the `stop` flag) has the same effect, and a create
 //!   waiting to be sent again or re-checked stops waiting and fails;
 //! - a replace cancels its old order only after the new order exists, and only
-//!   when the plan says the old order can be cancelled.
+//!   when the plan says the old order can be cancelled;
+//! - creates go in batches of four times the concurrency; just before each
+//!   batch the orders are listed again and entries that another run has
+//!   satisfied meanwhile are skipped ([`recheck`]);
+//! - after the creates and cancels, the orders are listed once more and this
+//!   run's creates that turned out to be duplicates are refunded ([`repair`]).
 
 pub mod consent;
+mod create;
+mod recheck;
+mod repair;
 pub mod report;
-mod wait;
+pub(crate) mod wait;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -28,15 +32,14 @@ use std::time::Duration;
 
 use futures::StreamExt;
 
-use crate::api::request::ListQuery;
-use crate::api::types::OrderRequest;
-use crate::api::{CancelOutcome, Client, CreateOutcome};
-use crate::identity;
+use crate::api::{self, CancelOutcome, Client};
 use crate::plan::{Action, CancelEffect, Change, Plan};
 use crate::spec::DesiredOrder;
-use wait::{Waited, pause};
 
-pub use report::{Event, EventKind, Item, Report, Step, StepOutcome};
+pub use report::{Event, EventKind, Item, Repair, Report, Step, StepOutcome};
+
+/// Creates per batch, per unit of concurrency (see [`recheck`]).
+const BATCH_ROUNDS: usize = 4;
 
 /// How the executor behaves.
 #[derive(Debug, Clone)]
@@ -76,30 +79,52 @@ pub async fn execute(
 
     let creates: Vec<usize> =
         indexes(plan, |c| matches!(c.action, Action::Create | Action::Replace));
-    let created: Vec<(usize, StepOutcome)> = futures::stream::iter(creates)
-        .map(|i| {
-            let change = &plan.changes[i];
-            let entry = change.name.as_ref().and_then(|n| desired.get(n));
-            let failed = &failed;
-            async move {
-                if halted() {
-                    return (i, StepOutcome::NotTried);
+    let mut created: Vec<(usize, StepOutcome, bool)> = Vec::new();
+    for batch in creates.chunks(opts.concurrency.max(1) * BATCH_ROUNDS) {
+        let satisfied = if halted() {
+            BTreeMap::new()
+        } else {
+            recheck::satisfied(client, plan, batch, desired).await
+        };
+        for (&i, guid) in &satisfied {
+            let outcome = StepOutcome::Satisfied { guid: guid.clone() };
+            on_event(&Event::finished(i, &plan.changes[i], Step::Create, &outcome));
+            created.push((i, outcome, false));
+        }
+        let todo = batch.iter().copied().filter(|i| !satisfied.contains_key(i));
+        let outcomes: Vec<(usize, StepOutcome, bool)> = futures::stream::iter(todo)
+            .map(|i| {
+                let change = &plan.changes[i];
+                let entry = change.name.as_ref().and_then(|n| desired.get(n));
+                let failed = &failed;
+                async move {
+                    if halted() {
+                        return (i, StepOutcome::NotTried, false);
+                    }
+                    on_event(&Event::started(i, change, Step::Create));
+                    let sent = create::create(client, change, entry, opts, stop).await;
+                    if matches!(sent.outcome, StepOutcome::Failed { .. }) {
+                        failed.store(true, Ordering::SeqCst);
+                    }
+                    on_event(&Event::finished(i, change, Step::Create, &sent.outcome));
+                    (i, sent.outcome, sent.maybe_bought)
                 }
-                on_event(&Event::started(i, change, Step::Create));
-                let outcome = create(client, change, entry, opts, stop).await;
-                if matches!(outcome, StepOutcome::Failed { .. }) {
-                    failed.store(true, Ordering::SeqCst);
-                }
-                on_event(&Event::finished(i, change, Step::Create, &outcome));
-                (i, outcome)
-            }
-        })
-        .buffer_unordered(opts.concurrency.max(1))
-        .collect()
-        .await;
+            })
+            .buffer_unordered(opts.concurrency.max(1))
+            .collect()
+            .await;
+        created.extend(outcomes);
+    }
     let mut create_done = vec![false; plan.changes.len()];
-    for (i, outcome) in created {
+    let mut skipped: BTreeMap<usize, StepOutcome> = BTreeMap::new();
+    for (i, outcome, maybe_bought) in created {
         create_done[i] = matches!(outcome, StepOutcome::Done { .. });
+        if maybe_bought {
+            report.maybe_created.push(i);
+        }
+        if matches!(outcome, StepOutcome::Satisfied { .. }) {
+            skipped.insert(i, outcome.clone());
+        }
         report.record(i, &plan.changes[i], Step::Create, outcome);
     }
 
@@ -114,8 +139,13 @@ pub async fn execute(
         .map(|i| {
             let change = &plan.changes[i];
             let ready = change.action == Action::Cancel || create_done[i];
+            // A replace another run has made: that run cancels the old order.
+            let satisfied = skipped.get(&i).cloned();
             let failed = &failed;
             async move {
+                if let Some(outcome) = satisfied {
+                    return (i, outcome);
+                }
                 if halted() || !ready {
                     return (i, StepOutcome::NotTried);
                 }
@@ -134,8 +164,11 @@ pub async fn execute(
     for (i, outcome) in cancelled {
         report.record(i, &plan.changes[i], Step::Cancel, outcome);
     }
+    if !stop.load(Ordering::SeqCst) {
+        report.repairs = repair::own_duplicates(client, &report, desired).await;
+    }
     // An interrupt that came once every step was done stopped nothing.
-    report.interrupted = stop.load(Ordering::SeqCst) && report.done() < report.items.len();
+    report.interrupted = stop.load(Ordering::SeqCst) && report.failed() + report.not_tried() > 0;
     report.finish();
     report
 }
@@ -162,150 +195,26 @@ fn indexes(plan: &Plan, keep: impl Fn(&Change) -> bool) -> Vec<usize> {
     (0..plan.changes.len()).filter(|&i| keep(&plan.changes[i])).collect()
 }
 
-async fn create(
-    client: &Client,
-    change: &Change,
-    entry: Option<&DesiredOrder>,
-    opts: &Options,
-    stop: &AtomicBool,
-) -> StepOutcome {
-    let Some(body) = &change.request else {
-        return StepOutcome::failed("the plan has no request body for this change", Vec::new());
-    };
-    let mut sends = 0;
-    loop {
-        sends += 1;
-        match client.create(body).await {
-            CreateOutcome::Created(order) => {
-                return StepOutcome::Done { guid: Some(order.task_order_guid), note: None };
-            }
-            CreateOutcome::Rejected(e) if e.is_transient() && sends < opts.max_create_sends => {
-                // Refused before anything was bought (429): wait as asked, then send again.
-                let config = client.config();
-                let wait = config.retry.resend_wait(sends, e.retry_after(), (config.jitter)());
-                if let Some(asked) = wait.capped_from {
-                    tracing::warn!(
-                        "the ClearSKY API asked to wait {} s before `{}` is sent again; \
-                         waiting {} s, the most skyform waits",
-                        asked.as_secs(),
-                        change.name.as_deref().unwrap_or("the order"),
-                        wait.duration.as_secs()
-                    );
-                }
-                if pause(&config.sleeper, wait.duration, stop).await == Waited::Interrupted {
-                    return StepOutcome::failed(
-                        format!("not sent again: apply was interrupted ({e}); nothing was bought"),
-                        Vec::new(),
-                    );
-                }
-            }
-            CreateOutcome::Rejected(e) => return StepOutcome::from_error(&e),
-            CreateOutcome::Unknown(e) => {
-                let Some(entry) = entry else {
-                    return StepOutcome::failed(
-                        format!("outcome unknown ({e}); run apply again to check"),
-                        Vec::new(),
-                    );
-                };
-                match find_after_unknown(client, entry, body, opts, stop).await {
-                    Found::Yes(guid) => {
-                        let note = Some(format!("outcome was unknown ({e}); found the order"));
-                        return StepOutcome::Done { guid: Some(guid), note };
-                    }
-                    Found::NotListed => {
-                        return StepOutcome::failed(
-                            format!(
-                                "outcome unknown ({e}) and the orders could not be listed to \
-                                 check; run apply again: it will look for the order first"
-                            ),
-                            Vec::new(),
-                        );
-                    }
-                    Found::Interrupted => {
-                        return StepOutcome::failed(
-                            format!(
-                                "outcome unknown ({e}) and apply was interrupted before the \
-                                 orders were checked; run apply again: it will look for the order first"
-                            ),
-                            Vec::new(),
-                        );
-                    }
-                    Found::No if stop.load(Ordering::SeqCst) => {
-                        return StepOutcome::failed(
-                            format!(
-                                "outcome unknown ({e}) and the order is not listed; not sent \
-                                 again: apply was interrupted"
-                            ),
-                            Vec::new(),
-                        );
-                    }
-                    Found::No if sends < opts.max_create_sends => {}
-                    Found::No => {
-                        return StepOutcome::failed(
-                            format!("outcome unknown after {sends} attempts ({e})"),
-                            Vec::new(),
-                        );
-                    }
-                }
-            }
-        }
-    }
-}
-
-enum Found {
-    Yes(String),
-    No,
-    NotListed,
-    Interrupted,
-}
-
-/// Re-lists the orders after a create with an unknown outcome and looks for
-/// one that satisfies the entry, waiting a little longer before each try
-/// because a new order may take a moment to show in the list. `sent` is the
-/// body of the create. The waits are not jittered: they add up to the window
-/// `--recheck-wait` promises, and only this create's re-lists follow them.
-async fn find_after_unknown(
-    client: &Client,
-    entry: &DesiredOrder,
-    sent: &OrderRequest,
-    opts: &Options,
-    stop: &AtomicBool,
-) -> Found {
-    let mut listed = false;
-    for delay in &opts.unknown_polls {
-        if pause(&client.config().sleeper, *delay, stop).await == Waited::Interrupted {
-            return Found::Interrupted;
-        }
-        let query = ListQuery { get_expired: true, ..ListQuery::default() };
-        match client.list(query).await {
-            Ok(live) => {
-                listed = true;
-                if let Some(order) = identity::find_match(entry, sent, &live) {
-                    return Found::Yes(order.task_order_guid.clone());
-                }
-            }
-            Err(e) => tracing::debug!("re-list after unknown create failed: {e}"),
-        }
-    }
-    if listed { Found::No } else { Found::NotListed }
-}
-
 async fn cancel(client: &Client, change: &Change) -> StepOutcome {
     let Some(live) = &change.live else {
         return StepOutcome::failed("the plan has no live order for this change", Vec::new());
     };
-    match client.cancel(&live.guid).await {
-        Ok(CancelOutcome::Removed) => StepOutcome::Done {
-            guid: Some(live.guid.clone()),
-            note: Some("cancelled and refunded".to_owned()),
-        },
-        Ok(CancelOutcome::RenewalStopped) => StepOutcome::Done {
-            guid: Some(live.guid.clone()),
-            note: Some("renewal stopped".to_owned()),
-        },
+    let refund = matches!(change.cancel_effect, Some(CancelEffect::FullRefund));
+    cancel_order(client, &live.guid, refund).await
+}
+
+/// Cancels one order. When a refund is expected (the order was in `Review`)
+/// and the order is gone, another run has cancelled it: that is done too.
+async fn cancel_order(client: &Client, guid: &str, refund: bool) -> StepOutcome {
+    let done =
+        |note: &str| StepOutcome::Done { guid: Some(guid.to_owned()), note: Some(note.into()) };
+    match client.cancel(guid).await {
+        Ok(CancelOutcome::Removed) => done("cancelled and refunded"),
+        Ok(CancelOutcome::RenewalStopped) => done("renewal stopped"),
         Ok(CancelOutcome::NotCancellable(message)) => {
             StepOutcome::failed(format!("cannot be cancelled: {message}"), Vec::new())
         }
+        Err(api::Error::NotFound { .. }) if refund => done("already cancelled by another run"),
         Err(e) => StepOutcome::from_error(&e),
     }
 }

@@ -36,6 +36,12 @@ pub enum StepOutcome {
     },
     /// Not started, because an earlier change failed or apply was interrupted.
     NotTried,
+    /// Not sent: a re-list just before the create found an order that
+    /// satisfies the entry (placed by another run since the plan was made).
+    Satisfied {
+        /// The order found.
+        guid: String,
+    },
 }
 
 impl StepOutcome {
@@ -81,13 +87,32 @@ pub struct Item {
     pub outcome: StepOutcome,
 }
 
+/// A duplicate this run created in a race with another run, and its refund.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Repair {
+    /// The entry.
+    pub name: String,
+    /// The duplicate this run created and cancelled.
+    pub guid: String,
+    /// The order kept for the entry.
+    pub kept: String,
+    /// How the cancel ended.
+    pub outcome: StepOutcome,
+}
+
 /// The result of an apply.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Report {
     /// Steps in plan order.
     pub items: Vec<Item>,
+    /// Duplicates of this run's creates, cancelled after the creates (see
+    /// `docs/apply.md`).
+    pub repairs: Vec<Repair>,
     /// True when an interrupt stopped new changes.
     pub interrupted: bool,
+    /// Indexes of the changes whose create failed with an unknown outcome
+    /// that no list resolved: an order may exist that is not listed yet.
+    pub maybe_created: Vec<usize>,
 }
 
 /// What happened to a step.
@@ -169,14 +194,24 @@ impl Report {
         self.items.sort_by_key(|i| (i.index, i.step == Step::Cancel));
     }
 
-    /// Number of steps done.
+    /// Number of steps done, repairs included.
     pub fn done(&self) -> usize {
         self.count(|o| matches!(o, StepOutcome::Done { .. }))
     }
 
-    /// Number of steps failed.
+    /// Number of steps failed, repairs included.
     pub fn failed(&self) -> usize {
         self.count(|o| matches!(o, StepOutcome::Failed { .. }))
+    }
+
+    /// Number of creates skipped because another run had placed the order.
+    pub fn satisfied(&self) -> usize {
+        self.count(|o| matches!(o, StepOutcome::Satisfied { .. }))
+    }
+
+    /// Number of this run's duplicates refunded.
+    pub fn refunded(&self) -> usize {
+        self.repairs.iter().filter(|r| matches!(r.outcome, StepOutcome::Done { .. })).count()
     }
 
     /// Number of steps not started.
@@ -185,7 +220,8 @@ impl Report {
     }
 
     fn count(&self, f: impl Fn(&StepOutcome) -> bool) -> usize {
-        self.items.iter().filter(|i| f(&i.outcome)).count()
+        let outcomes = self.items.iter().map(|i| &i.outcome);
+        outcomes.chain(self.repairs.iter().map(|r| &r.outcome)).filter(|o| f(o)).count()
     }
 
     /// True when every step was done.

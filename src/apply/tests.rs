@@ -105,7 +105,7 @@ fn failure(outcome: &StepOutcome) -> &str {
 }
 
 #[test]
-fn a_429_on_create_waits_through_the_sleeper_capped_then_jittered() {
+fn a_429_on_create_is_sent_again_only_after_the_rechecks_and_the_retry_after() {
     let env = Env::new(usize::MAX);
     env.emu.script(
         "POST",
@@ -117,21 +117,46 @@ fn a_429_on_create_waits_through_the_sleeper_capped_then_jittered() {
     );
     let report = env.apply(&quiet);
     assert!(matches!(Env::only_outcome(&report), StepOutcome::Done { .. }), "{report:?}");
-    assert!(report.complete());
-    // A day's Retry-After waits the policy's cap (30 s); the second 429 has
-    // none, so the backoff after send 2 (1 s) scaled by the jitter (0.5).
-    assert_eq!(env.slept(), Duration::from_millis(30_500));
+    assert!(report.complete() && report.maybe_created.is_empty());
+    // Each 429 is followed by the re-lists of the window (15 s); a day's
+    // Retry-After waits the policy's cap (30 s) in all, so 15 s more; the
+    // second 429's backoff (0.5 s) went by during its re-lists.
+    assert_eq!(env.slept(), Duration::from_secs(45));
     assert_eq!((env.creates_sent(), env.emu.orders().len()), (3, 1));
 }
 
 #[test]
-fn the_first_interrupt_cuts_a_429_wait_short() {
+fn a_429_after_the_order_was_stored_finds_the_order_and_buys_nothing_more() {
+    let env = Env::new(usize::MAX);
+    let fault = Fault::CommitThenFail { status: 429, retry_after_secs: Some(0) };
+    env.emu.script("POST", ORDERS, vec![fault]);
+    let report = env.apply(&quiet);
+    let StepOutcome::Done { note, .. } = Env::only_outcome(&report) else { panic!("{report:?}") };
+    assert!(note.as_deref().unwrap_or("").contains("found the order"), "{note:?}");
+    assert_eq!((env.creates_sent(), env.emu.orders().len()), (1, 1));
+}
+
+#[test]
+fn a_500_whose_order_is_not_listed_is_not_sent_again_and_is_reported_as_maybe_bought() {
+    let env = Env::new(usize::MAX);
+    env.emu.script("POST", ORDERS, vec![Fault::ServerError]);
+    let report = env.apply(&quiet);
+    let error = failure(Env::only_outcome(&report));
+    assert!(error.contains("not listed after 15 s; not sent again"), "{error}");
+    assert_eq!(report.maybe_created, [0]);
+    assert_eq!(env.slept(), Duration::from_secs(15));
+    assert_eq!(env.creates_sent(), 1);
+}
+
+#[test]
+fn the_first_interrupt_cuts_the_rechecks_after_a_429_short() {
     let env = Env::new(3);
     env.emu.script("POST", ORDERS, vec![Fault::TooManyRequests { retry_after_secs: Some(20) }]);
     let report = env.apply(&quiet);
     let error = failure(Env::only_outcome(&report));
-    assert!(error.contains("not sent again: apply was interrupted"), "{error}");
-    assert_eq!(env.slept(), Duration::from_millis(300), "three slices, then the flag was seen");
+    assert!(error.contains("interrupted before the orders were checked"), "{error}");
+    assert!(error.contains("not sent again"), "{error}");
+    assert_eq!(env.slept(), Duration::from_millis(250), "the first recheck's slices");
     assert_eq!((env.creates_sent(), env.emu.orders().len()), (1, 0));
     assert!(report.interrupted);
 }

@@ -12,13 +12,14 @@ use super::{Context, console};
 use crate::apply::{self, Event};
 use crate::cli::ApplyArgs;
 use crate::connect::Connection;
+use crate::pending::{self, Pending, settle};
 use crate::plan::Plan;
 use crate::render::ApplyRenderer;
 use crate::saved_plan::SavedPlan;
 use crate::settings::{ApplySettings, Approval};
 use crate::spec::DesiredSet;
 use crate::workflow::{self, runtime};
-use crate::{Error, ExitStatus, connect};
+use crate::{Error, ExitStatus, connect, lock};
 
 pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<ExitStatus, Error> {
     let mut settings = ApplySettings::resolve(args, std::io::stdin().is_terminal())?;
@@ -36,8 +37,14 @@ pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<ExitStatus, Error> {
     };
     let desired = workflow::load(&paths, ctx.color_stderr)?;
     let conn = connect::connect(&settings.api)?;
+    // Held until the command returns; the plan is made only once it is held,
+    // so a run that waited sees the orders of the run it waited for.
+    let _lock = lock_account(&settings, &conn)?;
+    // Read once the lock is held, so that the run waited for has saved it.
+    let mut pending = Pending::open_for(conn.client.config())?;
     let rt = runtime()?;
-    let plan = rt.block_on(current_plan(&settings, saved.as_ref(), &desired, &conn))?;
+    let plan =
+        rt.block_on(current_plan(&settings, saved.as_ref(), &desired, &conn, &mut pending))?;
 
     let mut out = std::io::stdout().lock();
     view.plan(&plan, &mut out).map_err(super::stdout_error)?;
@@ -80,9 +87,37 @@ pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<ExitStatus, Error> {
         report
     });
     view.report(&report, &mut std::io::stdout().lock()).map_err(super::stdout_error)?;
+    let new = settle::items_of(&plan, &report, chrono::Utc::now());
+    let unlisted = rt.block_on(settle::after_apply(
+        &conn.client,
+        &mut pending,
+        &desired,
+        new,
+        settings.recheck_wait,
+        chrono::Utc::now(),
+        &|line| {
+            let _ = writeln!(std::io::stderr(), "{line}");
+        },
+    ))?;
+    if !unlisted.is_empty() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: {} created by this apply {} not listed after {} s: {}; the next plan or \
+             apply on this machine waits for {} before creating {} again (see `{}`)",
+            settle::orders(unlisted.len()),
+            if unlisted.len() == 1 { "is" } else { "are" },
+            settings.recheck_wait.as_secs_f64(),
+            settle::names(&unlisted),
+            if unlisted.len() == 1 { "it" } else { "them" },
+            if unlisted.len() == 1 { "its entry" } else { "their entries" },
+            pending::PATH,
+        );
+        return Ok(ExitStatus::Partial);
+    }
     if report.complete() {
         Ok(ExitStatus::Success)
-    } else if report.done() > 0 {
+    } else if report.done() > 0 || !report.maybe_created.is_empty() {
+        // A create whose outcome stayed unknown may have bought an order.
         Ok(ExitStatus::Partial)
     } else if stop.load(Ordering::SeqCst) {
         Err(Error::Failed(format!("apply interrupted; {UNCONFIRMED}")))
@@ -96,6 +131,21 @@ pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<ExitStatus, Error> {
 const UNCONFIRMED: &str =
     "no change was confirmed (run `skyform plan` to see the orders as they are now)";
 
+/// Takes the account lock, saying on stderr when it has to wait.
+fn lock_account(settings: &ApplySettings, conn: &Connection) -> Result<lock::AccountLock, Error> {
+    let timeout = settings.lock_timeout;
+    let account = lock::Account::of(&settings.api, &conn.client);
+    let mut on_wait = |pid: Option<u32>| {
+        let pid = pid.map(|p| format!(" (pid {p})")).unwrap_or_default();
+        let _ = writeln!(
+            std::io::stderr(),
+            "waiting for another skyform apply on this account{pid} to finish \
+             (up to {timeout:.0?}; see `--lock-timeout`)"
+        );
+    };
+    Ok(lock::acquire(&account, &lock::default_dir(), timeout, &mut on_wait)?)
+}
+
 /// The plan to execute, made now. With `--plan` it is made with the saved
 /// plan's settings, and returned only if the saved plan is recent enough and
 /// equal to it: a saved plan is a proof of what was reviewed, never executed itself.
@@ -104,6 +154,7 @@ async fn current_plan(
     saved: Option<&SavedPlan>,
     desired: &DesiredSet,
     conn: &Connection,
+    pending: &mut Pending,
 ) -> Result<Plan, Error> {
     let stale = |reasons: Vec<String>| match (&settings.saved_plan, reasons.is_empty()) {
         (Some(path), false) => Err(Error::StalePlan { path: path.clone(), reasons }),
@@ -112,7 +163,8 @@ async fn current_plan(
     if let Some(saved) = saved {
         stale(saved.age_reasons(conn.now, settings.max_plan_age))?;
     }
-    let live = workflow::list_live(conn).await?;
+    let live = workflow::list_settled(conn, desired, pending, settings.recheck_wait).await?;
+    pending.save()?;
     let plan = workflow::make_plan(desired, &live, conn, &settings.planning).await?;
     if let Some(saved) = saved {
         stale(saved.stale_reasons(&plan, &desired.files, &live))?;

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use super::Context;
 use crate::cli::PlanArgs;
+use crate::pending::Pending;
 use crate::saved_plan::SavedPlan;
 use crate::settings::PlanSettings;
 use crate::workflow::{self, runtime};
@@ -14,8 +15,11 @@ pub(crate) fn run(args: &PlanArgs, ctx: Context) -> Result<ExitStatus, Error> {
     let planning = &settings.planning;
     let desired = workflow::load(&planning.paths, ctx.color_stderr)?;
     let conn = connect::connect(&settings.api)?;
+    // Read only: the record is updated by apply alone.
+    let mut pending = Pending::open_for(conn.client.config())?;
     let (live, plan) = runtime()?.block_on(async {
-        let live = workflow::list_live(&conn).await?;
+        let live =
+            workflow::list_settled(&conn, &desired, &mut pending, settings.recheck_wait).await?;
         let plan = workflow::make_plan(&desired, &live, &conn, planning).await?;
         Ok::<_, Error>((live, plan))
     })?;

@@ -11,9 +11,14 @@
 //! | `POST /_emulator/clock` | `{"Now": "2025-05-01"}` or `{"AdvanceDays": 21}` / `{"AdvanceSeconds": 60}` | moves the clock within 2000–2099 (else 400), renews on the 1st |
 //! | `POST /_emulator/accept` | `{"TaskOrderGuid": "…"}` (or `?taskOrderGuid=`) | `Review` → `Preparing` |
 //! | `POST /_emulator/deny` | same | `Review` → `Canceled`, refunded |
-//! | `POST /_emulator/faults` | `{"Script": [{"Method", "Path", "Faults": [{"Kind": "TooManyRequests", "RetryAfterSecs": 0}]}], "Rates": {…}, "Clear": true}` | injects faults |
+//! | `POST /_emulator/faults` | `{"Script": [{"Method", "Path", "Faults": [{"Kind": "TooManyRequests", "RetryAfterSecs": 0}]}], "Rates": {…}, "Modes": {"CamelCase": true, "ListLagMillis": 2000}, "Clear": true}` | injects faults |
 //! | `POST /_emulator/reset` | | fresh state, no faults, empty call log |
 //! | `GET /_emulator/state` | | the whole state as JSON |
+//!
+//! Fault kinds: `TooManyRequests`, `ServerError`, `Unavailable`, `CommitThenDrop`,
+//! `Latency` and `Hang` (with `Millis`), `CommitThenFail` (with `Status` and
+//! `RetryAfterSecs`), `Malformed` (with `Body`: `NullOrders`, `EmptyData`,
+//! `RenamedKey` or `Html`).
 
 use std::time::Duration;
 
@@ -25,7 +30,7 @@ use serde_json::json;
 
 use super::canonical::canonical_keys;
 use super::clock;
-use super::faults::Fault;
+use super::faults::{Fault, Malformed, Modes};
 use super::reply::json;
 use super::{Call, FaultRates, Shared, State};
 use crate::api::types::parse_date;
@@ -49,6 +54,11 @@ const KEYS: &[&str] = &[
     "CommitThenDrop",
     "LatencyJitterMs",
     "Clear",
+    "Status",
+    "Body",
+    "Modes",
+    "CamelCase",
+    "ListLagMillis",
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -60,7 +70,15 @@ struct Body {
     task_order_guid: Option<String>,
     script: Vec<ScriptEntry>,
     rates: Option<Rates>,
+    modes: Option<ModeSpec>,
     clear: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct ModeSpec {
+    camel_case: bool,
+    list_lag_millis: u64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -79,6 +97,10 @@ struct FaultSpec {
     retry_after_secs: Option<u64>,
     #[serde(default)]
     millis: u64,
+    #[serde(default)]
+    status: Option<u16>,
+    #[serde(default)]
+    body: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -174,6 +196,12 @@ pub(super) fn handle(shared: &Shared, call: &Call<'_>) -> Response {
                     route: r.method.zip(r.path),
                 });
             }
+            if let Some(m) = body.modes {
+                inner.faults.modes = Modes {
+                    camel_case: m.camel_case,
+                    list_lag: Duration::from_millis(m.list_lag_millis),
+                };
+            }
             StatusCode::NO_CONTENT.into_response()
         }
         ("POST", "/_emulator/reset") => {
@@ -218,6 +246,17 @@ fn fault(spec: &FaultSpec) -> Option<Fault> {
         "committhendrop" => Fault::CommitThenDrop,
         "latency" => Fault::Latency(d),
         "hang" => Fault::Hang(d),
+        "committhenfail" => Fault::CommitThenFail {
+            status: spec.status.unwrap_or(500),
+            retry_after_secs: spec.retry_after_secs,
+        },
+        "malformed" => {
+            let wanted = spec.body.as_deref().unwrap_or("NullOrders");
+            let kind = Malformed::ALL
+                .into_iter()
+                .find(|k| format!("{k:?}").eq_ignore_ascii_case(wanted))?;
+            Fault::Malformed(kind)
+        }
         _ => return None,
     })
 }

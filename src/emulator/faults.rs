@@ -1,5 +1,6 @@
 //! Failure injection: scripted faults per route ("the next 2 calls to
-//! `POST /api/tasking/orders` get a 429") and seeded random faults by rate.
+//! `POST /api/tasking/orders` get a 429"), seeded random faults by rate, and
+//! [`Modes`] that hold for every call (camelCase answers, a lagging list).
 //!
 //! Pure decisions, no IO: the router asks [`Faults::next`] what to do with a
 //! call and carries it out.
@@ -32,6 +33,61 @@ pub enum Fault {
     /// The call is carried out at once but answered only after this delay, to
     /// outlive a client timeout.
     Hang(Duration),
+    /// The call is carried out (a create stores its order), then answered
+    /// with this status and no body, as if it had failed (a 429 after commit).
+    CommitThenFail {
+        /// The status sent, e.g. 429 or 500.
+        status: u16,
+        /// Value of the `Retry-After` header in seconds.
+        retry_after_secs: Option<u64>,
+    },
+    /// The call is not carried out; the answer is a 200 with this body.
+    Malformed(Malformed),
+}
+
+/// A 200 answer skyform must not read as a list of orders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Malformed {
+    /// `{"Data":{"TaskOrders":null},…}`.
+    NullOrders,
+    /// `{"Data":{},…}`.
+    EmptyData,
+    /// The orders under another key: `{"Data":{"Orders":[]},…}`.
+    RenamedKey,
+    /// An HTML page (a proxy's or a login page).
+    Html,
+}
+
+impl Malformed {
+    /// Every kind, for tests that try them all.
+    pub const ALL: [Malformed; 4] =
+        [Malformed::NullOrders, Malformed::EmptyData, Malformed::RenamedKey, Malformed::Html];
+
+    /// The body sent, and its content type.
+    pub fn body(self) -> (&'static str, &'static str) {
+        const JSON: &str = "application/json; charset=utf-8";
+        match self {
+            Self::NullOrders => {
+                (r#"{"Data":{"TaskOrders":null},"Succeeded":true,"Error":null}"#, JSON)
+            }
+            Self::EmptyData => (r#"{"Data":{},"Succeeded":true,"Error":null}"#, JSON),
+            Self::RenamedKey => (r#"{"Data":{"Orders":[]},"Succeeded":true,"Error":null}"#, JSON),
+            Self::Html => (
+                "<!DOCTYPE html><html><body><h1>Sign in</h1></body></html>",
+                "text/html; charset=utf-8",
+            ),
+        }
+    }
+}
+
+/// Ways every answer misbehaves until changed, unlike a [`Fault`], which hits one call.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Modes {
+    /// Every JSON answer's keys start with a lower-case letter (`data`, `taskOrderGuid`).
+    pub camel_case: bool,
+    /// The order list (`GET /api/tasking/orders`) leaves out orders created
+    /// less than this long ago, in real time.
+    pub list_lag: Duration,
 }
 
 /// Scripts and rates; one per emulator.
@@ -40,12 +96,19 @@ pub(crate) struct Faults {
     scripts: HashMap<(String, String), VecDeque<Fault>>,
     rates: FaultRates,
     rng: StdRng,
+    /// Misbehaviour of every answer.
+    pub(crate) modes: Modes,
 }
 
 impl Faults {
     /// No scripts, the given rates, a generator seeded with `seed`.
     pub(crate) fn new(rates: FaultRates, seed: u64) -> Self {
-        Self { scripts: HashMap::new(), rates, rng: StdRng::seed_from_u64(seed) }
+        Self {
+            scripts: HashMap::new(),
+            rates,
+            rng: StdRng::seed_from_u64(seed),
+            modes: Modes::default(),
+        }
     }
 
     /// Queues `faults` for the next calls to `(method, path)`, after any already queued.
@@ -58,10 +121,11 @@ impl Faults {
         self.rates = rates;
     }
 
-    /// Forgets every script and rate.
+    /// Forgets every script, rate and mode.
     pub(crate) fn clear(&mut self) {
         self.scripts.clear();
         self.rates = FaultRates::default();
+        self.modes = Modes::default();
     }
 
     /// Decides the fault for one call: the route's next scripted fault, else a random one.

@@ -40,6 +40,9 @@
 //!   500 and 503; 429 and 5xx bodies are empty. `Latency` sleeps before the
 //!   call is carried out, `Hang` after. Calls dropped by `CommitThenDrop` are
 //!   logged with status 0. No token bucket, no 400/1003 concurrency cap.
+//! - Misbehaviour on request only: `CommitThenFail` (an order stored, then a
+//!   429 or 500), `Malformed` list answers, and the [`Modes`] camelCase
+//!   answers and a list lagging behind creates by real time.
 //! - With a state file, the file's clock wins over [`Config::now`]; API keys
 //!   are never written, tenants are keyed by a hash of the key.
 
@@ -75,7 +78,7 @@ use chrono::{DateTime, Utc};
 pub use area::AreaRule;
 pub use config::{Config, FaultRates};
 pub use control::parse_time;
-pub use faults::Fault;
+pub use faults::{Fault, Malformed, Modes};
 pub use store::State;
 
 use crate::api::types::TaskOrder;
@@ -95,6 +98,8 @@ struct Inner {
     state: State,
     faults: Faults,
     calls: calls::CallLog,
+    /// When each order (lower-case GUID) was created, in real time, for a lagging list.
+    created_at: std::collections::HashMap<String, std::time::Instant>,
 }
 
 impl Shared {
@@ -104,7 +109,12 @@ impl Shared {
         Self {
             config,
             keys,
-            inner: Mutex::new(Inner { state, faults, calls: calls::CallLog::default() }),
+            inner: Mutex::new(Inner {
+                state,
+                faults,
+                calls: calls::CallLog::default(),
+                created_at: std::collections::HashMap::new(),
+            }),
             dirty: saver::Dirty::default(),
         }
     }
@@ -254,7 +264,12 @@ impl Handle {
         self.shared.lock().faults.set_rates(rates);
     }
 
-    /// Forgets every scripted fault not yet used, and the random rates.
+    /// Sets how every answer misbehaves from now on (camelCase keys, a lagging list).
+    pub fn set_modes(&self, modes: Modes) {
+        self.shared.lock().faults.modes = modes;
+    }
+
+    /// Forgets every scripted fault not yet used, the random rates and the modes.
     pub fn clear_faults(&self) {
         self.shared.lock().faults.clear();
     }

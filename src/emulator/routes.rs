@@ -1,7 +1,8 @@
 //! The API plane under `/api/`: authentication, fault injection, the call
 //! log, and one match on `(method, path)` that maps each route to the store.
 //!
-//! Does network IO (sleeps for latency faults, drops connections); the router
+//! Does network IO (sleeps for latency faults, drops connections, rewrites
+//! answers for the camelCase mode, hides new orders for a lagging list); the router
 //! in `mod.rs` hands it every call outside `/_emulator/`, already normalised
 //! (see [`super::Call`]). Answers are built by `reply`.
 
@@ -65,8 +66,57 @@ pub(super) async fn handle(
             log(0);
             return dropped_connection();
         }
+        Some(Fault::CommitThenFail { status, retry_after_secs }) => {
+            drop(carry_out());
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let mut r = status.into_response();
+            if let Some(secs) = retry_after_secs {
+                r.headers_mut().insert(header::RETRY_AFTER, secs.into());
+            }
+            r
+        }
+        Some(Fault::Malformed(kind)) => {
+            let (body, content_type) = kind.body();
+            (StatusCode::OK, [(header::CONTENT_TYPE, content_type)], body).into_response()
+        }
     };
+    let camel_case = shared.lock().faults.modes.camel_case;
+    let response = if camel_case { camel_cased(response).await } else { response };
     log(response.status().as_u16());
+    response
+}
+
+/// The same answer with every JSON key starting in lower case (`data`,
+/// `taskOrderGuid`), as ASP.NET answers with its default serializer settings.
+async fn camel_cased(response: Response) -> Response {
+    fn rewrite(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, mut v) in std::mem::take(map) {
+                    rewrite(&mut v);
+                    let mut chars = key.chars();
+                    let key = chars
+                        .next()
+                        .map(|c| c.to_ascii_lowercase().to_string() + chars.as_str())
+                        .unwrap_or_default();
+                    map.insert(key, v);
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(rewrite),
+            _ => {}
+        }
+    }
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    rewrite(&mut value);
+    let bytes = serde_json::to_vec(&value).unwrap_or_default();
+    let mut response = Response::from_parts(parts, Body::from(bytes));
+    response.headers_mut().remove(header::CONTENT_LENGTH);
     response
 }
 
@@ -97,17 +147,34 @@ fn api(shared: &Shared, tenant: &str, call: &Call<'_>) -> Response {
             let q = quote::quote(&order, today, spend);
             ok(quote::estimate(&order, &q, today))
         }
-        ("POST", "/api/tasking/orders") => answer(
-            order_body(body, shared)
-                .and_then(|order| shared.mutate(|s| s.create(tenant, order, config))),
-        ),
+        ("POST", "/api/tasking/orders") => {
+            let created = order_body(body, shared)
+                .and_then(|order| shared.mutate(|s| s.create(tenant, order, config)));
+            if let Ok(order) = &created {
+                let guid = order.task_order_guid.to_ascii_lowercase();
+                shared.lock().created_at.insert(guid, std::time::Instant::now());
+            }
+            answer(created)
+        }
         ("GET", "/api/tasking/orders") => {
             let (recurring_only, get_expired) =
                 match (flag(query, "recurringonly"), flag(query, "getexpired")) {
                     (Ok(r), Ok(e)) => (r, e),
                     (Err(r), _) | (_, Err(r)) => return r.into_response(),
                 };
-            let task_orders = shared.lock().state.list(tenant, recurring_only, get_expired);
+            let inner = shared.lock();
+            let mut task_orders = inner.state.list(tenant, recurring_only, get_expired);
+            let lag = inner.faults.modes.list_lag;
+            if !lag.is_zero() {
+                // A lagging list: orders newer than `lag` (real time) are not shown yet.
+                task_orders.retain(|o| {
+                    inner
+                        .created_at
+                        .get(&o.task_order_guid.to_ascii_lowercase())
+                        .is_none_or(|t| t.elapsed() >= lag)
+                });
+            }
+            drop(inner);
             ok(TaskOrders { task_orders })
         }
         ("GET", "/api/tasking/orders/details") => {

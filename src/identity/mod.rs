@@ -245,5 +245,19 @@ pub fn find_match<'a>(
     }
 }
 
+/// For each entry, an order that satisfies it now, if any (for a tile entry,
+/// only when every wanted GUID is covered; the first covering order): used by
+/// apply just before each batch of creates, with one index of the live orders.
+pub fn find_matches<'a>(
+    desired: &[DesiredOrder],
+    live: &'a [TaskOrder],
+) -> Vec<Option<&'a TaskOrder>> {
+    match_all(desired, live)
+        .entries
+        .into_iter()
+        .map(|entry| entry.is_satisfied().then(|| &live[entry.orders[0]]))
+        .collect()
+}
+
 #[cfg(test)]
 pub(crate) mod tests;

@@ -13,8 +13,8 @@ use crate::spec::{Aoi, DesiredOrder, DesiredSet, Ensure};
 
 use super::pairing;
 use super::{
-    Action, BudgetLimits, CancelEffect, Change, Cost, DesiredSummary, Duplicate, FORMAT_VERSION,
-    FieldChange, LiveOrderSummary, Plan, TileCoverage,
+    Action, BudgetLimits, CancelEffect, Change, Cost, DesiredSummary, FORMAT_VERSION, FieldChange,
+    LiveOrderSummary, Plan, TileCoverage, duplicates,
 };
 
 /// Options of one diff.
@@ -60,7 +60,7 @@ pub fn diff(desired: &DesiredSet, live: &[TaskOrder], opts: &DiffOptions) -> Pla
 
     let mut changes = Vec::new();
     let mut live_changes = Vec::new();
-    let mut duplicates = Vec::new();
+    let mut dups = Vec::new();
     for (e, entry) in entries.iter().enumerate() {
         if !targeted(e) {
             continue;
@@ -73,12 +73,11 @@ pub fn diff(desired: &DesiredSet, live: &[TaskOrder], opts: &DiffOptions) -> Pla
                     let new = &live[matching.entries[e].orders[0]].task_order_guid;
                     live_changes.push(superseded_change(&live[i], entry, new, opts.prune, today));
                 }
-                if let Some(dup) = ctx.duplicates() {
-                    if opts.prune && opts.targets.is_empty() && !entry.protect {
-                        live_changes.extend(ctx.prune_duplicates(&dup));
-                    }
-                    duplicates.push(dup);
-                }
+                let prune = opts.prune && opts.targets.is_empty();
+                let repair =
+                    duplicates::repair(entry, &matching.entries[e].orders, live, prune, today);
+                live_changes.extend(repair.changes);
+                dups.extend(repair.duplicate);
             }
             Ensure::Absent => changes.extend(ctx.absent()),
         }
@@ -103,7 +102,7 @@ pub fn diff(desired: &DesiredSet, live: &[TaskOrder], opts: &DiffOptions) -> Pla
         prune: opts.prune,
         targets: opts.targets.clone(),
         changes,
-        duplicates,
+        duplicates: dups,
         budget: budget(desired, opts.max_cost),
     }
 }
@@ -192,36 +191,6 @@ impl EntryCtx<'_> {
             minitiles_missing: m.missing_minitiles.len(),
             covered_by: m.orders.iter().map(|&i| self.live[i].task_order_guid.clone()).collect(),
         })
-    }
-
-    fn duplicates(&self) -> Option<Duplicate> {
-        let m = &self.matching.entries[self.e];
-        let Aoi::Polygons(_) = self.entry.spec.aoi else { return None };
-        let (kept, others) = m.orders.split_first()?;
-        (!others.is_empty()).then(|| Duplicate {
-            name: self.entry.name.clone(),
-            kept: self.live[*kept].task_order_guid.clone(),
-            others: others.iter().map(|&i| summary(&self.live[i])).collect(),
-        })
-    }
-
-    /// `--prune` cancels the duplicates that can be cancelled; the others stay listed.
-    fn prune_duplicates(&self, dup: &Duplicate) -> Vec<Change> {
-        let m = &self.matching.entries[self.e];
-        m.orders[1..]
-            .iter()
-            .filter_map(|&i| {
-                let order = &self.live[i];
-                let effect = cancel_effect(order, self.today).ok()?;
-                let mut c = live_change(order, Action::Cancel);
-                c.cancel_effect = Some(effect);
-                c.reason = Some(format!(
-                    "duplicate of entry `{}`, which keeps order `{}`",
-                    self.entry.name, dup.kept
-                ));
-                Some(c)
-            })
-            .collect()
     }
 
     /// `ensure: absent`: one change per matching order; an order whose renewal
@@ -317,7 +286,7 @@ fn superseded_change(
 /// The cancel rules by lifecycle stage: `Review` is fully refunded; an accepted
 /// recurring order stops renewing after this month; an accepted order with `To`
 /// set cannot be cancelled.
-fn cancel_effect(order: &TaskOrder, today: NaiveDate) -> Result<CancelEffect, String> {
+pub(super) fn cancel_effect(order: &TaskOrder, today: NaiveDate) -> Result<CancelEffect, String> {
     if order.ordering_process_status.is_review() {
         return Ok(CancelEffect::FullRefund);
     }
@@ -330,7 +299,7 @@ fn cancel_effect(order: &TaskOrder, today: NaiveDate) -> Result<CancelEffect, St
     }
 }
 
-fn live_change(order: &TaskOrder, action: Action) -> Change {
+pub(super) fn live_change(order: &TaskOrder, action: Action) -> Change {
     Change { live: Some(summary(order)), ..Change::new(None, action) }
 }
 
@@ -338,7 +307,7 @@ fn live_guid(c: &Change) -> &str {
     c.live.as_ref().map_or("", |l| l.guid.as_str())
 }
 
-fn summary(order: &TaskOrder) -> LiveOrderSummary {
+pub(super) fn summary(order: &TaskOrder) -> LiveOrderSummary {
     LiveOrderSummary {
         guid: order.task_order_guid.clone(),
         status: order.ordering_process_status.clone(),

@@ -222,7 +222,7 @@ fn target_does_not_steal_another_entrys_order() {
 }
 
 #[test]
-fn duplicates_are_listed_and_pruned_only_with_prune() {
+fn review_duplicates_are_cancelled_without_prune_and_make_changes() {
     let s = poly(A);
     let live = [
         order("a-review", "Review", &s, Some(A)),
@@ -230,21 +230,46 @@ fn duplicates_are_listed_and_pruned_only_with_prune() {
         order("c-fixed", "Processing", &fixed(s.clone(), "2025-12-31"), Some(A)),
     ];
     let plan = run(vec![entry("e", s.clone())], &live[..2], &opts(false, &[]));
-    assert_eq!(lines(&plan), vec![("e".into(), Keep)]);
+    assert_eq!(lines(&plan), vec![("e".into(), Keep), ("a-review".into(), Cancel)]);
+    assert!(plan.has_changes(), "a plan with a refundable duplicate has changes");
+    assert_eq!(plan.changes[1].cancel_effect, Some(CancelEffect::FullRefund));
+    assert!(plan.changes[1].reason.as_deref().unwrap().contains("duplicate of `b-accepted`"));
     assert_eq!(plan.duplicates.len(), 1);
     assert_eq!(plan.duplicates[0].kept, "b-accepted");
-    assert_eq!(plan.duplicates[0].others[0].guid, "a-review");
+    assert_eq!(plan.duplicates[0].cancelled, ["a-review"]);
+    assert_eq!(plan.duplicates[0].left().count(), 0);
 
     let plan = run(vec![entry("e", s.clone())], &live, &opts(true, &[]));
     assert_eq!(
         lines(&plan),
         vec![("e".into(), Keep), ("a-review".into(), Cancel), ("c-fixed".into(), Blocked)]
     );
-    assert_eq!(plan.changes[1].cancel_effect, Some(CancelEffect::FullRefund));
-    assert!(plan.changes[1].reason.as_deref().unwrap().contains("`b-accepted`"));
 
-    let plan = run(vec![protect(entry("e", s))], &live[..2], &opts(true, &[]));
+    // `protect` guards the kept order; a refundable duplicate is still refunded.
+    let plan = run(vec![protect(entry("e", s.clone()))], &live[..2], &opts(true, &[]));
+    assert_eq!(lines(&plan), vec![("e".into(), Keep), ("a-review".into(), Cancel)]);
+
+    // A targeted entry's duplicates are repaired; another entry's are not touched.
+    let targeted = run(vec![entry("e", s.clone())], &live[..2], &opts(false, &["e"]));
+    assert_eq!(lines(&targeted), vec![("e".into(), Keep), ("a-review".into(), Cancel)]);
+    let other = run(vec![entry("e", s), entry("f", poly(B))], &live[..2], &opts(false, &["f"]));
+    assert_eq!(lines(&other), vec![("f".into(), Create)]);
+}
+
+#[test]
+fn accepted_duplicates_are_listed_not_cancelled_without_prune() {
+    let s = poly(A);
+    let live = [
+        order("a-accepted", "UpToDate", &s, Some(A)),
+        order("b-accepted", "Processing", &s, Some(A_BBOX)),
+    ];
+    let plan = run(vec![entry("e", s)], &live, &opts(false, &[]));
     assert_eq!(lines(&plan), vec![("e".into(), Keep)]);
+    assert!(!plan.has_changes());
+    let dup = &plan.duplicates[0];
+    assert_eq!((dup.kept.as_str(), dup.left().count()), ("a-accepted", 1));
+    assert_eq!(dup.cost, Cost::Unpriced { reason: None }, "priced by the pricing step");
+    assert!(dup.request.is_some());
 }
 
 #[test]

@@ -8,13 +8,14 @@
 //!
 //! What `apply` may rely on:
 //! - `changes` is in execution order: manifest entries in manifest order, then
-//!   live orders that match no entry, by GUID.
+//!   live orders that match no entry and the duplicates cancelled, by GUID.
 //! - a [`Action::Create`] has `request`; a [`Action::Replace`] has `request` and
 //!   `live` (the order it supersedes) and `cancel_effect` says whether the old
 //!   order is cancelled after the new one exists; a [`Action::Cancel`] has `live`
 //!   and `cancel_effect`. Nothing else is executed.
 
 pub mod diff;
+mod duplicates;
 mod pairing;
 
 use std::collections::BTreeMap;
@@ -26,6 +27,7 @@ use crate::api::types::{OrderRequest, OrderStatus};
 use crate::spec::Ensure;
 
 pub use diff::{DiffOptions, diff};
+pub use duplicates::Duplicate;
 
 /// Version of the saved-plan and `--format json` document; bumped only on a
 /// breaking change (fields are added without a bump).
@@ -48,7 +50,8 @@ pub struct Plan {
     /// no entry, in execution order. Includes `keep` and `unmanaged` items.
     pub changes: Vec<Change>,
     /// Live orders that match an entry that another live order already satisfies.
-    /// Listed, not touched, unless `--prune` turned them into `cancel` changes.
+    /// Those in `Review` are also `cancel` changes (full refund); with `--prune`
+    /// so are accepted recurring ones; the rest are only listed here.
     pub duplicates: Vec<Duplicate>,
     /// Spending limits (manifest `budget`, tightened by `--max-cost`); `None`
     /// when neither sets a limit.
@@ -265,17 +268,6 @@ pub struct TileCoverage {
     pub minitiles_missing: usize,
     /// GUIDs of the live orders that cover part of the entry.
     pub covered_by: Vec<String>,
-}
-
-/// Extra live orders matching one entry.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Duplicate {
-    /// The entry.
-    pub name: String,
-    /// GUID of the order kept for the entry.
-    pub kept: String,
-    /// The other matching orders.
-    pub others: Vec<LiveOrderSummary>,
 }
 
 /// Spending limits, in EUR.

@@ -92,13 +92,26 @@ pub fn apply_summary_line(report: &Report) -> String {
         return "Apply complete: no changes.".to_owned();
     }
     if report.complete() {
-        return format!("Apply complete: {done} change{} made.", plural(done));
+        let (refunded, satisfied) = (report.refunded(), report.satisfied());
+        let refunds = if refunded > 0 {
+            format!(" ({refunded} duplicate{} from a concurrent run refunded)", plural(refunded))
+        } else {
+            String::new()
+        };
+        let others = if satisfied > 0 {
+            format!(", {satisfied} already satisfied by another run")
+        } else {
+            String::new()
+        };
+        return format!("Apply complete: {done} change{} made{refunds}{others}.", plural(done));
     }
-    // "part-way" only when something was done: the exit code is then 5, else 1.
-    let why = match (report.interrupted, done) {
+    // "part-way" only when something was (or may have been) done: the exit
+    // code is then 5, else 1.
+    let some = done > 0 || !report.maybe_created.is_empty();
+    let why = match (report.interrupted, some) {
         (true, _) => "interrupted",
-        (false, 0) => "failed",
-        (false, _) => "failed part-way",
+        (false, false) => "failed",
+        (false, true) => "failed part-way",
     };
     format!(
         "Apply {why}: {done} done, {failed} failed, {skipped} not tried. Run apply again to converge."
@@ -127,6 +140,20 @@ fn human_report(report: &Report, w: &mut dyn io::Write) -> io::Result<()> {
                 }
             }
             StepOutcome::NotTried => writeln!(w, "  not tried   {}: {what}", item.name)?,
+            StepOutcome::Satisfied { guid } => writeln!(
+                w,
+                "  satisfied   {}: {what} skipped: order {guid} (placed by another run) satisfies it",
+                item.name
+            )?,
+        }
+    }
+    for r in &report.repairs {
+        let what = format!("cancel duplicate {} (keeps {})", r.guid, r.kept);
+        match &r.outcome {
+            StepOutcome::Failed { error, .. } => {
+                writeln!(w, "  failed      {}: {what}: {error}", r.name)?;
+            }
+            _ => writeln!(w, "  done        {}: {what}: refunded", r.name)?,
         }
     }
     writeln!(w, "{}", apply_summary_line(report))
@@ -192,9 +219,10 @@ enum StepKind {
 #[derive(Debug, Serialize, JsonSchema)]
 #[schemars(rename = "Outcome")]
 struct OutcomeView {
-    /// Done, failed, or not tried.
+    /// Done, failed, not tried, or satisfied.
     status: OutcomeStatus,
-    /// For `done`: the new order (create) or the cancelled one; else `null`.
+    /// For `done`: the new order (create) or the cancelled one; for
+    /// `satisfied`: the other run's order; else `null`.
     guid: Option<String>,
     /// For `done`: e.g. `renewal stopped`, or how an unknown outcome was resolved.
     note: Option<String>,
@@ -214,6 +242,9 @@ enum OutcomeStatus {
     Failed,
     /// Not started: an earlier change failed or apply was interrupted.
     NotTried,
+    /// Not sent: just before the create, a re-list found an order (`guid`,
+    /// placed by another run) that satisfies the entry.
+    Satisfied,
 }
 
 /// The end of the stream.
@@ -232,10 +263,29 @@ struct SummaryView {
     interrupted: bool,
     /// True when every step was done (exit 0).
     complete: bool,
+    /// Creates not sent because another run's order satisfied the entry.
+    already_satisfied: usize,
     /// The one-line summary the human report ends with.
     line: String,
     /// Every step in plan order, a replace's create before its cancel.
     items: Vec<ItemView>,
+    /// Orders this run created that another run's order duplicated, cancelled
+    /// (refunded) after the creates; counted in `done` and `failed`.
+    repairs: Vec<RepairView>,
+}
+
+/// A duplicate this run created in a race, and its refund.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Repair")]
+struct RepairView {
+    /// The entry.
+    name: String,
+    /// The duplicate this run created and cancelled.
+    guid: String,
+    /// The order kept for the entry.
+    kept: String,
+    /// How the cancel ended.
+    outcome: OutcomeView,
 }
 
 /// One step in the summary.
@@ -295,6 +345,9 @@ impl OutcomeView {
                 ..empty(OutcomeStatus::Failed)
             },
             StepOutcome::NotTried => empty(OutcomeStatus::NotTried),
+            StepOutcome::Satisfied { guid } => {
+                Self { guid: Some(guid.clone()), ..empty(OutcomeStatus::Satisfied) }
+            }
         }
     }
 }
@@ -308,8 +361,19 @@ impl SummaryView {
             not_tried: report.not_tried(),
             interrupted: report.interrupted,
             complete: report.complete(),
+            already_satisfied: report.satisfied(),
             line: apply_summary_line(report),
             items: report.items.iter().map(ItemView::new).collect(),
+            repairs: report
+                .repairs
+                .iter()
+                .map(|r| RepairView {
+                    name: r.name.clone(),
+                    guid: r.guid.clone(),
+                    kept: r.kept.clone(),
+                    outcome: OutcomeView::new(&r.outcome),
+                })
+                .collect(),
         }
     }
 }

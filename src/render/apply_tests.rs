@@ -189,3 +189,39 @@ fn the_summary_line_says_how_the_apply_ended() {
         "Apply failed: 0 done, 1 failed, 1 not tried. Run apply again to converge."
     );
 }
+
+#[test]
+fn skipped_creates_and_refunded_duplicates_are_reported_apart() {
+    let change = Change::new(Some("a".into()), Action::Create);
+    let mut report = Report::default();
+    report.record(
+        0,
+        &change,
+        Step::Create,
+        StepOutcome::Done { guid: Some("g".into()), note: None },
+    );
+    report.record(1, &change, Step::Create, StepOutcome::Satisfied { guid: "other".into() });
+    report.repairs.push(crate::apply::Repair {
+        name: "a".into(),
+        guid: "g".into(),
+        kept: "k".into(),
+        outcome: StepOutcome::Done { guid: Some("g".into()), note: None },
+    });
+    assert!(report.complete());
+    let mut out = Vec::new();
+    ApplyRenderer::new(Format::Human, Options::default()).report(&report, &mut out).unwrap();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "
+  done        a: create g
+  satisfied   a: create skipped: order other (placed by another run) satisfies it
+  done        a: cancel duplicate g (keeps k): refunded
+Apply complete: 2 changes made (1 duplicate from a concurrent run refunded), 1 already satisfied by another run.
+"
+    );
+    let lines = json_lines(&[], &report);
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["already_satisfied"], 1);
+    assert_eq!(summary["items"][1]["outcome"]["status"], "satisfied");
+    assert_eq!(summary["repairs"][0]["kept"], "k");
+}

@@ -170,6 +170,9 @@ pub(crate) fn full_plan() -> Plan {
             name: "copenhagen-harbour".into(),
             kept: KEEP.into(),
             others: vec![live(DUP, OrderStatus::Processing)],
+            cancelled: Vec::new(),
+            cost: priced(20.0, 60.0, 100.0, 10),
+            request: Some(request("POLYGON ((12.5 55.6, 12.6 55.6, 12.6 55.7, 12.5 55.6))")),
         }],
         budget: Some(BudgetLimits { max_current_month: Some(250.0), max_monthly: Some(1000.0) }),
         ..empty_plan(vec![keep, create, tiles, unpriced, replace, refund, stop, blocked, stray])

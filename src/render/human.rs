@@ -7,6 +7,7 @@
 
 use std::io;
 
+use super::duplicates as dups;
 use super::style::{self, paint};
 use super::{Options, inline_diff};
 use crate::plan::{Action, Change, Cost, Plan, TileCoverage};
@@ -174,20 +175,29 @@ pub(super) fn guid_list(guids: &[String], detailed: bool) -> String {
     format!("{} and {} more", guids[..MAX_GUIDS].join(", "), guids.len() - MAX_GUIDS)
 }
 
+/// Refunded duplicates briefly (their cancels are listed above), then every
+/// duplicate still billed, with its price, in the error style.
 fn duplicates(plan: &Plan, opts: Options, w: &mut dyn io::Write) -> io::Result<()> {
-    if plan.duplicates.is_empty() {
-        return Ok(());
+    let cancelled = dups::cancelled(plan);
+    if !cancelled.is_empty() {
+        let title = "Duplicate orders (cancelled above with a full refund):";
+        writeln!(w, "{}", paint(opts.color, style::HEADING, title))?;
+        for (d, guid) in cancelled {
+            writeln!(w, "  {}: {guid} duplicates {}", d.name, d.kept)?;
+        }
+        writeln!(w)?;
     }
-    let title = if plan.prune {
-        "Duplicate orders (cancelled above where the rules allow):"
-    } else {
-        "Duplicate orders (not touched; use --prune to cancel):"
-    };
-    writeln!(w, "{}", paint(opts.color, style::HEADING, title))?;
-    for d in &plan.duplicates {
-        let others: Vec<String> =
-            d.others.iter().map(|o| format!("{} ({})", o.guid, o.status)).collect();
-        writeln!(w, "  {}: keeps {}, also matched by {}", d.name, d.kept, others.join(", "))?;
+    let left = dups::left(plan);
+    if !left.is_empty() {
+        let title = "Duplicate orders still billed (no refund possible):";
+        writeln!(w, "{}", paint(opts.color, style::ERROR, title))?;
+        for (d, o) in left {
+            let line = format!("  {}: {} ({}) duplicates {}", d.name, o.guid, o.status, d.kept);
+            writeln!(w, "{}", paint(opts.color, style::ERROR, &line))?;
+            writeln!(w, "      {}", dups::cost_text(&d.cost))?;
+            writeln!(w, "      {}", dups::why_left(o, plan.prune))?;
+        }
+        writeln!(w)?;
     }
-    writeln!(w)
+    Ok(())
 }

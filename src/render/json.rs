@@ -312,6 +312,12 @@ struct DuplicateView {
     kept: String,
     /// The other matching orders.
     others: Vec<LiveView>,
+    /// GUIDs of the `others` the plan cancels (each is also a `cancel` change);
+    /// the rest stay in place and are still billed.
+    cancelled: Vec<String>,
+    /// Estimated price of one order like the entry's: what each duplicate
+    /// left in place costs (`not_applicable` when every one is cancelled).
+    cost: CostView,
 }
 
 impl Document {
@@ -478,6 +484,8 @@ impl DuplicateView {
             name: d.name.clone(),
             kept: d.kept.clone(),
             others: d.others.iter().map(LiveView::new).collect(),
+            cancelled: d.cancelled.clone(),
+            cost: CostView::new(&d.cost),
         }
     }
 }

@@ -171,7 +171,7 @@ fn sections(plan: &Plan, opts: Options) -> Vec<Section> {
         list("Cancel", false, of(Action::Cancel).map(cancel_item).collect()),
         list("Blocked", true, of(Action::Blocked).map(cancel_item).collect()),
         list("Not in any manifest", false, of(Action::Unmanaged).map(unmanaged_item).collect()),
-        list("Duplicate orders", false, duplicate_items(plan)),
+        list("Duplicate orders", !super::duplicates::left(plan).is_empty(), duplicate_items(plan)),
         list("Unchanged", false, of(Action::Keep).map(keep_item).collect()),
     ];
     sections.retain(|s| !s.items.is_empty());
@@ -284,23 +284,28 @@ fn unmanaged_item(c: &Change) -> String {
     )
 }
 
+/// Every duplicate: those still billed first, with their price.
 fn duplicate_items(plan: &Plan) -> Vec<String> {
-    plan.duplicates
-        .iter()
-        .map(|d| {
-            let others: Vec<String> = d
-                .others
-                .iter()
-                .map(|o| format!("{} ({})", code(&o.guid, false), o.status))
-                .collect();
-            format!(
-                "- {}: keeps {}, also matched by {}\n",
-                code(&d.name, false),
-                code(&d.kept, false),
-                others.join(", ")
-            )
-        })
-        .collect()
+    let left = super::duplicates::left(plan).into_iter().map(|(d, o)| {
+        format!(
+            "- **still billed:** {} {} duplicates {} of {}: {}; {}\n",
+            code(&o.guid, false),
+            o.status,
+            code(&d.kept, false),
+            code(&d.name, false),
+            prose(&super::duplicates::cost_text(&d.cost)),
+            prose(&super::duplicates::why_left(o, plan.prune)),
+        )
+    });
+    let cancelled = super::duplicates::cancelled(plan).into_iter().map(|(d, guid)| {
+        format!(
+            "- {} duplicates {} of {}: cancelled with a full refund\n",
+            code(guid, false),
+            code(&d.kept, false),
+            code(&d.name, false)
+        )
+    });
+    left.chain(cancelled).collect()
 }
 
 fn keep_item(c: &Change) -> String {

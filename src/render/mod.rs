@@ -7,6 +7,7 @@
 //! cancel effect) are built here once, so the formats never disagree.
 
 mod apply;
+mod duplicates;
 mod human;
 mod inline_diff;
 mod json;
@@ -77,7 +78,7 @@ pub fn summary_line(plan: &Plan) -> String {
             line.pop();
             let _ = write!(line, "; {} in no manifest.", orders_match(n.unmanaged, "are"));
         }
-        return line;
+        return line + &duplicates::summary_suffix(plan);
     }
     let parts: Vec<String> = [
         (n.create, "to create"),
@@ -96,7 +97,7 @@ pub fn summary_line(plan: &Plan) -> String {
         line.push(' ');
         line.push_str(&cost_sentence(plan));
     }
-    line
+    line + &duplicates::summary_suffix(plan)
 }
 
 /// `5 orders match`, `1 order matches`, `2 orders are`, `1 order is`.

@@ -102,7 +102,8 @@ fn summary_lines() {
         summary_line(&full_plan()),
         "Plan: 3 to create, 1 to replace, 2 to cancel, 1 blocked, 1 unchanged, \
          1 not in any manifest. Cost this month: at least EUR 281.82, \
-         then at least EUR 845.46/month (1 change not priced)."
+         then at least EUR 845.46/month (1 change not priced). \
+         1 duplicate order is still billed."
     );
     assert_eq!(summary_line(&no_change_plan()), "No changes. 5 orders match the manifests.");
     let mut one = no_change_plan();
@@ -125,7 +126,8 @@ fn summary_line_for_a_fully_priced_plan() {
     assert_eq!(
         summary_line(&plan),
         "Plan: 2 to create, 1 to replace, 2 to cancel. \
-         Cost this month: EUR 281.82, then EUR 845.46/month."
+         Cost this month: EUR 281.82, then EUR 845.46/month. \
+         1 duplicate order is still billed."
     );
 }
 

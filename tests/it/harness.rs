@@ -81,6 +81,8 @@ impl Env {
             .env("SKYFORM_NOW", self.emu.now().to_rfc3339())
             // Faults here are injected, not slow lists: a short re-check keeps the tests quick.
             .env("SKYFORM_RECHECK_WAIT", "2")
+            // Runs of one test share a lock; no lock files are left in the machine's temp dir.
+            .env(skyform::lock::DIR_ENV, self.dir.path().join(".locks"))
             .env_remove("RUST_LOG");
         cmd
     }

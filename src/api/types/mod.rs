@@ -11,10 +11,12 @@
 //! between generations: unknown fields are ignored, the estimate's three
 //! generations of cost fields are read through aliases, the order status is an
 //! open enum, and `Tiles` may be plain GUID strings or `{Guid, Wkt}` objects.
-//! Case-insensitive *input* (the real service is ASP.NET) is the emulator's
-//! job: it rewrites keys to these spellings before decoding.
+//! Keys are matched case-insensitively on both sides ([`casing`]): the client
+//! rewrites every answer's keys to these spellings before decoding (answers
+//! have come in camelCase), and the emulator does the same with request bodies.
 
 pub mod account;
+pub mod casing;
 pub mod catalog;
 pub mod envelope;
 pub mod estimate;

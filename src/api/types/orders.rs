@@ -253,11 +253,14 @@ pub struct TaskOrder {
 }
 
 /// `Data` of the list and details endpoints.
+///
+/// `TaskOrders` must be present and an array: an answer without it (`null`,
+/// an empty `Data`, a renamed key) is a decoding error, never an account
+/// without orders, which would have every entry bought again.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "PascalCase")]
 pub struct TaskOrders {
     /// The orders.
-    #[serde(default, deserialize_with = "null_as_empty")]
     pub task_orders: Vec<TaskOrder>,
 }
 

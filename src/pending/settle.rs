@@ -1,0 +1,190 @@
+//! Waiting for orders to show in the list: before planning, for the orders
+//! an earlier apply recorded as pending, and after applying, for the orders
+//! this apply created (read your writes).
+//!
+//! Does IO through the [`Client`] (lists) and waits through the client's
+//! sleeper in the re-check rhythm of [`crate::apply::recheck_polls`]; progress
+//! is told through the `say` callback (the command writes it to stderr).
+//! Which items are settled is decided by [`super::sort`].
+
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::{Item, NOT_YET_LISTED, Pending, sort, stand_in};
+use crate::api::request::ListQuery;
+use crate::api::types::TaskOrder;
+use crate::api::{self, Client};
+use crate::apply::wait::pause;
+use crate::apply::{Report, Step, StepOutcome, recheck_polls};
+use crate::plan::Plan;
+use crate::spec::DesiredSet;
+
+/// Before planning: waits up to `window` for the recorded orders of the
+/// loaded entries to show in `live`, and returns the list to plan from.
+///
+/// A recorded order with a GUID that still does not show is kept in the
+/// record and added to the list as a [`stand_in`], so its entry is not bought
+/// again. A recorded unknown outcome that still does not show after this
+/// second window is dropped: its entry is planned again. Listed and expired
+/// items are dropped. The caller saves the record (apply) or not (plan).
+pub async fn before_plan(
+    client: &Client,
+    pending: &mut Pending,
+    desired: &DesiredSet,
+    mut live: Vec<TaskOrder>,
+    window: Duration,
+    now: DateTime<Utc>,
+    say: &dyn Fn(&str),
+) -> Result<Vec<TaskOrder>, api::Error> {
+    let mut sorted = sort(pending.items(), desired, &live, now);
+    if !sorted.waiting.is_empty() {
+        say(&format!(
+            "Waiting up to {} s for {} from an earlier apply to show in the order list: {}.",
+            secs(window),
+            orders(sorted.waiting.len()),
+            names(&sorted.waiting)
+        ));
+        let never = AtomicBool::new(false);
+        for delay in recheck_polls(window) {
+            if sorted.waiting.is_empty() {
+                break;
+            }
+            let _ = pause(&client.config().sleeper, delay, &never).await;
+            live = client.list(ListQuery { get_expired: true, ..ListQuery::default() }).await?;
+            sorted = sort(pending.items(), desired, &live, now);
+        }
+    }
+    for item in &sorted.expired {
+        say(&format!(
+            "warning: forgetting the pending order for `{}` recorded at {}: still not listed after a day",
+            item.entry,
+            item.recorded_at.format("%Y-%m-%d %H:%M:%S UTC")
+        ));
+    }
+    let mut keep = sorted.other;
+    for item in sorted.waiting {
+        if let Some(order) = stand_in(&item) {
+            say(&format!(
+                "warning: order `{}` for `{}`, created at {}, is still not listed; it counts as \
+                 existing ({NOT_YET_LISTED}), so `{}` is not bought again",
+                order.task_order_guid,
+                item.entry,
+                item.recorded_at.format("%H:%M:%S UTC"),
+                item.entry
+            ));
+            live.push(order);
+            keep.push(item);
+        } else {
+            say(&format!(
+                "no order for `{}` showed up after the create with an unknown outcome at {}; \
+                 it is planned again",
+                item.entry,
+                item.recorded_at.format("%H:%M:%S UTC")
+            ));
+        }
+    }
+    pending.set_items(keep);
+    Ok(live)
+}
+
+/// The items an apply leaves to check: its new orders (with their GUIDs),
+/// except duplicates it cancelled again, and the creates whose outcome stayed
+/// unknown (without).
+pub fn items_of(plan: &Plan, report: &Report, now: DateTime<Utc>) -> Vec<Item> {
+    let item = |index: usize, guid: Option<String>| {
+        let change = plan.changes.get(index)?;
+        Some(Item {
+            entry: change.name.clone()?,
+            spec_digest: change.desired.as_ref()?.spec_digest.clone(),
+            guid,
+            request: change.request.clone()?,
+            recorded_at: now,
+        })
+    };
+    // A duplicate this run cancelled again (repair) is not waited for.
+    let cancelled = |g: &str| {
+        report.repairs.iter().any(|r| {
+            r.guid.eq_ignore_ascii_case(g) && matches!(r.outcome, StepOutcome::Done { .. })
+        })
+    };
+    let created = report.items.iter().filter_map(|i| match (&i.step, &i.outcome) {
+        (Step::Create, StepOutcome::Done { guid: Some(g), .. }) if !cancelled(g) => {
+            item(i.index, Some(g.clone()))
+        }
+        _ => None,
+    });
+    let unknown = report.maybe_created.iter().filter_map(|&i| item(i, None));
+    created.chain(unknown).collect()
+}
+
+/// After applying: records `new` items, then waits up to `window` until every
+/// new order with a GUID shows in the list. Returns those that do not; they
+/// stay in the record (saved here) for the next run.
+pub async fn after_apply(
+    client: &Client,
+    pending: &mut Pending,
+    desired: &DesiredSet,
+    new: Vec<Item>,
+    window: Duration,
+    now: DateTime<Utc>,
+    say: &dyn Fn(&str),
+) -> Result<Vec<Item>, crate::Error> {
+    if new.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut items = pending.items().to_vec();
+    items.extend(new);
+    pending.set_items(items);
+    // Saved before waiting: an apply killed while it waits leaves the record.
+    pending.save()?;
+    let unlisted = |sorted: &super::Sorted| -> Vec<Item> {
+        sorted.waiting.iter().filter(|i| i.guid.is_some()).cloned().collect()
+    };
+    let never = AtomicBool::new(false);
+    let polls = std::iter::once(Duration::ZERO).chain(recheck_polls(window));
+    let mut told = false;
+    let mut last = sort(pending.items(), desired, &[], now);
+    for delay in polls {
+        let _ = pause(&client.config().sleeper, delay, &never).await;
+        let Ok(live) = client.list(ListQuery { get_expired: true, ..ListQuery::default() }).await
+        else {
+            continue;
+        };
+        last = sort(pending.items(), desired, &live, now);
+        let missing = unlisted(&last);
+        if missing.is_empty() {
+            break;
+        }
+        if !told {
+            told = true;
+            say(&format!(
+                "Waiting up to {} s for {} to show in the order list…",
+                secs(window),
+                orders(missing.len())
+            ));
+        }
+    }
+    let missing = unlisted(&last);
+    let mut keep = last.other;
+    keep.extend(last.waiting);
+    pending.set_items(keep);
+    pending.save()?;
+    Ok(missing)
+}
+
+/// `1 order`, `3 orders`.
+pub fn orders(n: usize) -> String {
+    if n == 1 { "1 order".to_owned() } else { format!("{n} orders") }
+}
+
+/// `` `a`, `b` ``.
+pub fn names(items: &[Item]) -> String {
+    items.iter().map(|i| format!("`{}`", i.entry)).collect::<Vec<_>>().join(", ")
+}
+
+fn secs(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s.fract() == 0.0 { format!("{s:.0}") } else { format!("{s:.1}") }
+}
