@@ -192,7 +192,7 @@ pub fn serve(addr: &str, config: Config) -> std::io::Result<Handle> {
         None => None,
     };
     // The file's contents in the form the saver writes, so that a run that
-    // changes nothing does not rewrite it.
+    // changes nothing does not rewrite it (nor does its start).
     let written = loaded.as_ref().and_then(|s| serde_json::to_vec(s).ok());
     let mut state = loaded.unwrap_or_else(|| State::new(&config));
     for key in &config.api_keys {
@@ -201,9 +201,13 @@ pub fn serve(addr: &str, config: Config) -> std::io::Result<Handle> {
     let shared = Arc::new(Shared::new(config, state));
     let saver = match shared.config.state_file.clone() {
         Some(path) => {
-            // Writes the file on first use, and whatever `tenant` added.
-            shared.dirty.mark();
-            Some(saver::spawn(Arc::clone(&shared), path, written)?)
+            // The file exists and holds the whole state once `serve` returns:
+            // written here on first use, or when `tenant` added an account.
+            let now = serde_json::to_vec(&shared.lock().state)?;
+            if written.as_ref() != Some(&now) {
+                persist::save_bytes(&path, &now)?;
+            }
+            Some(saver::spawn(Arc::clone(&shared), path, Some(now))?)
         }
         None => None,
     };
