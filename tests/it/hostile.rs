@@ -241,3 +241,95 @@ fn geometry_that_would_bill_absurdly_is_refused_or_warned_about() {
         out.stderr
     );
 }
+
+/// YAML-shaped manifests: the manifest's own keys with values of any shape,
+/// written as block YAML or as JSON (a YAML flow document).
+fn manifest_doc() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    use serde_json::Value;
+    let key = prop_oneof![
+        Just("orders"),
+        Just("defaults"),
+        Just("budget"),
+        Just("name"),
+        Just("Model"),
+        Just("Wkt"),
+        Just("GeoJson"),
+        Just("WktFile"),
+        Just("TileGuids"),
+        Just("From"),
+        Just("To"),
+        Just("StorageMonths"),
+        Just("ImageFrequency"),
+        Just("ensure"),
+        Just("max_monthly"),
+    ]
+    .prop_map(str::to_owned);
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>()
+            .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        "[ -~]{0,30}".prop_map(Value::from),
+        Just(Value::from("POLYGON((0 0,1 0,1 1,0 0))")),
+        Just(Value::from("POLYGON((179 0,-179 0,-179 1,179 0))")),
+        Just(Value::from("2025-04-01")),
+        Just(Value::from("/dev/zero")),
+    ];
+    let value = leaf.prop_recursive(4, 40, 6, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+            prop::collection::btree_map(key.clone(), inner, 0..6)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    });
+    (value, any::<bool>()).prop_map(|(v, block)| {
+        let json = serde_json::to_string(&v).unwrap_or_default();
+        if block { to_block_yaml(&v, 0) } else { json }
+    })
+}
+
+/// A JSON value as block-style YAML (strings quoted as JSON, which YAML reads).
+fn to_block_yaml(v: &serde_json::Value, indent: usize) -> String {
+    use serde_json::Value;
+    let pad = " ".repeat(indent);
+    match v {
+        Value::Object(m) if !m.is_empty() => m
+            .iter()
+            .map(|(k, v)| match v {
+                Value::Object(o) if !o.is_empty() => {
+                    format!("{pad}{k}:\n{}", to_block_yaml(v, indent + 2))
+                }
+                Value::Array(a) if !a.is_empty() => {
+                    format!("{pad}{k}:\n{}", to_block_yaml(v, indent + 2))
+                }
+                _ => format!("{pad}{k}: {v}\n"),
+            })
+            .collect(),
+        Value::Array(a) if !a.is_empty() => a
+            .iter()
+            .map(|v| match v {
+                Value::Object(o) if !o.is_empty() => {
+                    let inner = to_block_yaml(v, indent + 2);
+                    format!("{pad}- {}\n", inner.trim_start().trim_end_matches('\n'))
+                }
+                _ => format!("{pad}- {v}\n"),
+            })
+            .collect(),
+        other => format!("{pad}{other}\n"),
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn yaml_shaped_manifests_never_panic(doc in manifest_doc()) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.yaml");
+        std::fs::write(&path, &doc).unwrap();
+        // Either outcome is fine; a panic fails the property.
+        let _ = skyform::manifest::load_all(&[path]);
+    }
+}
