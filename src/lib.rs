@@ -31,6 +31,7 @@ pub mod sandbox_lock;
 pub mod saved_plan;
 pub mod settings;
 pub mod spec;
+pub mod tiers;
 pub mod workflow;
 
 pub use error::{Error, ExitStatus};

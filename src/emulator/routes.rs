@@ -204,6 +204,7 @@ fn api(shared: &Shared, tenant: &str, call: &Call<'_>) -> Response {
             }
         }
         ("GET", "/api/account/info") => ok(shared.lock().state.account(tenant, config)),
+        ("GET", "/api/apikey/info") => ok(shared.lock().state.apikey_info(tenant, config)),
         (
             _,
             "/api/tasking/models"
@@ -212,7 +213,8 @@ fn api(shared: &Shared, tenant: &str, call: &Call<'_>) -> Response {
             | "/api/tasking/orders"
             | "/api/tasking/orders/details"
             | "/api/tasking/orders/cancel"
-            | "/api/account/info",
+            | "/api/account/info"
+            | "/api/apikey/info",
         ) => StatusCode::METHOD_NOT_ALLOWED.into_response(),
         _ => StatusCode::NOT_FOUND.into_response(),
     }

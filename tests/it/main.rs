@@ -16,6 +16,7 @@ mod hostile;
 mod hostile_sandbox;
 mod lists;
 mod plan;
+mod pricing;
 mod quickstart;
 mod replace;
 mod saved_plan;
