@@ -9,6 +9,7 @@ use std::io::Write;
 use chrono::{DateTime, Utc};
 
 use crate::api::{self, Client};
+use crate::sandbox_lock::{self, SandboxLock};
 use crate::settings::ApiSettings;
 use crate::{Error, emulator};
 
@@ -21,8 +22,9 @@ pub struct Connection {
     pub client: Client,
     /// The clock plans are made for: the sandbox's clock, `--now`, or the system clock.
     pub now: DateTime<Utc>,
-    /// Keeps the sandbox emulator running while the command runs.
-    _sandbox: Option<emulator::Handle>,
+    /// Keeps the sandbox emulator running, and its state locked, while the
+    /// command runs; the emulator is dropped (and its state written) first.
+    _sandbox: Option<(emulator::Handle, SandboxLock)>,
 }
 
 impl std::fmt::Debug for Connection {
@@ -72,6 +74,8 @@ fn sandbox(args: &ApiSettings) -> Result<Connection, Error> {
         })?;
         let _ = writeln!(std::io::stderr(), "sandbox: created the directory `{}`", dir.display());
     }
+    // Before the state is read: a concurrent run's changes must be in it.
+    let lock = sandbox_lock::acquire(path)?;
     let config = emulator::Config {
         api_keys: vec![SANDBOX_KEY.to_owned()],
         auto_accept: true,
@@ -86,7 +90,9 @@ fn sandbox(args: &ApiSettings) -> Result<Connection, Error> {
     })?;
     // Moving the clock forward renews recurring orders on each 1st passed.
     match args.now {
-        Some(t) if t > handle.now() => handle.set_now(t),
+        Some(t) if t > handle.now() => {
+            handle.try_set_now(t).map_err(|e| Error::usage(format!("`--now`: {e}"), None))?;
+        }
         Some(t) if t < handle.now() => {
             let _ = writeln!(
                 std::io::stderr(),
@@ -107,7 +113,7 @@ fn sandbox(args: &ApiSettings) -> Result<Connection, Error> {
     let mut config = api::Config::new(&handle.url(), api::ApiKey::new(SANDBOX_KEY))?;
     set_timeouts(&mut config, args);
     let now = handle.now();
-    Ok(Connection { client: Client::new(config)?, now, _sandbox: Some(handle) })
+    Ok(Connection { client: Client::new(config)?, now, _sandbox: Some((handle, lock)) })
 }
 
 fn set_timeouts(config: &mut api::Config, args: &ApiSettings) {

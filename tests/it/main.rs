@@ -13,6 +13,8 @@ mod emulator;
 mod estimates;
 mod examples;
 mod harness;
+mod hostile;
+mod hostile_sandbox;
 mod lists;
 mod map;
 mod plan;
