@@ -37,6 +37,9 @@ pub mod suggest;
 pub mod tiers;
 pub mod workflow;
 
+#[cfg(test)]
+mod testing;
+
 pub use error::{Error, ExitStatus};
 
 /// Runs one command line; the caller turns the result into an exit code.

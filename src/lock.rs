@@ -133,7 +133,7 @@ pub fn acquire(
     create_shared_dir(dir).map_err(|source| Error::Io { path: dir.to_owned(), source })?;
     let mut file = open(&path).map_err(io)?;
     let start = Instant::now();
-    let mut announced = false;
+    let (mut announced, mut reads) = (false, 0);
     loop {
         match file.try_lock() {
             Ok(()) => {
@@ -149,8 +149,14 @@ pub fn acquire(
             return Err(Error::Busy { holder: read_pid(&mut file), waited: timeout, path });
         }
         if !announced {
-            announced = true;
-            on_wait(read_pid(&mut file));
+            // The holder writes its PID just after it takes the lock: a run that
+            // started with it may read an empty file, so that is read once more.
+            let pid = read_pid(&mut file);
+            if pid.is_some() || reads > 0 {
+                announced = true;
+                on_wait(pid);
+            }
+            reads += 1;
         }
         std::thread::sleep(POLL.min(timeout.saturating_sub(waited)));
     }

@@ -6,10 +6,10 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::skyform;
+use crate::harness::skyform;
 use crate::harness::{AARHUS_ENTRY, Env};
 
-fn run(args: &[&str]) -> crate::common::Output {
+fn run(args: &[&str]) -> crate::harness::Output {
     skyform(Path::new("."), args)
 }
 

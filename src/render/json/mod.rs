@@ -496,5 +496,4 @@ impl DuplicateView {
 }
 
 #[cfg(test)]
-#[path = "json_tests.rs"]
 mod tests;

@@ -454,5 +454,4 @@ impl ItemView {
 }
 
 #[cfg(test)]
-#[path = "apply_tests.rs"]
 mod tests;
