@@ -38,7 +38,9 @@ pub fn report_problems(diags: &manifest::Diagnostics, color: bool) -> Error {
 /// historical order still satisfies its entry: it must not be bought again).
 pub async fn list_live(conn: &Connection) -> Result<Vec<TaskOrder>, Error> {
     let query = ListQuery { get_expired: true, ..ListQuery::default() };
-    Ok(conn.client.list(query).await?)
+    let live = conn.client.list(query).await?;
+    conn.tell_clock_skew();
+    Ok(live)
 }
 
 /// Lists the live orders, then waits up to `window` for the orders an
@@ -67,7 +69,7 @@ pub async fn make_plan(
     conn: &Connection,
     planning: &Planning,
 ) -> Result<Plan, Error> {
-    let opts = planning.diff_options(desired, conn.now)?;
+    let opts = planning.diff_options(desired, conn.now())?;
     let mut plan = plan::diff(desired, live, &opts);
     let refusals = pricing::price(&conn.client, &mut plan, planning.concurrency.get()).await;
     if !refusals.is_empty() {

@@ -156,7 +156,7 @@ async fn current_plan(
         _ => Ok(()),
     };
     if let Some(saved) = saved {
-        stale(saved.age_reasons(conn.now, settings.max_plan_age))?;
+        stale(saved.age_reasons(conn.now(), settings.max_plan_age))?;
     }
     let live = workflow::list_settled(conn, desired, pending, settings.recheck_wait).await?;
     pending.save()?;

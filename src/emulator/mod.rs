@@ -55,6 +55,7 @@ mod canonical;
 mod config;
 mod control;
 mod faults;
+mod headers;
 mod persist;
 mod quote;
 mod reply;
@@ -87,6 +88,8 @@ struct Shared {
     /// `(key, tenant id)` of every accepted key.
     keys: Vec<(String, String)>,
     inner: Mutex<Inner>,
+    /// API calls that came without `Content-Type: application/json`.
+    untyped_calls: std::sync::atomic::AtomicUsize,
 }
 
 struct Inner {
@@ -104,6 +107,7 @@ impl Shared {
         Self {
             config,
             keys,
+            untyped_calls: std::sync::atomic::AtomicUsize::new(0),
             inner: Mutex::new(Inner {
                 state,
                 faults,
@@ -300,6 +304,11 @@ impl Handle {
     /// Returns `(method, path, status)` of every `/api` call so far; status 0 = dropped.
     pub fn calls(&self) -> Vec<(String, String, u16)> {
         self.shared.lock().calls.clone()
+    }
+
+    /// Returns how many `/api` calls came without `Content-Type: application/json`.
+    pub fn calls_without_content_type(&self) -> usize {
+        self.shared.untyped_calls.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Returns a copy of the whole state.

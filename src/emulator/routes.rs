@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use super::faults::Fault;
 use super::reply::{Refusal, answer, ok, ok_null};
 use super::validation::{self, ValidOrder};
-use super::{Call, Shared, quote, tiles};
+use super::{Call, Shared, headers, quote, tiles};
 use crate::api::types::{
     DetailsRequest, FieldErrors, OrderRequest, SupportedConstellation, TaskOrders, TaskingModel,
     TaskingModels, TileSearch, TileSearchRequest,
@@ -32,6 +32,7 @@ pub(super) async fn handle(
         shared.lock().calls.push((call.method.to_owned(), raw_path.to_owned(), status));
     };
     let key = headers.get("x-api-key").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    headers::check_content_type(shared, headers);
     let Some(tenant) = shared.keys.iter().find(|k| k.0 == key).map(|k| k.1.clone()) else {
         log(401);
         return StatusCode::UNAUTHORIZED.into_response();
@@ -81,7 +82,8 @@ pub(super) async fn handle(
         }
     };
     let camel_case = shared.lock().faults.modes.camel_case;
-    let response = if camel_case { camel_cased(response).await } else { response };
+    let mut response = if camel_case { camel_cased(response).await } else { response };
+    headers::stamp(shared, &mut response);
     log(response.status().as_u16());
     response
 }

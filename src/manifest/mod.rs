@@ -11,6 +11,7 @@ mod diagnostic;
 mod fields;
 mod load;
 mod node;
+pub mod text;
 mod validate;
 
 use std::borrow::Cow;

@@ -13,6 +13,7 @@ mod estimates;
 mod examples;
 mod harness;
 mod lists;
+mod live_api;
 mod plan;
 mod quickstart;
 mod replace;
