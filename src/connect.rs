@@ -5,13 +5,14 @@
 //! on stderr when the sandbox is in use.
 
 use std::io::Write;
+use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Utc};
 
 use crate::api::{self, Client};
 use crate::settings::ApiSettings;
-use crate::{Error, calendar, emulator};
+use crate::{Error, calendar, emulator, limits};
 
 /// The API key of the sandbox emulator (not a secret).
 pub const SANDBOX_KEY: &str = "sandbox";
@@ -24,6 +25,8 @@ pub struct Connection {
     fixed_now: Option<DateTime<Utc>>,
     /// Set once the clock skew line has been written.
     skew_told: AtomicBool,
+    /// The concurrency decided for this run, once decided.
+    concurrency: tokio::sync::OnceCell<NonZeroUsize>,
     /// Keeps the sandbox emulator running while the command runs.
     _sandbox: Option<emulator::Handle>,
 }
@@ -48,7 +51,13 @@ impl Connection {
         fixed_now: Option<DateTime<Utc>>,
         sandbox: Option<emulator::Handle>,
     ) -> Self {
-        Self { client, fixed_now, skew_told: AtomicBool::new(false), _sandbox: sandbox }
+        Self {
+            client,
+            fixed_now,
+            skew_told: AtomicBool::new(false),
+            concurrency: tokio::sync::OnceCell::new(),
+            _sandbox: sandbox,
+        }
     }
 
     /// The time plans are made for ([`calendar::planning_now`]): `--now` or
@@ -56,6 +65,30 @@ impl Connection {
     /// its latest answer), else this machine's.
     pub fn now(&self) -> DateTime<Utc> {
         calendar::planning_now(self.fixed_now, self.client.server_now(), Utc::now())
+    }
+
+    /// Requests to keep in flight ([`limits::concurrency`]): `flag` if given,
+    /// never above the account's `MaxConcurrentConnections`, read once per
+    /// run from `GET /api/account/info`. An account that cannot be read
+    /// leaves the flag, or [`limits::FALLBACK`].
+    pub async fn concurrency(&self, flag: Option<NonZeroUsize>) -> NonZeroUsize {
+        *self
+            .concurrency
+            .get_or_init(|| async {
+                let max = match self.client.account_info().await {
+                    Ok(account) => account.max_concurrent_connections,
+                    Err(e) => {
+                        tracing::debug!("cannot read the account's limits: {e}");
+                        None
+                    }
+                };
+                let decided = limits::concurrency(flag, max);
+                if let Some(note) = decided.note {
+                    let _ = writeln!(std::io::stderr(), "{note}");
+                }
+                decided.value
+            })
+            .await
     }
 
     /// Writes one line on stderr, once per run, when this machine's clock is

@@ -19,6 +19,7 @@ pub mod error;
 pub mod export;
 pub mod grid;
 pub mod identity;
+pub mod limits;
 pub mod lock;
 pub mod manifest;
 pub mod money;

@@ -71,7 +71,8 @@ pub async fn make_plan(
 ) -> Result<Plan, Error> {
     let opts = planning.diff_options(desired, conn.now())?;
     let mut plan = plan::diff(desired, live, &opts);
-    let refusals = pricing::price(&conn.client, &mut plan, planning.concurrency.get()).await;
+    let concurrency = conn.concurrency(planning.concurrency).await.get();
+    let refusals = pricing::price(&conn.client, &mut plan, concurrency).await;
     if !refusals.is_empty() {
         return Err(Error::EstimateRefused { refusals });
     }

@@ -81,7 +81,7 @@ pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<ExitStatus, Error> {
                 progress.inc(1);
             }
         };
-        let opts = settings.executor_options();
+        let opts = settings.executor_options(conn.concurrency(settings.planning.concurrency).await);
         let report = apply::execute(&plan, &entries, &conn.client, &opts, &stop, &on_event).await;
         progress.finish_and_clear();
         report

@@ -32,6 +32,9 @@ pub struct Config {
     pub fault_rates: FaultRates,
     /// Keep the whole state in this JSON file, rewritten after every change.
     pub state_file: Option<PathBuf>,
+    /// Most API calls of one emulator served at once; more get 400/1003.
+    /// Reported as the account's `MaxConcurrentConnections` (10 when unset).
+    pub max_connections: Option<usize>,
 }
 
 impl Default for Config {
@@ -47,6 +50,7 @@ impl Default for Config {
             latency: Duration::ZERO,
             fault_rates: FaultRates::default(),
             state_file: None,
+            max_connections: None,
         }
     }
 }

@@ -21,6 +21,9 @@ pub enum Fault {
         /// Value of the `Retry-After` header in seconds.
         retry_after_secs: Option<u64>,
     },
+    /// 400 with code 1003, "max concurrent requests reached" (docs D19); the
+    /// call is not carried out.
+    Busy,
     /// 500 with no body.
     ServerError,
     /// 503 with no body.

@@ -39,7 +39,8 @@
 //! - Random faults: `--fault-rate` splits evenly over 429 (`Retry-After: 1`),
 //!   500 and 503; 429 and 5xx bodies are empty. `Latency` sleeps before the
 //!   call is carried out, `Hang` after. Calls dropped by `CommitThenDrop` are
-//!   logged with status 0. No token bucket, no 400/1003 concurrency cap.
+//!   logged with status 0. No token bucket. `--max-connections N` answers
+//!   400/1003 to calls beyond N in flight (see `connections`).
 //! - Misbehaviour on request only: `CommitThenFail` (an order stored, then a
 //!   429 or 500), `Malformed` list answers, and the [`Modes`] camelCase
 //!   answers and a list lagging behind creates by real time.
@@ -53,6 +54,7 @@ pub mod tiles;
 
 mod canonical;
 mod config;
+mod connections;
 mod control;
 mod faults;
 mod headers;
@@ -90,6 +92,8 @@ struct Shared {
     inner: Mutex<Inner>,
     /// API calls that came without `Content-Type: application/json`.
     untyped_calls: std::sync::atomic::AtomicUsize,
+    /// API calls being served now (for `--max-connections`).
+    in_flight: std::sync::atomic::AtomicUsize,
 }
 
 struct Inner {
@@ -108,6 +112,7 @@ impl Shared {
             config,
             keys,
             untyped_calls: std::sync::atomic::AtomicUsize::new(0),
+            in_flight: std::sync::atomic::AtomicUsize::new(0),
             inner: Mutex::new(Inner {
                 state,
                 faults,

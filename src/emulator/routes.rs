@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use super::faults::Fault;
 use super::reply::{Refusal, answer, ok, ok_null};
 use super::validation::{self, ValidOrder};
-use super::{Call, Shared, headers, quote, tiles};
+use super::{Call, Shared, connections, headers, quote, tiles};
 use crate::api::types::{
     DetailsRequest, FieldErrors, OrderRequest, SupportedConstellation, TaskOrders, TaskingModel,
     TaskingModels, TileSearch, TileSearchRequest,
@@ -37,7 +37,13 @@ pub(super) async fn handle(
         log(401);
         return StatusCode::UNAUTHORIZED.into_response();
     };
-    let fault = shared.lock().faults.next(call.method, &call.path);
+    // Held until the answer is built: the call counts against `--max-connections`.
+    let in_flight = connections::InFlight::enter(shared);
+    let fault = if in_flight.over_limit() {
+        Some(Fault::Busy)
+    } else {
+        shared.lock().faults.next(call.method, &call.path)
+    };
     if !shared.config.latency.is_zero() {
         tokio::time::sleep(shared.config.latency).await;
     }
@@ -51,6 +57,7 @@ pub(super) async fn handle(
             }
             r
         }
+        Some(Fault::Busy) => Refusal::busy(shared.config.max_connections).into_response(),
         Some(Fault::ServerError) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         Some(Fault::Unavailable) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
         Some(Fault::Latency(d)) => {
@@ -85,6 +92,7 @@ pub(super) async fn handle(
     let mut response = if camel_case { camel_cased(response).await } else { response };
     headers::stamp(shared, &mut response);
     log(response.status().as_u16());
+    drop(in_flight);
     response
 }
 

@@ -3,7 +3,7 @@
 //! account's concurrency limit and 1003, renewal variants, deduplication
 //! with cadence, real tile GUIDs in the sandbox, models from the API.
 
-use skyform::emulator::Config;
+use skyform::emulator::{Config, Fault};
 
 use crate::apply::{entry, manifest};
 use crate::harness::{Env, json};
@@ -80,4 +80,54 @@ fn export_writes_only_entries_that_validate() {
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     let plan = env.run(&["plan", "--detailed-exitcode", "exported.yaml"]);
     assert_eq!(plan.code, 0, "{}\n{}", plan.stdout, plan.stderr);
+}
+
+/// `n` small recurring polygon entries, far enough apart to be distinct.
+fn many_entries(n: usize) -> String {
+    #[allow(clippy::cast_precision_loss)]
+    let entries: Vec<String> =
+        (0..n).map(|i| entry(&format!("e{i}"), 5.0 + i as f64 * 0.1, "")).collect();
+    manifest(&entries)
+}
+
+#[test]
+fn an_account_limit_of_two_prices_fifty_orders_with_concurrency_sixteen() {
+    let env = Env::with(Config {
+        max_connections: Some(2),
+        latency: std::time::Duration::from_millis(5),
+        ..Config::default()
+    });
+    env.write("o.yaml", &many_entries(50));
+    let out = env.run(&["plan", "--format", "json", "--concurrency", "16", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = json(&out);
+    let changes = doc["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 50);
+    for c in changes {
+        assert_eq!(c["action"], "create");
+        assert!(c["cost"]["current_month"].is_number(), "unpriced: {c}");
+    }
+    assert!(
+        out.stderr.contains("`--concurrency 16` is above this account's limit of 2"),
+        "{}",
+        out.stderr
+    );
+    let busy = env.emu.calls().iter().filter(|c| c.2 == 400).count();
+    assert_eq!(busy, 0, "no call beyond the limit");
+}
+
+#[test]
+fn calls_refused_with_1003_are_sent_again_after_a_backoff() {
+    let env = Env::with(Config { auto_accept: true, ..Config::default() });
+    env.write("o.yaml", &many_entries(3));
+    env.emu.script("POST", "/api/tasking/orders/estimate", vec![Fault::Busy; 4]);
+    env.emu.script("POST", "/api/tasking/orders", vec![Fault::Busy; 2]);
+    env.emu.script("GET", "/api/tasking/orders", vec![Fault::Busy]);
+    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(env.live().len(), 3, "one order per entry, none twice");
+    let refused = env.emu.calls().iter().filter(|c| c.2 == 400).count();
+    assert_eq!(refused, 7);
+    let again = env.run(&["plan", "--detailed-exitcode", "o.yaml"]);
+    assert_eq!(again.code, 0, "{}\n{}", again.stdout, again.stderr);
 }
