@@ -80,6 +80,10 @@ pub(super) async fn create(
                 continue;
             }
             CreateOutcome::Rejected(e) => {
+                if let Some(note) = super::dedupe::already_ordered(&e, body) {
+                    let outcome = StepOutcome::Done { guid: None, note: Some(note) };
+                    return Sent { outcome, maybe_bought: false };
+                }
                 return Sent { outcome: StepOutcome::from_error(&e), maybe_bought: false };
             }
             CreateOutcome::Unknown(e) => (e, false),

@@ -21,6 +21,7 @@
 
 pub mod consent;
 mod create;
+mod dedupe;
 mod recheck;
 mod repair;
 pub mod report;

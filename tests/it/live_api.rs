@@ -131,3 +131,56 @@ fn calls_refused_with_1003_are_sent_again_after_a_backoff() {
     let again = env.run(&["plan", "--detailed-exitcode", "o.yaml"]);
     assert_eq!(again.code, 0, "{}\n{}", again.stdout, again.stderr);
 }
+
+/// A recurring tile entry from `from` with this cadence, deduplicated.
+fn tile_entry(name: &str, from: &str, frequency: u32) -> String {
+    let tile = skyform::grid::Cell::tile_at(10.0, 56.4).guid();
+    format!(
+        "  - name: {name}
+    Model: Stratus2
+    SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]
+    StorageMonths: 1
+    ApiRequests: 1
+    ImageFrequency: {frequency}
+    ReferenceDate: 2025-01-01
+    From: {from}
+    TileGuids: [{tile}]
+    TileDeduplication: true
+"
+    )
+}
+
+#[test]
+fn a_cadence_only_change_of_a_tile_entry_creates_a_new_order() {
+    let env = Env::with(Config { auto_accept: true, ..Config::default() });
+    env.write("o.yaml", &manifest(&[tile_entry("t", "2025-04-01", 3)]));
+    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    env.write("o.yaml", &manifest(&[tile_entry("t", "2025-04-01", 2)]));
+    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let every_2_days: Vec<_> = env.live().into_iter().filter(|o| o.image_frequency == 2).collect();
+    assert_eq!(every_2_days.len(), 1, "{:?}", env.live());
+    assert_eq!(every_2_days[0].tiles.len(), 1, "the tile is ordered again under the new cadence");
+    let again = env.run(&["plan", "--detailed-exitcode", "o.yaml"]);
+    assert_eq!(again.code, 0, "{}\n{}", again.stdout, again.stderr);
+}
+
+#[test]
+fn a_create_refused_as_fully_deduplicated_is_already_ordered_not_a_failure() {
+    let env = Env::with(Config { auto_accept: true, ..Config::default() });
+    let april = tile_entry("april", "2025-04-01", 3);
+    env.write("o.yaml", &manifest(std::slice::from_ref(&april)));
+    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    // The same tile and cadence from May: the April order already covers it.
+    env.write("o.yaml", &manifest(&[april, tile_entry("may", "2025-05-01", 3)]));
+    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("already ordered: the server's tile deduplication found "),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(env.live().len(), 1, "nothing bought twice");
+}

@@ -125,8 +125,13 @@ impl State {
     }
 }
 
-/// Drops the tiles an earlier live order with the same model, constellations
-/// and an overlapping period already covers (part B item 13).
+/// Drops the tiles an earlier live order with the same model, constellations,
+/// cadence (`ImageFrequency`, `ReferenceDate`) and an overlapping period
+/// already covers (part B item 13). The seed page ("Tasking / Order
+/// Endpoints", "Common Failure and Fix") names Model, SatelliteConstellations,
+/// tile selection and time/cadence settings as what deduplication depends on;
+/// that cadence must be equal (not merely producing overlapping dates) and
+/// periods only overlap is the emulator's assumption.
 fn dedupe(tenant: &Tenant, order: &mut ValidOrder) -> Result<(), Refusal> {
     let Aoi::Tiles { tiles, minitiles } = &mut order.aoi else { return Ok(()) };
     let set = |v: &[String]| v.iter().map(|s| s.to_ascii_lowercase()).collect::<BTreeSet<_>>();
@@ -139,6 +144,8 @@ fn dedupe(tenant: &Tenant, order: &mut ValidOrder) -> Result<(), Refusal> {
         .filter(|w| !w.ordering_process_status.is_canceled())
         .filter(|w| w.model.eq_ignore_ascii_case(order.model.api_name))
         .filter(|w| set(&w.satellite_constellations) == wanted)
+        .filter(|w| w.image_frequency == i64::from(order.image_frequency))
+        .filter(|w| w.reference_date.unwrap_or(w.from) == order.reference_date)
         .filter(|w| w.from <= end(order.to) && order.from <= end(w.to))
         .flat_map(|w| w.tiles.iter().chain(&w.mini_tiles))
         .filter_map(|t| Uuid::parse_str(&t.guid).ok())

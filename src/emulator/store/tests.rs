@@ -155,6 +155,13 @@ fn deduplication_drops_tiles_a_live_overlapping_order_covers() {
     let plain = ValidOrder { tile_deduplication: false, ..tiles(&[t], "2025-04-01", "2025-04-30") };
     assert_eq!(s.create(ID, plain, &config).unwrap().tiles.len(), 1);
 
+    // Another cadence is other images: another frequency, or another reference date.
+    let base = tiles(&[t], "2025-04-01", "2025-04-30");
+    let weekly = ValidOrder { image_frequency: base.image_frequency + 1, ..base.clone() };
+    assert_eq!(s.create(ID, weekly, &config).unwrap().tiles.len(), 1);
+    let shifted = ValidOrder { reference_date: day("2025-01-02"), ..base };
+    assert_eq!(s.create(ID, shifted, &config).unwrap().tiles.len(), 1);
+
     // A denied order covers nothing.
     let mut s = state(&config);
     let first_again = create(&mut s, tiles(&[t], "2025-04-01", "2025-04-30"), &config);
