@@ -288,4 +288,8 @@ pub struct EmulatorArgs {
     /// as the account's `MaxConcurrentConnections` (10 otherwise).
     #[arg(long, value_name = "N")]
     pub max_connections: Option<std::num::NonZeroUsize>,
+    /// How a recurring order shows once its renewal is stopped (undocumented;
+    /// both candidates are offered).
+    #[arg(long, value_enum, default_value = "month-end")]
+    pub renewal_stop: crate::emulator::RenewalStop,
 }

@@ -76,7 +76,7 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 
 pub use area::AreaRule;
-pub use config::{Config, FaultRates};
+pub use config::{Config, FaultRates, RenewalStop};
 pub use control::parse_time;
 pub use faults::{Fault, Malformed, Modes};
 pub use store::State;

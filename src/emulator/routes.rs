@@ -208,7 +208,7 @@ fn api(shared: &Shared, tenant: &str, call: &Call<'_>) -> Response {
                 return Refusal::field("TaskOrderGuid", "TaskOrderGuid is required")
                     .into_response();
             };
-            match shared.mutate(|s| s.cancel(tenant, guid)) {
+            match shared.mutate(|s| s.cancel(tenant, guid, config.renewal_stop)) {
                 Ok(()) => ok_null(),
                 Err(r) => r.into_response(),
             }

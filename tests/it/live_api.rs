@@ -3,7 +3,7 @@
 //! account's concurrency limit and 1003, renewal variants, deduplication
 //! with cadence, real tile GUIDs in the sandbox, models from the API.
 
-use skyform::emulator::{Config, Fault};
+use skyform::emulator::{Config, Fault, RenewalStop};
 
 use crate::apply::{entry, manifest};
 use crate::harness::{Env, json};
@@ -183,4 +183,50 @@ fn a_create_refused_as_fully_deduplicated_is_already_ordered_not_a_failure() {
         out.stdout
     );
     assert_eq!(env.live().len(), 1, "nothing bought twice");
+}
+
+#[test]
+fn stopped_renewals_converge_under_both_representations() {
+    for stop in [RenewalStop::MonthEnd, RenewalStop::Canceled] {
+        let env = Env::with(Config { auto_accept: true, renewal_stop: stop, ..Config::default() });
+        let (a, b, c) = (entry("a", 9.0, ""), entry("b", 9.2, ""), entry("c", 9.4, ""));
+        env.write("o.yaml", &manifest(&[a.clone(), b.clone(), c.clone()]));
+        let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+        assert_eq!(out.code, 0, "{stop:?}: {}\n{}", out.stdout, out.stderr);
+
+        // `ensure: absent` on `a`, and `c` left out under `--prune`.
+        let absent = format!("{a}    ensure: absent\n");
+        env.write("o.yaml", &manifest(&[absent, b]));
+        let out = env.run(&["apply", "--auto-approve", "--prune", "o.yaml"]);
+        assert_eq!(out.code, 0, "{stop:?}: {}\n{}", out.stdout, out.stderr);
+        assert_eq!(out.stdout.matches("renewal stopped").count(), 2, "{stop:?}: {}", out.stdout);
+        for prune in [&["--prune"][..], &[][..]] {
+            let mut args = vec!["plan", "--detailed-exitcode", "o.yaml"];
+            args.extend_from_slice(prune);
+            let again = env.run(&args);
+            assert_eq!(again.code, 0, "{stop:?} {prune:?}: {}\n{}", again.stdout, again.stderr);
+            assert!(again.stdout.contains("No changes."), "{stop:?}: {}", again.stdout);
+        }
+    }
+}
+
+#[test]
+fn a_future_start_recurring_order_cancelled_before_its_first_month_is_removed_and_refunded() {
+    let env = Env::with(Config { auto_accept: true, ..Config::default() });
+    let june = entry("june", 9.0, "").replace("From: 2025-04-01", "From: 2025-06-01");
+    env.write("o.yaml", &manifest(std::slice::from_ref(&june)));
+    let balance = env.emu.balance();
+    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(env.emu.balance() < balance);
+    env.write("o.yaml", &manifest(&[format!("{june}    ensure: absent\n")]));
+    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(env.live().is_empty(), "{:?}", env.live());
+    assert!(env.emu.orders().iter().all(|o| o.to.is_none_or(|to| to >= o.from)));
+    assert!((env.emu.balance() - balance).abs() < 0.005, "refunded");
+    let again = env.run(&["plan", "--detailed-exitcode", "o.yaml"]);
+    assert_eq!(again.code, 0, "{}\n{}", again.stdout, again.stderr);
+    let export = env.run(&["export"]);
+    assert!(!export.stdout.contains("- name:"), "{}", export.stdout);
 }
