@@ -288,7 +288,7 @@ fn search_tiles(body: &[u8]) -> Result<TileSearch, Refusal> {
     let mut tiles = Vec::new();
     let mut errors = Vec::new();
     for g in &guids {
-        match tiles::describe(g).filter(|t| t.mini_tile == mini) {
+        match tiles::describe_as(g, mini) {
             Some(t) => tiles.push(t),
             None => errors
                 .push(format!("'{g}' is not a known {}", if mini { "minitile" } else { "tile" })),

@@ -230,3 +230,30 @@ fn a_future_start_recurring_order_cancelled_before_its_first_month_is_removed_an
     let export = env.run(&["export"]);
     assert!(!export.stdout.contains("- name:"), "{}", export.stdout);
 }
+
+#[test]
+fn a_real_docs_tile_guid_plans_and_applies_in_the_sandbox() {
+    let env = Env::new();
+    let docs_tile = "c3528462-02fc-4301-bb37-8d226b45f149";
+    let body = tile_entry("docs-tile", "2025-04-01", 3)
+        .lines()
+        .map(|l| {
+            if l.contains("TileGuids") {
+                format!("    TileGuids: [{docs_tile}]")
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    env.write("o.yaml", &manifest(&[format!("{body}\n")]));
+    let plan = env.run(&["plan", "--sandbox", "--format", "json", "o.yaml"]);
+    assert_eq!(plan.code, 0, "{}", plan.stderr);
+    assert!(json(&plan)["changes"][0]["cost"]["current_month"].is_number(), "{}", plan.stdout);
+    let out = env.run(&["apply", "--sandbox", "--auto-approve", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let again = env.run(&["plan", "--sandbox", "--detailed-exitcode", "o.yaml"]);
+    assert_eq!(again.code, 0, "{}\n{}", again.stdout, again.stderr);
+    let orders = env.run(&["orders", "--sandbox", "--format", "json"]);
+    assert!(orders.stdout.contains(docs_tile), "{}", orders.stdout);
+}
