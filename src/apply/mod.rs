@@ -13,9 +13,10 @@
 //!   waiting to be sent again or re-checked stops waiting and fails;
 //! - a replace cancels its old order only after the new order exists, and only
 //!   when the plan says the old order can be cancelled;
-//! - creates go in batches of four times the concurrency; just before each
-//!   batch the orders are listed again and entries that another run has
-//!   satisfied meanwhile are skipped ([`recheck`]);
+//! - the orders are listed again before the first create and once every
+//!   four times the concurrency creates after it, without holding the other
+//!   creates back; entries that another run has satisfied meanwhile are
+//!   skipped ([`recheck`]);
 //! - after the creates and cancels, the orders are listed once more and this
 //!   run's creates that turned out to be duplicates are refunded ([`repair`]).
 
@@ -39,7 +40,7 @@ use crate::spec::DesiredOrder;
 
 pub use report::{Event, EventKind, Item, Repair, Report, Step, StepOutcome};
 
-/// Creates per batch, per unit of concurrency (see [`recheck`]).
+/// Creates between two re-lists, per unit of concurrency (see [`recheck`]).
 const BATCH_ROUNDS: usize = 4;
 
 /// How the executor behaves.
@@ -80,42 +81,42 @@ pub async fn execute(
 
     let creates: Vec<usize> =
         indexes(plan, |c| matches!(c.action, Action::Create | Action::Replace));
-    let mut created: Vec<(usize, StepOutcome, bool)> = Vec::new();
-    for batch in creates.chunks(opts.concurrency.max(1) * BATCH_ROUNDS) {
-        let satisfied = if halted() {
-            BTreeMap::new()
-        } else {
-            recheck::satisfied(client, plan, batch, desired).await
-        };
-        for (&i, guid) in &satisfied {
-            let outcome = StepOutcome::Satisfied { guid: guid.clone() };
-            on_event(&Event::finished(i, &plan.changes[i], Step::Create, &outcome));
-            created.push((i, outcome, false));
-        }
-        let todo = batch.iter().copied().filter(|i| !satisfied.contains_key(i));
-        let outcomes: Vec<(usize, StepOutcome, bool)> = futures::stream::iter(todo)
-            .map(|i| {
-                let change = &plan.changes[i];
-                let entry = change.name.as_ref().and_then(|n| desired.get(n));
-                let failed = &failed;
-                async move {
-                    if halted() {
-                        return (i, StepOutcome::NotTried, false);
-                    }
-                    on_event(&Event::started(i, change, Step::Create));
-                    let sent = create::create(client, change, entry, opts, stop).await;
-                    if matches!(sent.outcome, StepOutcome::Failed { .. }) {
-                        failed.store(true, Ordering::SeqCst);
-                    }
-                    on_event(&Event::finished(i, change, Step::Create, &sent.outcome));
-                    (i, sent.outcome, sent.maybe_bought)
-                }
-            })
-            .buffer_unordered(opts.concurrency.max(1))
-            .collect()
-            .await;
-        created.extend(outcomes);
+    let relister = recheck::Relister::new(
+        client,
+        plan,
+        desired,
+        &creates,
+        opts.concurrency.max(1) * BATCH_ROUNDS,
+    );
+    if !halted() {
+        relister.prime().await;
     }
+    let created: Vec<(usize, StepOutcome, bool)> = futures::stream::iter(creates)
+        .map(|i| {
+            let change = &plan.changes[i];
+            let entry = change.name.as_ref().and_then(|n| desired.get(n));
+            let (failed, relister) = (&failed, &relister);
+            async move {
+                if halted() {
+                    return (i, StepOutcome::NotTried, false);
+                }
+                if let Some(guid) = relister.check(i).await {
+                    let outcome = StepOutcome::Satisfied { guid };
+                    on_event(&Event::finished(i, change, Step::Create, &outcome));
+                    return (i, outcome, false);
+                }
+                on_event(&Event::started(i, change, Step::Create));
+                let sent = create::create(client, change, entry, opts, stop).await;
+                if matches!(sent.outcome, StepOutcome::Failed { .. }) {
+                    failed.store(true, Ordering::SeqCst);
+                }
+                on_event(&Event::finished(i, change, Step::Create, &sent.outcome));
+                (i, sent.outcome, sent.maybe_bought)
+            }
+        })
+        .buffer_unordered(opts.concurrency.max(1))
+        .collect()
+        .await;
     let mut create_done = vec![false; plan.changes.len()];
     let mut skipped: BTreeMap<usize, StepOutcome> = BTreeMap::new();
     for (i, outcome, maybe_bought) in created {
