@@ -109,13 +109,23 @@ static MATCHING: LazyLock<Setup> = LazyLock::new(|| {
 fn plan_1000_new() -> usize {
     let s = &*NEW;
     let conn = connection(&s.emu);
-    s.runtime.block_on(async {
+    let estimates = || {
+        s.emu.calls().iter().filter(|(_, path, _)| path == "/api/tasking/orders/estimate").count()
+    };
+    let before = estimates();
+    let n = s.runtime.block_on(async {
         let live = workflow::list_live(&conn).await.unwrap();
         let plan = workflow::make_plan(&s.desired, &live, &conn, &flags(8)).await.unwrap();
         assert_eq!(plan.counts().create, 1_000);
         assert_eq!(plan.totals().unpriced, 0);
         plan.changes.len()
-    })
+    });
+    // The chained estimates: one per create, plus the few re-estimated around a band boundary.
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!("plan_1000_new: {} estimate calls for 1,000 creates", estimates() - before);
+    }
+    n
 }
 
 #[divan::bench(sample_count = 5, sample_size = 1)]

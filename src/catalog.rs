@@ -5,6 +5,11 @@
 //! required constellation missing?) and by the emulator (what does an image cost?).
 //! Sources are the model and pricing tables of the ClearSKY docs (see
 //! `docs/clearsky-api.md` A5.1 and A11 in the shared docs).
+//!
+//! Assumption: the docs price Sentinel-3 as an optional input but do not say
+//! which models take it; every model accepts it here as an add-on.
+
+use crate::tiers::Family;
 
 /// One satellite constellation by its API enum value.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -20,6 +25,9 @@ pub const CONSTELLATIONS: &[Constellation] = &[
     Constellation { api_name: "Sentinel1", addon_eur_per_km2: 0.04 },
     Constellation { api_name: "Sentinel2", addon_eur_per_km2: 0.04 },
     Constellation { api_name: "Landsat89", addon_eur_per_km2: 0.02 },
+    // Priced in the docs (Pricing & Billing: Sentinel-3 add-on €0.02/km²); the API
+    // value `Sentinel3` is an assumption following the others' spelling.
+    Constellation { api_name: "Sentinel3", addon_eur_per_km2: 0.02 },
 ];
 
 /// One tasking model by its API enum value.
@@ -35,27 +43,9 @@ pub struct Model {
     pub optional: &'static [&'static str],
     /// EUR per km² per image in the first spend tier, required inputs included.
     pub base_eur_per_km2: f64,
-    /// Graduated spend tiers: (month-to-date EUR spend from which the rate applies, EUR per km²).
-    pub tiers: &'static [(f64, f64)],
+    /// The discount column of the monthly spend tiers ([`crate::tiers`]).
+    pub family: Family,
 }
-
-const STRATUS_TIERS: &[(f64, f64)] = &[
-    (0.0, 0.20),
-    (1_000.0, 0.05),
-    (3_000.0, 0.02),
-    (12_000.0, 0.01),
-    (50_000.0, 0.008),
-    (400_000.0, 0.006),
-];
-
-const NIMBUS_TIERS: &[(f64, f64)] = &[
-    (0.0, 0.10),
-    (1_000.0, 0.075),
-    (3_000.0, 0.05),
-    (12_000.0, 0.025),
-    (50_000.0, 0.02),
-    (400_000.0, 0.015),
-];
 
 const S1_S2_L89: &[&str] = &["Sentinel1", "Sentinel2", "Landsat89"];
 
@@ -65,43 +55,59 @@ pub const MODELS: &[Model] = &[
         api_name: "Stratus2",
         display_name: "Stratus-2",
         required: S1_S2_L89,
-        optional: &[],
+        optional: &["Sentinel3"],
         base_eur_per_km2: 0.20,
-        tiers: STRATUS_TIERS,
+        family: Family::Stratus,
     },
     Model {
         api_name: "Stratus3",
         display_name: "Stratus-3",
         required: S1_S2_L89,
-        optional: &[],
+        optional: &["Sentinel3"],
         base_eur_per_km2: 0.20,
-        tiers: STRATUS_TIERS,
+        family: Family::Stratus,
     },
     Model {
         api_name: "Stratus2Fast",
         display_name: "Stratus-2 Fast",
         required: &["Sentinel1", "Sentinel2"],
-        optional: &["Landsat89"],
+        optional: &["Landsat89", "Sentinel3"],
         base_eur_per_km2: 0.18,
-        tiers: STRATUS_TIERS,
+        family: Family::Stratus,
     },
     Model {
         api_name: "Stratus2NoSnow",
         display_name: "Stratus-2 (No Snow)",
         required: S1_S2_L89,
-        optional: &[],
+        optional: &["Sentinel3"],
         base_eur_per_km2: 0.20,
-        tiers: STRATUS_TIERS,
+        family: Family::Stratus,
     },
     Model {
         api_name: "Nimbus",
         display_name: "Nimbus",
         required: &["Sentinel2"],
-        optional: &["Sentinel1", "Landsat89"],
+        optional: &["Sentinel1", "Landsat89", "Sentinel3"],
         base_eur_per_km2: 0.10,
-        tiers: NIMBUS_TIERS,
+        family: Family::Nimbus,
     },
 ];
+
+impl Model {
+    /// EUR per km² per image before spend-tier discounts: the base rate plus the
+    /// add-on rate of each selected constellation that is optional for the model
+    /// (docs D37: "model package base rate + selected optional input add-on rates").
+    pub fn list_eur_per_km2(&self, constellations: &[String]) -> f64 {
+        let addons: f64 = self
+            .optional
+            .iter()
+            .filter(|opt| constellations.iter().any(|c| c.eq_ignore_ascii_case(opt)))
+            .filter_map(|opt| constellation(opt))
+            .map(|c| c.addon_eur_per_km2)
+            .sum();
+        self.base_eur_per_km2 + addons
+    }
+}
 
 /// Finds a model by its API value, case-insensitively (the API is ASP.NET and
 /// binds enums without regard to case).

@@ -30,6 +30,7 @@ pub mod render;
 pub mod saved_plan;
 pub mod settings;
 pub mod spec;
+pub mod tiers;
 pub mod workflow;
 
 pub use error::{Error, ExitStatus};

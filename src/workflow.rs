@@ -71,19 +71,21 @@ pub async fn make_plan(
 ) -> Result<Plan, Error> {
     let opts = planning.diff_options(desired, conn.now())?;
     let mut plan = plan::diff(desired, live, &opts);
+    let start = pricing::account::fetch(&conn.client).await;
     let concurrency = conn.concurrency(planning.concurrency).await.get();
-    let refusals = pricing::price(&conn.client, &mut plan, concurrency).await;
+    let refusals = pricing::price(&conn.client, &mut plan, concurrency, start.chain_start()).await;
     if !refusals.is_empty() {
         return Err(Error::EstimateRefused { refusals });
     }
+    plan::account::summarize(&mut plan, live, &start);
     Ok(plan)
 }
 
-/// The exit status of a finished plan: 3 when blocked or not provably within
-/// budget, else 2 for changes under `--detailed-exitcode`, else 0.
+/// The exit status of a finished plan: 3 when blocked, short of credits or not
+/// provably within budget, else 2 for changes under `--detailed-exitcode`, else 0.
 pub fn plan_status(plan: &Plan, detailed_exitcode: bool) -> ExitStatus {
     let over_budget = plan.budget_check().is_some_and(|b| !b.passes());
-    if plan.is_blocked() || over_budget {
+    if plan.is_blocked() || over_budget || plan.credit_shortfall().is_some() {
         ExitStatus::Blocked
     } else if detailed_exitcode && plan.has_changes() {
         ExitStatus::Changes

@@ -17,8 +17,8 @@ use super::response::{self, Reply};
 use super::retry::{Decision, RetryPolicy, parse_retry_after};
 use super::server_clock::ServerClock;
 use super::types::{
-    AccountInfo, Estimate, OrderRequest, TaskOrder, TaskOrders, TaskingModels, TileSearch,
-    TileSearchRequest,
+    AccountInfo, ApiKeyInfo, Estimate, OrderRequest, TaskOrder, TaskOrders, TaskingModels,
+    TileSearch, TileSearchRequest,
 };
 
 /// The result of a create, which is sent exactly once and never retried.
@@ -194,6 +194,11 @@ impl Client {
     /// `GET /api/account/info`.
     pub async fn account_info(&self) -> Result<AccountInfo, Error> {
         self.call(&request::account_info()).await
+    }
+
+    /// `GET /api/apikey/info` (legacy): credits and this month's costs.
+    pub async fn apikey_info(&self) -> Result<ApiKeyInfo, Error> {
+        self.call(&request::apikey_info()).await
     }
 
     /// Sends a request, retrying transient failures if it is safe to, and

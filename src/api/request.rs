@@ -161,6 +161,12 @@ pub fn account_info() -> Request {
     Request::new(Method::Get, "/api/account/info".into(), "the account")
 }
 
+/// `GET /api/apikey/info`: the legacy account endpoint (contract A5.10) that
+/// tells the order-credit balance and this month's costs.
+pub fn apikey_info() -> Request {
+    Request::new(Method::Get, "/api/apikey/info".into(), "the API key")
+}
+
 /// Percent-encodes a query value (everything but RFC 3986 unreserved characters).
 fn encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -203,6 +209,7 @@ mod tests {
         for (r, path) in [
             (models(), "/api/tasking/models"),
             (account_info(), "/api/account/info"),
+            (apikey_info(), "/api/apikey/info"),
             (
                 list(ListQuery::default()),
                 "/api/tasking/orders?recurringOnly=false&getExpired=false",

@@ -61,6 +61,7 @@ mod tests {
             changes,
             duplicates: Vec::new(),
             budget: None,
+            account: None,
         }
     }
 

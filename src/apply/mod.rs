@@ -81,6 +81,7 @@ pub async fn execute(
 
     let creates: Vec<usize> =
         indexes(plan, |c| matches!(c.action, Action::Create | Action::Replace));
+    let ordered = plan.account.as_ref().is_some_and(|a| a.ordered_creates);
     let relister = recheck::Relister::new(
         client,
         plan,
@@ -114,7 +115,8 @@ pub async fn execute(
                 (i, sent.outcome, sent.maybe_bought)
             }
         })
-        .buffer_unordered(opts.concurrency.max(1))
+        // Mixed model families across a spend band: the bill depends on the order (plan/account.rs).
+        .buffer_unordered(if ordered { 1 } else { opts.concurrency.max(1) })
         .collect()
         .await;
     let mut create_done = vec![false; plan.changes.len()];

@@ -51,7 +51,7 @@ pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<ExitStatus, Error> {
     if workflow::plan_status(&plan, false) == ExitStatus::Blocked {
         let _ = writeln!(
             std::io::stderr(),
-            "error: apply refused: the plan has a blocked change or is not within budget; nothing was changed"
+            "error: apply refused: the plan has a blocked change, is short of credits or is not within budget; nothing was changed"
         );
         return Ok(ExitStatus::Blocked);
     }

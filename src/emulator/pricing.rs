@@ -1,24 +1,20 @@
 //! Order and storage prices of the emulator (contract A11 and part B item 3).
 //!
-//! Pure, no IO. The rate per km² per image is
-//! `(model base + selected optional add-ons) × (1 − tier discount) × mode multiplier`
-//! (docs D37), where the tier is found from the account's month-to-date EUR spend
-//! and the discount of a tier is `1 − tier rate / first-tier rate` of the model's
-//! tier table. Spend is graduated: it grows as images are billed, and the part of
-//! an image past a tier boundary is billed at the next tier's rate. Storage is
-//! `area × images × (StorageMonths − 1) × €0.00001`. Both results are rounded to
-//! cents once, at the end.
-//!
-//! Assumption: for a model whose base rate differs from its table's first tier
-//! (Stratus-2 Fast: €0.18 against the Stratus table's €0.20) the table gives the
-//! discount only, so Stratus-2 Fast costs €0.18 in tier 1 and €0.045 in tier 2.
-//! For every other model this equals "the tier table's rate plus add-ons scaled
-//! by the same discount".
+//! Pure, no IO. The list rate per km² per image is
+//! `(model base + selected optional add-ons) × mode multiplier` (docs
+//! D37, Pricing & Billing → tile and minitile discounts); the month's spend
+//! tiers then discount it progressively by model family, as
+//! [`crate::tiers::charge`] does (docs, Pricing & Billing → Monthly Spend
+//! Tiers: five bands, "applied to model package base rate + selected optional
+//! input add-on rates", each part of a straddling order at its band). Storage
+//! is `area × images × (StorageMonths − 1) × €0.00001` (docs D34, undiscounted
+//! by assumption). Both results are rounded to cents once, at the end.
 
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{self, MINITILE_KM2, MINITILE_MULTIPLIER, Model, TILE_KM2, TILE_MULTIPLIER};
 use crate::money::cents;
+use crate::tiers;
 
 /// What a price depends on.
 #[derive(Debug, Clone, Copy)]
@@ -95,60 +91,17 @@ impl Billing {
 /// Prices `images` images of `km2_per_image` km² each, graduated over the spend tiers.
 pub fn price(input: &PriceInput<'_>) -> Price {
     let model = input.model;
-    let first_tier_rate = model.tiers.first().map_or(model.base_eur_per_km2, |t| t.1);
-    let full_rate = model.base_eur_per_km2 + addons_eur_per_km2(model, input.constellations);
+    let full_rate = model.list_eur_per_km2(input.constellations);
     #[allow(clippy::cast_precision_loss)]
     let total_km2 = input.km2_per_image.max(0.0) * input.images as f64;
-
-    // Graduating image by image, splitting an image at a boundary, bills the
-    // same as graduating the whole area at once: cost is linear in area within
-    // a tier. So the whole area is walked through the tiers in one pass.
-    let mut spend = input.month_to_date_spend.max(0.0);
-    let mut left_km2 = total_km2;
-    let mut cost = 0.0;
-    while left_km2 > 0.0 {
-        let (tier_rate, next_threshold) = tier_at(model, spend);
-        let factor = if first_tier_rate > 0.0 { tier_rate / first_tier_rate } else { 1.0 };
-        let rate = full_rate * factor * input.mode_multiplier;
-        if rate <= 0.0 {
-            break;
-        }
-        let full_cost = left_km2 * rate;
-        match next_threshold {
-            Some(limit) if spend + full_cost > limit => {
-                let step = limit - spend;
-                cost += step;
-                spend = limit;
-                left_km2 -= step / rate;
-            }
-            _ => {
-                cost += full_cost;
-                break;
-            }
-        }
-    }
-
+    // Graduating image by image bills the same as graduating the whole area at
+    // once (cost is linear in area within a band), so the whole list price is
+    // walked through the bands in one pass.
+    let list = total_km2 * full_rate * input.mode_multiplier;
+    let cost = tiers::charge(model.family, input.month_to_date_spend, list);
     let extra_months = f64::from(input.storage_months.saturating_sub(1));
     let storage = total_km2 * extra_months * catalog::STORAGE_EUR_PER_KM2_MONTH;
     Price { order_cost: cents(cost), storage_cost: cents(storage) }
-}
-
-/// Sums the add-on rates of the selected constellations that are optional for `model`.
-pub fn addons_eur_per_km2(model: &Model, constellations: &[String]) -> f64 {
-    model
-        .optional
-        .iter()
-        .filter(|opt| constellations.iter().any(|c| c.eq_ignore_ascii_case(opt)))
-        .filter_map(|opt| catalog::constellation(opt))
-        .map(|c| c.addon_eur_per_km2)
-        .sum()
-}
-
-/// Returns the tier rate at `spend` and the spend at which the next tier starts.
-fn tier_at(model: &Model, spend: f64) -> (f64, Option<f64>) {
-    let idx = model.tiers.iter().rposition(|(from, _)| *from <= spend).unwrap_or(0);
-    let rate = model.tiers.get(idx).map_or(model.base_eur_per_km2, |t| t.1);
-    (rate, model.tiers.get(idx + 1).map(|t| t.0))
 }
 
 /// Returns the area (km²) and area-weighted mode multiplier of a tile/minitile order.
@@ -195,21 +148,48 @@ mod tests {
     }
 
     #[test]
+    fn every_band_of_the_docs_table_is_reproduced() {
+        // docs.clearsky.vision, Pricing & Billing → Monthly Spend Tiers: €/km² without add-ons.
+        let table: [(&str, [f64; 5]); 4] = [
+            ("Stratus2", [0.20, 0.07, 0.04, 0.03, 0.02]),
+            ("Stratus3", [0.20, 0.07, 0.04, 0.03, 0.02]),
+            ("Stratus2Fast", [0.18, 0.063, 0.036, 0.027, 0.018]),
+            ("Nimbus", [0.10, 0.075, 0.05, 0.03, 0.02]),
+        ];
+        let bands = [0.0, 1_000.0, 3_000.0, 12_000.0, 50_000.0];
+        for (model, rates) in table {
+            let m = catalog::model(model).unwrap();
+            let required: Vec<String> = m.required.iter().map(|c| (*c).to_owned()).collect();
+            for (spend, rate) in bands.iter().zip(rates) {
+                let p =
+                    price(&PriceInput { month_to_date_spend: *spend, ..input(model, &required) });
+                assert!(close(p.order_cost, cents(100.0 * rate)), "{model} at {spend}: {p:?}");
+            }
+        }
+        // Add-ons are discounted with the base: Stratus-2 Fast + Landsat 8/9 in band 3.
+        let fast = names(&["Sentinel1", "Sentinel2", "Landsat89"]);
+        let p =
+            price(&PriceInput { month_to_date_spend: 12_000.0, ..input("Stratus2Fast", &fast) });
+        assert!(close(p.order_cost, cents(100.0 * 0.20 * 0.15)), "{p:?}");
+    }
+
+    #[test]
     fn crossing_a_tier_boundary_is_graduated() {
         let all = names(&["Sentinel1", "Sentinel2", "Landsat89"]);
-        // 990 € spent: 10 € at 0.20 €/km² buys 50 km², the other 50 km² cost 0.05.
+        // 990 € spent: 10 € at 0.20 €/km² buys 50 km², the other 50 km² cost 0.07.
         let p = price(&PriceInput { month_to_date_spend: 990.0, ..input("Stratus2", &all) });
-        assert!(close(p.order_cost, 10.0 + 50.0 * 0.05), "{p:?}");
-        // Ten images of 100 km² from 990 €: 50 km² at 0.20, 950 km² at 0.05.
+        assert!(close(p.order_cost, 10.0 + 50.0 * 0.07), "{p:?}");
+        // Ten images of 100 km² from 990 €: 50 km² at 0.20, 950 km² at 0.07.
         let p = price(&PriceInput {
             month_to_date_spend: 990.0,
             images: 10,
             ..input("Stratus2", &all)
         });
-        assert!(close(p.order_cost, 10.0 + 950.0 * 0.05), "{p:?}");
-        // Two boundaries in one order: 0 → 1000 (5000 km²), 1000 → 3000 (40000 km²), rest at 0.02.
+        assert!(close(p.order_cost, 10.0 + 950.0 * 0.07), "{p:?}");
+        // Two boundaries in one order: 0 → 1000 (5000 km²), 1000 → 3000 at 0.07, rest at 0.04.
         let p = price(&PriceInput { km2_per_image: 50_000.0, ..input("Stratus2", &all) });
-        assert!(close(p.order_cost, 1000.0 + 2000.0 + 5000.0 * 0.02), "{p:?}");
+        let rest_km2 = 45_000.0 - 2_000.0 / 0.07;
+        assert!(close(p.order_cost, cents(3_000.0 + rest_km2 * 0.04)), "{p:?}");
     }
 
     #[test]
@@ -221,9 +201,10 @@ mod tests {
         let p = price(&PriceInput { month_to_date_spend: 990.0, ..input("Nimbus", &with_s1) });
         let km2_tier1 = 10.0 / 0.14;
         assert!(close(p.order_cost, cents(10.0 + (100.0 - km2_tier1) * 0.14 * 0.75)), "{p:?}");
-        // A required constellation is not an add-on; an unknown one is ignored.
-        let plain = names(&["sentinel2", "Sentinel3"]);
-        assert!(close(price(&input("Nimbus", &plain)).order_cost, 10.0));
+        // A required constellation is not an add-on; Sentinel-3 adds €0.02; an
+        // unknown one is ignored.
+        let plain = names(&["sentinel2", "Sentinel3", "Modis"]);
+        assert!(close(price(&input("Nimbus", &plain)).order_cost, 12.0));
     }
 
     #[test]
@@ -232,7 +213,7 @@ mod tests {
         let p = price(&input("Stratus2Fast", &req));
         assert!(close(p.order_cost, 100.0 * (0.18 + 0.02)), "{p:?}");
         let p = price(&PriceInput { month_to_date_spend: 5_000.0, ..input("Stratus2Fast", &req) });
-        assert!(close(p.order_cost, 100.0 * 0.20 * 0.1), "{p:?}");
+        assert!(close(p.order_cost, 100.0 * 0.20 * 0.2), "{p:?}");
     }
 
     #[test]
@@ -297,6 +278,6 @@ mod tests {
         let p = Billing::polygons(100.0).price(model, &all, 5, 0.0, -2);
         assert_eq!(p, Price { order_cost: 100.0, storage_cost: 0.0 });
         let p = Billing::polygons(100.0).price(model, &all, 5, 1_000.0, 3);
-        assert_eq!(p, Price { order_cost: 25.0, storage_cost: 0.01 });
+        assert_eq!(p, Price { order_cost: 35.0, storage_cost: 0.01 });
     }
 }

@@ -203,10 +203,10 @@ mod tests {
 
     #[test]
     fn month_to_date_spend_moves_the_creation_price_into_the_next_tier() {
-        // From 990 € spent: 10 € buy 50 km² at €0.20, the other 450 km² cost €0.05.
+        // From 990 € spent: 10 € buy 50 km² at €0.20, the other 450 km² cost €0.07.
         let order = ValidOrder::stratus2(Aoi::km2(100.0), "2025-01-01", Some("2025-01-31"));
         let q = quote(&order, day("2025-01-10"), 990.0);
-        assert!(close(q.current_total(), 10.0 + 450.0 * 0.05), "{q:?}");
+        assert!(close(q.current_total(), 10.0 + 450.0 * 0.07), "{q:?}");
         // The next month of a recurring order is priced at zero spend.
         let recurring = ValidOrder::stratus2(Aoi::km2(100.0), "2025-04-01", None);
         assert!(close(quote(&recurring, day("2025-04-10"), 5_000.0).next.order_cost, 80.0));

@@ -58,6 +58,7 @@ pub(super) async fn handle(
             r
         }
         Some(Fault::Busy) => Refusal::busy(shared.config.max_connections).into_response(),
+        Some(Fault::Refused { field, message }) => Refusal::field(&field, &message).into_response(),
         Some(Fault::ServerError) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         Some(Fault::Unavailable) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
         Some(Fault::Latency(d)) => {
@@ -214,6 +215,7 @@ fn api(shared: &Shared, tenant: &str, call: &Call<'_>) -> Response {
             }
         }
         ("GET", "/api/account/info") => ok(shared.lock().state.account(tenant, config)),
+        ("GET", "/api/apikey/info") => ok(shared.lock().state.apikey_info(tenant, config)),
         (
             _,
             "/api/tasking/models"
@@ -222,7 +224,8 @@ fn api(shared: &Shared, tenant: &str, call: &Call<'_>) -> Response {
             | "/api/tasking/orders"
             | "/api/tasking/orders/details"
             | "/api/tasking/orders/cancel"
-            | "/api/account/info",
+            | "/api/account/info"
+            | "/api/apikey/info",
         ) => StatusCode::METHOD_NOT_ALLOWED.into_response(),
         _ => StatusCode::NOT_FOUND.into_response(),
     }

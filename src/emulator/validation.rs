@@ -420,7 +420,7 @@ mod tests {
         assert_eq!(ok.constellations, ["Sentinel2", "Sentinel1"]);
         let errs = order(
             &OrderRequest {
-                satellite_constellations: vec!["Sentinel2".into(), "Sentinel3".into()],
+                satellite_constellations: vec!["Sentinel2".into(), "Sentinel5".into()],
                 ..with_addon
             },
             AreaRule::BoundingBox,
@@ -430,7 +430,7 @@ mod tests {
         // name is the only way to leave the model's set.
         assert_eq!(
             errs["SatelliteConstellations"],
-            ["'Sentinel3' is not a valid SatelliteConstellation"]
+            ["'Sentinel5' is not a valid SatelliteConstellation"]
         );
     }
 

@@ -104,6 +104,7 @@ pub fn diff(desired: &DesiredSet, live: &[TaskOrder], opts: &DiffOptions) -> Pla
         changes,
         duplicates: dups,
         budget: budget(desired, opts.max_cost),
+        account: None,
     }
 }
 

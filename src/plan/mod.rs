@@ -14,6 +14,7 @@
 //!   order is cancelled after the new one exists; a [`Action::Cancel`] has `live`
 //!   and `cancel_effect`. Nothing else is executed.
 
+pub mod account;
 pub mod diff;
 mod duplicates;
 mod pairing;
@@ -56,6 +57,9 @@ pub struct Plan {
     /// Spending limits (manifest `budget`, tightened by `--max-cost`); `None`
     /// when neither sets a limit.
     pub budget: Option<BudgetLimits>,
+    /// The account before → after and the credits guard; `None` until priced.
+    #[serde(default)]
+    pub account: Option<account::AccountSummary>,
 }
 
 /// One line of the plan.
@@ -466,6 +470,11 @@ impl Plan {
             BudgetStatus::Within
         };
         Some(BudgetCheck { limits, current_month: eur.current_month, monthly: eur.monthly, status })
+    }
+
+    /// EUR the creates need beyond the credit balance plus overdraft (the plan is blocked).
+    pub fn credit_shortfall(&self) -> Option<f64> {
+        self.account.as_ref().and_then(|a| a.credit_shortfall)
     }
 
     /// The `unmanaged` items.

@@ -37,6 +37,7 @@ fn plan(changes: Vec<Change>, budget: Option<BudgetLimits>) -> Plan {
         changes,
         duplicates: Vec::new(),
         budget,
+        account: None,
     }
 }
 

@@ -23,6 +23,7 @@ pub(crate) fn empty_plan(changes: Vec<Change>) -> Plan {
         changes,
         duplicates: Vec::new(),
         budget: None,
+        account: None,
     }
 }
 
@@ -175,6 +176,7 @@ pub(crate) fn full_plan() -> Plan {
             request: Some(request("POLYGON ((12.5 55.6, 12.6 55.6, 12.6 55.7, 12.5 55.6))")),
         }],
         budget: Some(BudgetLimits { max_current_month: Some(250.0), max_monthly: Some(1000.0) }),
+        account: None,
         ..empty_plan(vec![keep, create, tiles, unpriced, replace, refund, stop, blocked, stray])
     }
 }

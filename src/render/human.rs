@@ -57,6 +57,15 @@ pub(super) fn render(plan: &Plan, opts: Options, w: &mut dyn io::Write) -> io::R
         };
         writeln!(w, "{}", paint(opts.color, look, &line))?;
     }
+    for note in super::account::notes(plan) {
+        writeln!(w, "{}", paint(opts.color, style::WARNING, &note))?;
+    }
+    if let Some(line) = super::account::line(plan) {
+        writeln!(w, "{line}")?;
+    }
+    if let Some(line) = super::account::shortfall_line(plan) {
+        writeln!(w, "{}", paint(opts.color, style::ERROR, &line))?;
+    }
     writeln!(w, "{}", paint(opts.color, style::HEADING, &super::summary_line(plan)))
 }
 

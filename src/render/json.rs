@@ -62,7 +62,8 @@ struct Document {
 struct Summary {
     /// True when apply would create, replace or cancel something.
     has_changes: bool,
-    /// True when some change is blocked (the plan fails).
+    /// True when the plan is blocked (it fails): a change is forbidden, or the
+    /// creates exceed the credits (`account.credit_shortfall`).
     blocked: bool,
     /// Number of items per action.
     counts: Counts,
@@ -72,6 +73,8 @@ struct Summary {
     unpriced: usize,
     /// The budget check; `null` when no budget applies.
     budget: Option<Budget>,
+    /// The account before → after; `null` when the plan was not priced.
+    account: Option<super::account::AccountView>,
     /// The one-line summary the human output ends with.
     line: String,
 }
@@ -354,7 +357,7 @@ impl Summary {
         });
         Self {
             has_changes: plan.has_changes(),
-            blocked: plan.is_blocked(),
+            blocked: plan.is_blocked() || plan.credit_shortfall().is_some(),
             counts: Counts {
                 keep: n.keep,
                 create: n.create,
@@ -374,6 +377,7 @@ impl Summary {
                 .collect(),
             unpriced: totals.unpriced,
             budget,
+            account: plan.account.as_ref().map(super::account::AccountView::new),
             line: super::summary_line(plan),
         }
     }

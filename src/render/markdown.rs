@@ -31,6 +31,12 @@ pub(super) fn render(plan: &Plan, opts: Options) -> String {
     let mut out = String::from("### skyform plan\n\n");
     summary_table(plan, &mut out);
     let _ = writeln!(out, "**{}**\n", prose(&super::summary_line(plan)));
+    if let Some(line) = super::account::shortfall_line(plan) {
+        let _ = writeln!(out, "> [!CAUTION]\n> {}\n", prose(&line));
+    }
+    for note in super::account::notes(plan) {
+        let _ = writeln!(out, "> [!NOTE]\n> {}\n", prose(&note));
+    }
     if let Some(line) = super::budget_line(plan) {
         match plan.budget_check().map(|b| b.status) {
             Some(BudgetStatus::Over) => {
@@ -117,6 +123,11 @@ fn summary_table(plan: &Plan, out: &mut String) {
     if counts.create + counts.replace > 0 {
         let (now, later) = money_of(plan.changes.iter().filter(|c| c.action.is_change()));
         let _ = writeln!(out, "| **total** | | **{now}** | **{later}** |");
+    }
+    if let Some(a) = &plan.account {
+        let [credits, spent, next] = super::account::figures(a).map(|(_, v)| v);
+        let _ =
+            writeln!(out, "| account | | spent {spent}, credits {credits} | next month {next} |");
     }
     out.push('\n');
 }

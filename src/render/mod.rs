@@ -6,6 +6,7 @@
 //! shared by several formats (the summary line, the budget verdict, a cost, a
 //! cancel effect) are built here once, so the formats never disagree.
 
+mod account;
 mod apply;
 mod duplicates;
 mod human;

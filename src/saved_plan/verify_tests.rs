@@ -65,6 +65,7 @@ fn fresh() -> Plan {
         ],
         duplicates: Vec::new(),
         budget: Some(BudgetLimits { max_current_month: Some(10.0), max_monthly: None }),
+        account: None,
     }
 }
 

@@ -1,6 +1,8 @@
 //! `skyform apply` end to end: convergence, saved plans, replace, cancel,
 //! failures part-way.
 
+use std::time::Duration;
+
 use skyform::emulator::Fault;
 use skyform::grid::Cell;
 
@@ -171,19 +173,46 @@ fn absent_and_prune_cancel_only_what_the_plan_listed() {
 
 #[test]
 fn a_rejected_create_stops_further_creates_and_exits_5_with_the_api_message() {
-    use skyform::emulator::Config;
-    // Credits for one order only: every estimate passes, the second create is refused.
-    let env = Env::with(Config { balance_eur: 50.0, ..Config::default() });
-    env.write(
-        "o.yaml",
-        &manifest(&[entry("a", 9.0, ""), entry("b", 9.2, ""), entry("c", 9.4, "")]),
-    );
+    let env = refused_second_create();
     let out = env.run(&["apply", "--auto-approve", "--concurrency", "1", "o.yaml"]);
     assert_eq!(out.code, 5, "{}\n{}", out.stdout, out.stderr);
     assert!(out.stdout.contains("failed      b"), "{}", out.stdout);
-    assert!(out.stdout.contains("code 995"), "API message missing:\n{}", out.stdout);
+    assert!(out.stdout.contains("Model is unavailable"), "API message missing:\n{}", out.stdout);
     assert!(out.stdout.contains("not tried   c"), "{}", out.stdout);
-    assert_eq!(env.live().len(), 1);
+    assert_eq!(env.live().len(), 2);
+}
+
+/// A tile entry of one tile, ordered every `frequency` days.
+fn one_tile_entry(name: &str, frequency: u32) -> String {
+    format!(
+        "  - name: {name}
+    Model: Stratus2
+    SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]
+    StorageMonths: 1
+    ApiRequests: 1
+    ImageFrequency: {frequency}
+    TileGuids: [{}]
+    From: 2025-04-01
+",
+        Cell::tile_at(10.0, 56.4).guid()
+    )
+}
+
+/// An account and a manifest whose second create (`b`) passes its estimate but
+/// is refused by the server (a scripted 400/992). (A create refused for
+/// credits no longer reaches the API: the plan is blocked; one refused as fully
+/// deduplicated is reported as already ordered, not as a failure.)
+fn refused_second_create() -> Env {
+    let env = Env::new();
+    env.write("o.yaml", &manifest(&[one_tile_entry("t0", 2)]));
+    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let entries =
+        [one_tile_entry("t0", 2), entry("a", 9.0, ""), one_tile_entry("b", 3), entry("c", 9.4, "")];
+    env.write("o.yaml", &manifest(&entries));
+    let refused = Fault::Refused { field: "Model".into(), message: "Model is unavailable".into() };
+    env.emu.script("POST", "/api/tasking/orders", vec![Fault::Latency(Duration::ZERO), refused]);
+    env
 }
 
 #[test]
@@ -260,17 +289,11 @@ fn apply_events_validator() -> jsonschema::Validator {
 /// leaves a change untried, and for one with nothing to do.
 #[test]
 fn every_json_event_line_validates_against_the_committed_schema() {
-    use skyform::emulator::Config;
-    // Credits for one order only: the second create is refused.
-    let env = Env::with(Config { balance_eur: 50.0, ..Config::default() });
-    env.write(
-        "o.yaml",
-        &manifest(&[entry("a", 9.0, ""), entry("b", 9.2, ""), entry("c", 9.4, "")]),
-    );
+    let env = refused_second_create();
     let args = ["apply", "--auto-approve", "--format", "json", "--concurrency", "1", "o.yaml"];
     let failed = env.run(&args);
     assert_eq!(failed.code, 5, "{}\n{}", failed.stdout, failed.stderr);
-    env.write("o.yaml", &manifest(&[entry("a", 9.0, "")]));
+    env.write("o.yaml", &manifest(&[one_tile_entry("t0", 2), entry("a", 9.0, "")]));
     let unchanged = env.run(&args);
     assert_eq!(unchanged.code, 0, "{}", unchanged.stderr);
 

@@ -160,9 +160,9 @@ async fn spend_tiers_graduate_across_the_1000_eur_boundary() {
             v["Data"]["CurrentMonthCost"].as_f64().unwrap()
         }
     };
-    // 5 images of 931.61 km²: 931.61 EUR at €0.20, 232.90 at €0.05; from 990 EUR spent,
-    // the first 10 EUR (50 km²) are billed at €0.20 and the rest at €0.05.
-    for (usage, want) in [(0.0, 931.61), (1_000.0, 232.9), (990.0, 240.4)] {
+    // 5 images of 931.61 km²: 931.61 EUR at €0.20, 326.06 at €0.07; from 990 EUR spent,
+    // the first 10 EUR (50 km²) are billed at €0.20 and the rest at €0.07.
+    for (usage, want) in [(0.0, 931.61), (1_000.0, 326.06), (990.0, 332.56)] {
         let got = cost(usage).await;
         assert!((got - want).abs() < 1e-9, "at {usage} EUR spent: {got}, want {want}");
     }

@@ -15,6 +15,7 @@ mod harness;
 mod lists;
 mod live_api;
 mod plan;
+mod pricing;
 mod python_flow;
 mod quickstart;
 mod replace;

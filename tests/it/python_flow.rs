@@ -64,10 +64,13 @@ async fn the_python_clients_flow_runs_unmodified_but_for_the_base_url() {
     let http = reqwest::Client::new();
     let url = |path: &str| format!("{}{path}", emu.url);
 
-    // get_account_info (R1; the legacy get_api_key_info reads `/api/apikey/info`).
+    // get_api_key_info (R3, R6: the legacy endpoint), then R1's get_account_info.
+    let (status, key) = call(&http, "GET", &url("/api/apikey/info"), None).await;
+    assert_eq!(status, 200, "{key}");
+    assert_eq!(key["Succeeded"], true);
+    assert!(key["Data"]["EuroCreditAmount"].is_number(), "{key}");
     let (status, info) = call(&http, "GET", &url("/api/account/info"), None).await;
     assert_eq!(status, 200, "{info}");
-    assert_eq!(info["Succeeded"], true);
     assert!(info["Data"]["MaxConcurrentConnections"].is_number(), "{info}");
 
     // estimate_order: every AOI key present, unused ones null (R1).

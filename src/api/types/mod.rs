@@ -23,7 +23,7 @@ pub mod estimate;
 pub mod orders;
 pub mod serde_helpers;
 
-pub use account::AccountInfo;
+pub use account::{AccountInfo, ApiKeyInfo};
 pub use catalog::{
     SupportedConstellation, TaskingModel, TaskingModels, TileInfo, TileSearch, TileSearchRequest,
 };

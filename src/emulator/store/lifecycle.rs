@@ -62,37 +62,13 @@ impl State {
         self.set_now(self.now + d);
     }
 
-    /// Bills every live accepted recurring order for the month starting `start`.
+    /// Bills every live accepted recurring order for the month starting
+    /// `start`, as one progressive sequence (see `renewal`).
     fn renew(&mut self, start: NaiveDate) {
         let month = month_key(start);
         for tenant in self.tenants.values_mut() {
-            for i in 0..tenant.orders.len() {
-                let o = &tenant.orders[i];
-                let live = !o.removed
-                    && o.accepted.is_some()
-                    && o.order.to.is_none()
-                    && !o.order.ordering_process_status.is_canceled()
-                    && o.paid_through < start;
-                if !live {
-                    continue;
-                }
-                let w = &o.order;
-                let images = image_dates(
-                    w.reference_date.unwrap_or(w.from),
-                    u32::try_from(w.image_frequency).unwrap_or(1),
-                    start,
-                    month_end(start),
-                );
-                let Some(model) = crate::catalog::model(&w.model) else { continue };
-                let spend = tenant.spend.get(&month).copied().unwrap_or(0.0);
-                let price = o.billing.price(
-                    model,
-                    &w.satellite_constellations,
-                    images.len(),
-                    spend,
-                    w.storage_months,
-                );
-                let cost = cents(price.order_cost + price.storage_cost);
+            let spend = tenant.spend.get(&month).copied().unwrap_or(0.0);
+            for (i, cost) in tenant.renewal_charges(start, spend) {
                 tenant.balance_eur = cents(tenant.balance_eur - cost);
                 *tenant.spend.entry(month.clone()).or_default() += cost;
                 let o = &mut tenant.orders[i];

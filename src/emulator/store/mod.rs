@@ -11,6 +11,7 @@
 
 mod lifecycle;
 mod orders;
+mod renewal;
 mod state;
 
 pub(crate) use state::tenant_id;

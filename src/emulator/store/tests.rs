@@ -2,7 +2,7 @@
 //! creation, tile deduplication, cancel, accept and deny, monthly renewal,
 //! status by the clock, and expiry. Prices follow the Stratus-2 table of
 //! `emulator/pricing.rs`: €0.20 per km² and image below 1000 € of monthly
-//! spend, €0.05 above.
+//! spend, €0.07 from there to 3000 €.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use uuid::Uuid;
@@ -75,8 +75,8 @@ fn create_deducts_the_quote_and_counts_it_as_this_months_spend() {
     assert_eq!(s.list(ID, false, false)[0].created_date, None);
     let details = s.details(ID, &[format!(" {} ", guid.to_uppercase())]);
     assert_eq!(details[0].created_date.as_deref(), Some("2025-04-10T12:00:00Z"));
-    // 890 € more spent this month: the next order crosses into the €0.05 tier
-    // after 10 € (50 km²), so 450 of its 500 km² cost €0.05.
+    // 890 € more spent this month: the next order crosses into the €0.07 band
+    // after 10 € (50 km²), so 450 of its 500 km² cost €0.07.
     create(
         &mut s,
         ValidOrder::stratus2(Aoi::km2(890.0), "2025-04-01", Some("2025-04-30")),
@@ -88,7 +88,7 @@ fn create_deducts_the_quote_and_counts_it_as_this_months_spend() {
         ValidOrder::stratus2(Aoi::km2(100.0), "2025-04-01", Some("2025-04-30")),
         &config,
     );
-    assert!(close(before - balance(&s), 10.0 + 450.0 * 0.05), "{}", before - balance(&s));
+    assert!(close(before - balance(&s), 10.0 + 450.0 * 0.07), "{}", before - balance(&s));
     assert_eq!(s.orders_created, 3);
 }
 

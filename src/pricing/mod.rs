@@ -1,17 +1,25 @@
 //! Prices a plan: every create and replace is estimated with the exact body
-//! apply would send, a bounded number at a time.
+//! apply would send, chained through the month's spend ([`chain`]), and the
+//! account before and after is fetched ([`account`]).
 //!
 //! Does IO through [`Client::estimate`] (which retries 429/5xx under its
-//! policy); [`cost_of`] and [`is_definite_refusal`] are the pure part. An
-//! estimate that fails for a reason that may pass (429, 5xx, 413, a broken
-//! connection) leaves the change unpriced; one the API refuses for good (a
-//! 400, or a validation code) is returned as a [`Refusal`], because the create
-//! would be refused the same way.
+//! policy) and the account endpoints; [`cost_of`] and [`is_definite_refusal`]
+//! are the pure part. An estimate that fails for a reason that may pass (429,
+//! 5xx, 413, a broken connection) leaves the change unpriced; one the API
+//! refuses for good (a 400, or a validation code) is returned as a
+//! [`Refusal`], because the create would be refused the same way.
+
+pub mod account;
+pub mod chain;
+
+use std::collections::BTreeMap;
+use std::sync::{Mutex, PoisonError};
 
 use futures::StreamExt;
 
-use crate::api::types::{Estimate, codes};
+use crate::api::types::{Estimate, FieldErrors, codes};
 use crate::api::{self, Client};
+use crate::catalog;
 use crate::plan::{Cost, Plan, Price};
 
 /// An estimate the API refused for good: the entry's create would be refused too.
@@ -23,40 +31,69 @@ pub struct Refusal {
     pub error: api::Error,
 }
 
-/// Estimates every priceable change of `plan`, at most `concurrency` at once,
-/// and stores the result in each change's `cost`. A failed estimate leaves the
-/// change `Unpriced` with the reason; it is never counted as 0. Returns the
-/// estimates the API refused for good ([`is_definite_refusal`]), in plan order.
-pub async fn price(client: &Client, plan: &mut Plan, concurrency: usize) -> Vec<Refusal> {
-    let jobs: Vec<(usize, api::types::OrderRequest)> = plan
+/// Estimates every priceable change of `plan` in execution order, chained from
+/// `month_spend` EUR spent this month, at most `concurrency` at once, and stores
+/// the result in each change's `cost`: the marginal cost of the change. A failed
+/// estimate leaves the change `Unpriced` with the reason; it is never counted as 0.
+/// Returns the estimates the API refused for good ([`is_definite_refusal`]), in
+/// plan order.
+pub async fn price(
+    client: &Client,
+    plan: &mut Plan,
+    concurrency: usize,
+    month_spend: f64,
+) -> Vec<Refusal> {
+    // Apply sends every create (and a replace's create) before any cancel, in
+    // plan order; the chain follows it.
+    let jobs: Vec<chain::Job> = plan
         .priceable()
         .into_iter()
-        .filter_map(|i| plan.changes[i].request.clone().map(|r| (i, r)))
-        .collect();
-    let results: Vec<(usize, Result<Estimate, api::Error>)> = futures::stream::iter(jobs)
-        .map(|(i, mut body)| async move {
-            // The estimate ignores deduplication; the create gets the flag as planned.
-            body.tile_deduplication = None;
-            (i, client.estimate(&body).await)
+        .filter_map(|i| {
+            let body = plan.changes[i].request.clone()?;
+            let family = catalog::model(&body.model).map(|m| m.family);
+            Some(chain::Job { index: i, body, family })
         })
-        .buffer_unordered(concurrency.max(1))
-        .collect()
-        .await;
-    let mut refusals = Vec::new();
-    for (i, result) in results {
-        match result {
-            Err(error) if is_definite_refusal(&error) => {
-                let name = plan.changes[i].name.clone().unwrap_or_default();
-                refusals.push((i, Refusal { name, error }));
-            }
-            result => {
-                plan.set_cost(i, cost_of(result));
+        .collect();
+    let refused: Mutex<BTreeMap<usize, api::Error>> = Mutex::new(BTreeMap::new());
+    let estimate = |i: usize, body: api::types::OrderRequest| {
+        let refused = &refused;
+        async move {
+            match client.estimate(&body).await {
+                Err(e) if is_definite_refusal(&e) => {
+                    // The chain only needs the message; the full error is kept for the report.
+                    let message = e.to_string();
+                    let mut refused = refused.lock().unwrap_or_else(PoisonError::into_inner);
+                    refused.entry(i).or_insert(e);
+                    Err(api::Error::Api {
+                        status: 400,
+                        code: None,
+                        message,
+                        fields: FieldErrors::new(),
+                    })
+                }
+                result => result,
             }
         }
+    };
+    let chained = chain::price_chain(estimate, &jobs, month_spend, concurrency).await;
+    tracing::debug!(
+        creates = jobs.len(),
+        estimates = chained.stats.estimates,
+        rounds = chained.stats.rounds,
+        sequential = chained.stats.sequential,
+        "priced the plan as one chain"
+    );
+    let refused = refused.into_inner().unwrap_or_else(PoisonError::into_inner);
+    for (i, cost) in chained.costs {
+        if !refused.contains_key(&i) {
+            plan.set_cost(i, cost);
+        }
     }
-    refusals.sort_by_key(|(i, _)| *i);
     price_duplicates(client, plan, concurrency).await;
-    refusals.into_iter().map(|(_, r)| r).collect()
+    refused
+        .into_iter()
+        .map(|(i, error)| Refusal { name: plan.changes[i].name.clone().unwrap_or_default(), error })
+        .collect()
 }
 
 /// Estimates one order like the entry's for every entry with duplicates the
