@@ -54,8 +54,13 @@ pub enum Format {
     /// Versioned JSON (see `schemas/plan.schema.json`; `apply` writes JSON
     /// lines, see `schemas/apply-events.schema.json`).
     Json,
-    /// Markdown for a pull-request comment.
+    /// Markdown for a pull-request comment (with a ```geojson map unless `--no-map`).
     Markdown,
+    /// An RFC 7946 GeoJSON FeatureCollection of the areas, styled by action
+    /// (`plan` and `orders`).
+    Geojson,
+    /// A self-contained SVG map of the areas (`plan` and `orders`).
+    Svg,
 }
 
 /// The subcommands.
@@ -181,6 +186,9 @@ pub struct PlanArgs {
     /// Exit 2 when the plan has changes, 0 when it has none.
     #[arg(long)]
     pub detailed_exitcode: bool,
+    /// Leave the ```geojson map out of `--format markdown`.
+    #[arg(long)]
+    pub no_map: bool,
     /// How long to wait for orders an earlier apply on this machine created
     /// (or may have created) to show in the order list.
     #[arg(long, value_name = "SECS", env = "SKYFORM_RECHECK_WAIT", default_value_t = 15.0)]
@@ -230,7 +238,7 @@ pub struct OrdersArgs {
     /// Also list expired orders.
     #[arg(long)]
     pub expired: bool,
-    /// Output format (`human` or `json`).
+    /// Output format (`human`, `json`, `markdown`, `geojson` or `svg`).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 }

@@ -17,6 +17,7 @@ pub mod connect;
 pub mod emulator;
 pub mod error;
 pub mod export;
+pub mod footprints;
 pub mod grid;
 pub mod identity;
 pub mod limits;

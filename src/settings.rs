@@ -147,7 +147,7 @@ impl Planning {
 
     /// The options of the plan renderers.
     pub fn render_options(&self, color: bool) -> render::Options {
-        render::Options { color, detailed: self.detailed }
+        render::Options { color, detailed: self.detailed, no_map: false }
     }
 }
 
@@ -162,6 +162,8 @@ pub struct PlanSettings {
     pub out: Option<PathBuf>,
     /// Exit 2 when the plan has changes.
     pub detailed_exitcode: bool,
+    /// `--no-map`: no map in the Markdown plan.
+    pub no_map: bool,
     /// How long to wait for orders an earlier apply left pending; at most [`MAX_WAIT`].
     pub recheck_wait: Duration,
 }
@@ -178,6 +180,7 @@ impl PlanSettings {
             api: ApiSettings::resolve(&args.api)?,
             out: args.out.clone(),
             detailed_exitcode: args.detailed_exitcode,
+            no_map: args.no_map,
             recheck_wait: seconds("recheck-wait", args.recheck_wait, Lower::Zero)?,
         })
     }
@@ -230,6 +233,12 @@ impl ApplySettings {
             }
         };
         let planning = Planning::resolve(&args.flags)?;
+        if render::is_map(planning.format) {
+            return Err(Error::usage(
+                "`apply` cannot write a map (`--format geojson` or `svg`)",
+                Some("draw the plan first with `skyform plan --format geojson` (or `svg`)".into()),
+            ));
+        }
         // With `--plan`, `--prune`, `--target` and `--max-cost` are checked
         // against the saved plan's by `adopt_saved`, once the file is read.
         if args.plan.is_none() && planning.paths.is_empty() {

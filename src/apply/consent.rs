@@ -62,6 +62,7 @@ mod tests {
             duplicates: Vec::new(),
             budget: None,
             account: None,
+            tile_footprints: std::collections::BTreeMap::new(),
         }
     }
 

@@ -9,7 +9,7 @@ use crate::render::{self, OrderRow};
 use crate::settings::ApiSettings;
 use crate::spec::DesiredSet;
 use crate::workflow::{self, runtime};
-use crate::{Error, ExitStatus, connect, identity};
+use crate::{Error, ExitStatus, connect, footprints, identity};
 
 pub(crate) fn run(args: &OrdersArgs, ctx: Context) -> Result<ExitStatus, Error> {
     let api = ApiSettings::resolve(&args.api)?;
@@ -20,9 +20,10 @@ pub(crate) fn run(args: &OrdersArgs, ctx: Context) -> Result<ExitStatus, Error> 
     };
     let conn = connect::connect(&api)?;
     let query = ListQuery { get_expired: args.expired, ..ListQuery::default() };
-    let live = runtime()?.block_on(conn.client.list(query))?;
+    let rt = runtime()?;
+    let live = rt.block_on(conn.client.list(query))?;
     let matching = identity::match_all(&desired.orders, &live);
-    let rows: Vec<OrderRow> = live
+    let mut rows: Vec<OrderRow> = live
         .into_iter()
         .zip(&matching.owner)
         .map(|(order, owner)| OrderRow {
@@ -30,7 +31,10 @@ pub(crate) fn run(args: &OrdersArgs, ctx: Context) -> Result<ExitStatus, Error> 
             entry: owner.map(|e| desired.orders[e].name.clone()),
         })
         .collect();
-    let opts = render::Options { color: ctx.color_stdout, detailed: false };
+    let opts = render::Options { color: ctx.color_stdout, ..render::Options::default() };
+    if render::is_map(args.format) {
+        footprints::warn(&rt.block_on(footprints::fill_orders(&conn.client, &mut rows)));
+    }
     let mut out = std::io::stdout().lock();
     render::orders(&rows, args.format, &opts, &mut out).map_err(super::stdout_error)?;
     out.flush().map_err(super::stdout_error)?;

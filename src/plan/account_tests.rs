@@ -40,6 +40,9 @@ fn live_summary(o: &TaskOrder) -> LiveOrderSummary {
         to: o.to,
         area_km2: o.task_order_area_km2,
         digest: String::new(),
+        wkt: o.wkt.clone(),
+        tiles: Vec::new(),
+        mini_tiles: Vec::new(),
     }
 }
 
@@ -77,6 +80,7 @@ fn plan(changes: Vec<Change>) -> Plan {
         duplicates: Vec::new(),
         budget: None,
         account: None,
+        tile_footprints: std::collections::BTreeMap::new(),
     }
 }
 

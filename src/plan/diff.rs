@@ -105,6 +105,7 @@ pub fn diff(desired: &DesiredSet, live: &[TaskOrder], opts: &DiffOptions) -> Pla
         duplicates: dups,
         budget: budget(desired, opts.max_cost),
         account: None,
+        tile_footprints: std::collections::BTreeMap::new(),
     }
 }
 
@@ -317,6 +318,9 @@ pub(super) fn summary(order: &TaskOrder) -> LiveOrderSummary {
         to: order.to,
         area_km2: order.task_order_area_km2,
         digest: identity::live_digest(order),
+        wkt: order.wkt.clone(),
+        tiles: order.tiles.iter().map(|t| t.guid.clone()).collect(),
+        mini_tiles: order.mini_tiles.iter().map(|t| t.guid.clone()).collect(),
     }
 }
 

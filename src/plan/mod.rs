@@ -60,6 +60,11 @@ pub struct Plan {
     /// The account before → after and the credits guard; `None` until priced.
     #[serde(default)]
     pub account: Option<account::AccountSummary>,
+    /// Footprint WKT (EPSG:4326) of tile and minitile GUIDs the plan draws,
+    /// filled in by an IO step only for the map formats; drawing only, never
+    /// compared or executed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tile_footprints: BTreeMap<String, String>,
 }
 
 /// One line of the plan.
@@ -195,6 +200,15 @@ pub struct LiveOrderSummary {
     /// [`crate::identity::live_digest`] of the order as listed: a saved plan is
     /// stale when a re-listed order's digest differs.
     pub digest: String,
+    /// The order's `Wkt` as listed (polygon orders), for drawing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wkt: Option<String>,
+    /// The order's tile GUIDs, for drawing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tiles: Vec<String>,
+    /// The order's minitile GUIDs, for drawing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mini_tiles: Vec<String>,
 }
 
 /// One field of a replace, in API form.

@@ -38,6 +38,7 @@ fn plan(changes: Vec<Change>, budget: Option<BudgetLimits>) -> Plan {
         duplicates: Vec::new(),
         budget,
         account: None,
+        tile_footprints: std::collections::BTreeMap::new(),
     }
 }
 

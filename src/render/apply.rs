@@ -32,11 +32,11 @@ pub enum ApplyRenderer {
 
 impl ApplyRenderer {
     /// The renderer for `format`. Apply has no Markdown report: `markdown`
-    /// shows what `human` shows.
+    /// shows what `human` shows (the maps are refused when flags are resolved).
     pub fn new(format: Format, opts: Options) -> Self {
         match format {
             Format::Json => Self::Json,
-            Format::Human | Format::Markdown => Self::Human(opts),
+            Format::Human | Format::Markdown | Format::Geojson | Format::Svg => Self::Human(opts),
         }
     }
 

@@ -24,6 +24,7 @@ pub(crate) fn empty_plan(changes: Vec<Change>) -> Plan {
         duplicates: Vec::new(),
         budget: None,
         account: None,
+        tile_footprints: std::collections::BTreeMap::new(),
     }
 }
 
@@ -50,6 +51,9 @@ pub(crate) fn live(guid: &str, status: OrderStatus) -> LiveOrderSummary {
         to: None,
         area_km2: 412.5,
         digest: format!("sha256:{}", &guid[..8]),
+        wkt: None,
+        tiles: Vec::new(),
+        mini_tiles: Vec::new(),
     }
 }
 

@@ -2,7 +2,9 @@
 //!
 //! Pure. A title, the summary table (count and money per action), the summary
 //! line and the budget verdict come first; then one collapsible `<details>`
-//! block per action group. The comment never exceeds [`LIMIT`] bytes (GitHub
+//! block per action group; between them, unless `--no-map`, a ```` ```geojson ````
+//! map of the areas ([`super::geojson::markdown_block`], at most
+//! [`MAP_BUDGET`] bytes). The comment never exceeds [`LIMIT`] bytes (GitHub
 //! refuses comments over 65,536 characters): when the details would, whole
 //! items are left out from the end and a note says how many.
 
@@ -16,6 +18,8 @@ use crate::plan::{Action, BudgetStatus, Change, Cost, Plan};
 pub(super) const LIMIT: usize = 60_000;
 /// Room kept for closing tags and the truncation note.
 const RESERVE: usize = 600;
+/// Most bytes the map may take; the details get the rest.
+const MAP_BUDGET: usize = 24_000;
 
 /// A collapsible group of items.
 struct Section {
@@ -49,6 +53,10 @@ pub(super) fn render(plan: &Plan, opts: Options) -> String {
                 let _ = writeln!(out, "{}\n", prose(&line));
             }
         }
+    }
+    if !opts.no_map {
+        let map = super::map::Map::of_plan(plan, opts);
+        out.push_str(&super::geojson::markdown_block(&map, MAP_BUDGET));
     }
     let mut left_out: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut full = false;
@@ -372,7 +380,7 @@ mod tests {
         let mut plan = fixtures::huge_plan(1);
         plan.changes[0].name = Some("evil|name`with``ticks".into());
         let md = render(&plan, Options::default());
-        let row = md.lines().find(|l| l.contains("evil")).unwrap();
+        let row = md.lines().find(|l| l.starts_with("| ") && l.contains("evil")).unwrap();
         assert!(row.contains("```evil\\|name`with``ticks```"), "{row}");
         // Seven cells: the pipe inside the name is escaped.
         assert_eq!(row.matches(" | ").count() + 2, 7, "{row}");

@@ -1,5 +1,5 @@
-//! Renderers of a plan, of an apply and of the live-order list: human, JSON
-//! and Markdown.
+//! Renderers of a plan, of an apply and of the live-order list: human, JSON,
+//! Markdown, and the maps (GeoJSON, SVG).
 //!
 //! Pure, no IO of its own: every renderer reads only the value it is given and
 //! writes to the `&mut dyn Write` it is handed (ripgrep's printers). The words
@@ -9,13 +9,16 @@
 mod account;
 mod apply;
 mod duplicates;
+mod geojson;
 mod human;
 mod inline_diff;
 mod json;
+mod map;
 mod markdown;
 mod orders;
 mod schema;
 mod style;
+mod svg;
 
 #[cfg(test)]
 mod fixtures;
@@ -39,8 +42,11 @@ pub struct Options {
     /// Writes ANSI colours (human format only).
     pub color: bool,
     /// Lists unchanged (`keep`) entries too, and shows long values (WKT diffs,
-    /// GUID lists) in full instead of shortened. Human format only.
+    /// GUID lists) in full instead of shortened. Human format only, and the
+    /// maps, which draw unchanged areas only with it.
     pub detailed: bool,
+    /// Leaves the map out of the Markdown plan (`--no-map`).
+    pub no_map: bool,
 }
 
 /// Writes `plan` in `format` to `w`.
@@ -49,7 +55,20 @@ pub fn plan(plan: &Plan, format: Format, opts: &Options, w: &mut dyn io::Write) 
         Format::Human => human::render(plan, *opts, w),
         Format::Json => json::render(plan, w),
         Format::Markdown => w.write_all(markdown::render(plan, *opts).as_bytes()),
+        Format::Geojson => w.write_all(geojson::render(&map::Map::of_plan(plan, *opts)).as_bytes()),
+        Format::Svg => svg::render(&map::Map::of_plan(plan, *opts), &summary_line(plan), w),
     }
+}
+
+/// Tells whether `format` is a map (GeoJSON or SVG), which `apply` cannot write.
+pub fn is_map(format: Format) -> bool {
+    matches!(format, Format::Geojson | Format::Svg)
+}
+
+/// Tells whether the plan output in `format` draws areas, and so needs
+/// [`Plan::tile_footprints`] filled in for tile and minitile entries.
+pub fn draws_map(format: Format, opts: &Options) -> bool {
+    is_map(format) || (format == Format::Markdown && !opts.no_map)
 }
 
 /// Returns the JSON Schema of `plan --format json` (the committed

@@ -8,6 +8,7 @@ use std::io;
 
 use serde::Serialize;
 
+use super::map::Map;
 use super::{Format, Options, style};
 use crate::api::types::TaskOrder;
 
@@ -51,6 +52,8 @@ pub(super) fn render(
         }
         Format::Human => table(rows, opts, w),
         Format::Markdown => markdown(rows, w),
+        Format::Geojson => w.write_all(super::geojson::render(&Map::of_orders(rows)).as_bytes()),
+        Format::Svg => super::svg::render(&Map::of_orders(rows), &count_line(rows), w),
     }
 }
 
@@ -95,9 +98,14 @@ fn table(rows: &[OrderRow], opts: Options, w: &mut dyn io::Write) -> io::Result<
     for cells in &body {
         writeln!(w, "{}", line(cells))?;
     }
+    writeln!(w, "\n{}", count_line(rows))
+}
+
+/// `3 orders, 2 matching a manifest entry.`
+fn count_line(rows: &[OrderRow]) -> String {
     let matched = rows.iter().filter(|r| r.entry.is_some()).count();
     let orders = if rows.len() == 1 { "order" } else { "orders" };
-    writeln!(w, "\n{} {orders}, {matched} matching a manifest entry.", rows.len())
+    format!("{} {orders}, {matched} matching a manifest entry.", rows.len())
 }
 
 fn markdown(rows: &[OrderRow], w: &mut dyn io::Write) -> io::Result<()> {
@@ -156,7 +164,7 @@ mod tests {
 
     fn to_string(rows: &[OrderRow], format: Format, color: bool) -> String {
         let mut out = Vec::new();
-        let opts = Options { color, detailed: false };
+        let opts = Options { color, ..Options::default() };
         render(rows, format, opts, &mut out).unwrap();
         String::from_utf8(out).unwrap()
     }

@@ -17,6 +17,9 @@ fn live(guid: &str) -> LiveOrderSummary {
         to: None,
         area_km2: 10.0,
         digest: format!("d-{guid}"),
+        wkt: None,
+        tiles: Vec::new(),
+        mini_tiles: Vec::new(),
     }
 }
 
@@ -66,6 +69,7 @@ fn fresh() -> Plan {
         duplicates: Vec::new(),
         budget: Some(BudgetLimits { max_current_month: Some(10.0), max_monthly: None }),
         account: None,
+        tile_footprints: std::collections::BTreeMap::new(),
     }
 }
 

@@ -14,6 +14,7 @@ mod examples;
 mod harness;
 mod lists;
 mod live_api;
+mod map;
 mod plan;
 mod pricing;
 mod python_flow;
