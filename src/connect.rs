@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use chrono::{DateTime, Utc};
 
 use crate::api::{self, Client};
+use crate::sandbox_lock::{self, SandboxLock};
 use crate::settings::ApiSettings;
 use crate::{Error, calendar, emulator, limits};
 
@@ -27,8 +28,9 @@ pub struct Connection {
     skew_told: AtomicBool,
     /// The concurrency decided for this run, once decided.
     concurrency: tokio::sync::OnceCell<NonZeroUsize>,
-    /// Keeps the sandbox emulator running while the command runs.
-    _sandbox: Option<emulator::Handle>,
+    /// Keeps the sandbox emulator running, and its state locked, while the
+    /// command runs; the emulator is dropped (and its state written) first.
+    _sandbox: Option<(emulator::Handle, SandboxLock)>,
 }
 
 impl std::fmt::Debug for Connection {
@@ -49,7 +51,7 @@ impl Connection {
     fn with(
         client: Client,
         fixed_now: Option<DateTime<Utc>>,
-        sandbox: Option<emulator::Handle>,
+        sandbox: Option<(emulator::Handle, SandboxLock)>,
     ) -> Self {
         Self {
             client,
@@ -132,6 +134,8 @@ fn sandbox(args: &ApiSettings) -> Result<Connection, Error> {
             source,
         })?;
     }
+    // Before the state is read: a concurrent run's changes must be in it.
+    let lock = sandbox_lock::acquire(path)?;
     let config = emulator::Config {
         api_keys: vec![SANDBOX_KEY.to_owned()],
         auto_accept: true,
@@ -146,7 +150,7 @@ fn sandbox(args: &ApiSettings) -> Result<Connection, Error> {
     })?;
     // Moving the clock forward renews recurring orders on each 1st passed.
     if let Some(t) = args.now.filter(|t| *t > handle.now()) {
-        handle.set_now(t);
+        handle.try_set_now(t).map_err(|e| Error::usage(format!("`--now`: {e}"), None))?;
     }
     let _ = writeln!(
         std::io::stderr(),
@@ -156,7 +160,7 @@ fn sandbox(args: &ApiSettings) -> Result<Connection, Error> {
     let mut config = api::Config::new(&handle.url(), api::ApiKey::new(SANDBOX_KEY))?;
     set_timeouts(&mut config, args);
     let now = handle.now();
-    Ok(Connection::with(Client::new(config)?, Some(now), Some(handle)))
+    Ok(Connection::with(Client::new(config)?, Some(now), Some((handle, lock))))
 }
 
 fn set_timeouts(config: &mut api::Config, args: &ApiSettings) {

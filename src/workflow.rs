@@ -17,10 +17,24 @@ use crate::settings::Planning;
 use crate::spec::DesiredSet;
 use crate::{Error, ExitStatus, manifest, pricing};
 
-/// Loads and validates the manifests; on problems, prints them all to stderr
-/// and fails with [`Error::Invalid`].
+/// Loads and validates the manifests; prints warnings to stderr; on
+/// problems, prints them all and fails with [`Error::Invalid`].
 pub fn load(paths: &[PathBuf], color: bool) -> Result<DesiredSet, Error> {
-    manifest::load(paths).map_err(|diags| report_problems(&diags, color))
+    let loaded = manifest::load_all(paths).map_err(|diags| report_problems(&diags, color))?;
+    report_warnings(&loaded.warnings, color);
+    Ok(loaded.set)
+}
+
+/// Prints manifest warnings to stderr, as [`report_problems`] prints problems.
+pub fn report_warnings(warnings: &manifest::Diagnostics, color: bool) {
+    if warnings.warnings().is_empty() {
+        return;
+    }
+    let stderr = std::io::stderr();
+    let fancy = stderr.is_terminal();
+    let mut err = stderr.lock();
+    let _ = warnings.render_styled(&mut err, fancy, color);
+    let _ = err.flush();
 }
 
 /// Prints manifest problems to stderr (a snippet on a terminal, plain

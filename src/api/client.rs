@@ -259,9 +259,14 @@ impl Client {
             builder = builder.body(body.to_string());
         }
         let started = Instant::now();
+        let timeout = self.config.request_timeout.as_secs_f64();
         let transport = |e: &reqwest::Error| Error::Transport {
             request: req.describe(),
-            reason: error_chain(e),
+            reason: if e.is_timeout() && !e.is_connect() {
+                format!("no answer within {timeout} s (the request may have been processed)")
+            } else {
+                error_chain(e)
+            },
             not_sent: e.is_connect(),
         };
         let result = async {

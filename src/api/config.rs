@@ -14,6 +14,7 @@ use futures::future::BoxFuture;
 
 use super::Error;
 use super::retry::RetryPolicy;
+use crate::read::{self, FileKind};
 
 /// The production API.
 pub const DEFAULT_URL: &str = "https://api.clearsky.vision";
@@ -105,9 +106,8 @@ impl Config {
     ) -> Result<Self, Error> {
         let key = match api_key_file {
             Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|source| Error::KeyFile {
-                    path: path.to_owned(),
-                    source: Some(source),
+                let text = read::read_text(path, FileKind::KeyFile).map_err(|source| {
+                    Error::KeyFile { path: path.to_owned(), source: Some(source) }
                 })?;
                 let key = ApiKey::new(text);
                 if key.expose().is_empty() {
@@ -125,7 +125,7 @@ impl Config {
 /// returns the URL without a trailing slash.
 fn check_url(url: &str) -> Result<String, Error> {
     let invalid =
-        |reason: &str| Error::InvalidUrl { url: url.to_owned(), reason: reason.to_owned() };
+        |reason: &str| Error::InvalidUrl { url: shown_url(url), reason: reason.to_owned() };
     let parsed = reqwest::Url::parse(url).map_err(|e| invalid(&e.to_string()))?;
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(invalid("it must not have a query or fragment"));
@@ -140,6 +140,30 @@ fn check_url(url: &str) -> Result<String, Error> {
         return Err(invalid("credentials in the URL are not supported"));
     }
     Ok(parsed.as_str().trim_end_matches('/').to_owned())
+}
+
+/// A URL fit for a message: user-info replaced by `***`, query and fragment
+/// by `?…`, so that no credential or token is echoed. Works on text that
+/// does not parse as a URL too.
+fn shown_url(url: &str) -> String {
+    let (base, cut) = match url.find(['?', '#']) {
+        Some(i) => (&url[..i], true),
+        None => (url, false),
+    };
+    let mut out = match base.split_once("://") {
+        Some((scheme, rest)) => {
+            let host_end = rest.find('/').unwrap_or(rest.len());
+            match rest[..host_end].rfind('@') {
+                Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+                None => base.to_owned(),
+            }
+        }
+        None => base.to_owned(),
+    };
+    if cut {
+        out.push_str("?…");
+    }
+    out
 }
 
 fn is_loopback(url: &reqwest::Url) -> bool {
@@ -183,6 +207,25 @@ mod tests {
                 "{bad} accepted"
             );
         }
+    }
+
+    #[test]
+    fn refused_urls_never_echo_credentials_or_queries() {
+        let key = || ApiKey::new("k");
+        for (bad, shown) in [
+            ("https://user:hunter2@api.clearsky.vision", "`https://***@api.clearsky.vision`"),
+            ("https://api.clearsky.vision/?token=hunter2", "`https://api.clearsky.vision/?…`"),
+            ("http://u:hunter2@10.0.0.1/x#frag", "`http://***@10.0.0.1/x?…`"),
+            ("ftp://a:hunter2@host", "`ftp://***@host`"),
+        ] {
+            let e = Config::new(bad, key()).unwrap_err();
+            let text = format!("{e} {}", e.hint().unwrap_or_default());
+            assert!(!text.contains("hunter2") && text.contains(shown), "{text}");
+        }
+        let e = Config::new("https://api.clearsky.vision/?q=1", key()).unwrap_err();
+        assert!(!e.hint().unwrap().contains("use an `https://` URL"), "{:?}", e.hint());
+        let e = Config::new("http://10.0.0.1", key()).unwrap_err();
+        assert!(e.hint().unwrap().contains("use an `https://` URL"));
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub enum Error {
     },
     /// The API key sent too many requests (429); the request was refused
     /// before anything was done, and may be sent again later.
-    #[error("the ClearSKY API is limiting this API key's requests (429 Too Many Requests){}", wait_text(*retry_after))]
+    #[error("rate limited: the ClearSKY API refused this API key's request for now (429 Too Many Requests){}", wait_text(*retry_after))]
     RateLimited {
         /// The server's `Retry-After`, when it sent one.
         retry_after: Option<Duration>,
@@ -57,8 +57,10 @@ pub enum Error {
         /// The server's `Retry-After`, when it sent one.
         retry_after: Option<Duration>,
     },
-    /// The request got no HTTP answer (connect failure, timeout, broken connection).
-    #[error("cannot reach the ClearSKY API ({request}): {reason}")]
+    /// The request got no HTTP answer (connect failure, timeout, broken
+    /// connection). Only a request never sent (`not_sent`) "cannot reach" the
+    /// API; any other may have been processed.
+    #[error("{}", transport_message(request, reason, *not_sent))]
     Transport {
         /// Method and path, e.g. "`GET /api/tasking/orders`".
         request: String,
@@ -139,8 +141,13 @@ impl Error {
             Self::MissingKey => {
                 "create a key at https://dashboard.clearsky.vision (Settings), or use `--sandbox` to try skyform without an account"
             }
-            Self::InvalidUrl { .. } => {
+            Self::InvalidUrl { reason, .. }
+                if reason.contains("http") || reason.contains("scheme") =>
+            {
                 "use an `https://` URL; plain `http://` is accepted only for 127.0.0.1, ::1 and localhost"
+            }
+            Self::InvalidUrl { .. } => {
+                "give `--api-url` (or `CLEARSKY_API_URL`) as a base URL such as `https://api.clearsky.vision`"
             }
             _ => return None,
         };
@@ -218,6 +225,15 @@ fn server_hint(status: u16) -> &'static str {
         }
         511 => "sign in to the network (a captive portal answered), then try again",
         _ => "trying again is unlikely to help; if it persists, contact ClearSKY support",
+    }
+}
+
+/// A request without an HTTP answer: "cannot reach" only when it was never sent.
+fn transport_message(request: &str, reason: &str, not_sent: bool) -> String {
+    if not_sent {
+        format!("cannot reach the ClearSKY API ({request}): {reason}")
+    } else {
+        format!("no complete answer from the ClearSKY API to {request}: {reason}")
     }
 }
 
@@ -346,7 +362,7 @@ mod tests {
         assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
         assert_eq!(
             e.to_string(),
-            "the ClearSKY API is limiting this API key's requests (429 Too Many Requests); retry after 7 s"
+            "rate limited: the ClearSKY API refused this API key's request for now (429 Too Many Requests); retry after 7 s"
         );
         assert!(e.hint().unwrap().contains("rate limit"));
         let e = Error::Server { status: 503, retry_after: Some(Duration::from_secs(2)) };

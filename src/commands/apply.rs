@@ -120,11 +120,16 @@ pub(crate) fn run(args: &ApplyArgs, ctx: Context) -> Result<ExitStatus, Error> {
         // A create whose outcome stayed unknown may have bought an order.
         Ok(ExitStatus::Partial)
     } else if stop.load(Ordering::SeqCst) {
-        Err(Error::Failed("apply interrupted before any change was made".to_owned()))
+        Err(Error::Failed(format!("apply interrupted; {UNCONFIRMED}")))
     } else {
-        Err(Error::Failed("apply failed; no change was made".to_owned()))
+        // A create without an answer may still have been stored: only a list could prove otherwise.
+        Err(Error::Failed(format!("apply failed; {UNCONFIRMED}")))
     }
 }
+
+/// The end of the message of an apply that did nothing it could confirm.
+const UNCONFIRMED: &str =
+    "no change was confirmed (run `skyform plan` to see the orders as they are now)";
 
 /// Takes the account lock, saying on stderr when it has to wait.
 fn lock_account(settings: &ApplySettings, conn: &Connection) -> Result<lock::AccountLock, Error> {

@@ -7,9 +7,10 @@ use crate::cli::ValidateArgs;
 use crate::{Error, ExitStatus, manifest, workflow};
 
 pub(crate) fn run(args: &ValidateArgs, ctx: Context) -> Result<ExitStatus, Error> {
-    match manifest::load_counted(&args.paths) {
-        Ok((set, files)) => {
-            let orders = set.orders.len();
+    match manifest::load_all(&args.paths) {
+        Ok(loaded) => {
+            workflow::report_warnings(&loaded.warnings, ctx.color_stderr);
+            let (files, orders) = (loaded.files, loaded.set.orders.len());
             let mut out = std::io::stdout().lock();
             let _ = writeln!(
                 out,

@@ -8,7 +8,7 @@
 //! | method & path | body | effect |
 //! |---|---|---|
 //! | `GET /_emulator/clock` | | `{"Now": "…"}` |
-//! | `POST /_emulator/clock` | `{"Now": "2025-05-01"}` or `{"AdvanceDays": 21}` / `{"AdvanceSeconds": 60}` | moves the clock, renews on the 1st |
+//! | `POST /_emulator/clock` | `{"Now": "2025-05-01"}` or `{"AdvanceDays": 21}` / `{"AdvanceSeconds": 60}` | moves the clock within 2000–2099 (else 400), renews on the 1st |
 //! | `POST /_emulator/accept` | `{"TaskOrderGuid": "…"}` (or `?taskOrderGuid=`) | `Review` → `Preparing` |
 //! | `POST /_emulator/deny` | same | `Review` → `Canceled`, refunded |
 //! | `POST /_emulator/faults` | `{"Script": [{"Method", "Path", "Faults": [{"Kind": "TooManyRequests", "RetryAfterSecs": 0}]}], "Rates": {…}, "Modes": {"CamelCase": true, "ListLagMillis": 2000}, "Clear": true}` | injects faults |
@@ -29,6 +29,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::canonical::canonical_keys;
+use super::clock;
 use super::faults::{Fault, Malformed, Modes};
 use super::reply::json;
 use super::{Call, FaultRates, Shared, State};
@@ -133,13 +134,20 @@ pub(super) fn handle(shared: &Shared, call: &Call<'_>) -> Response {
     match (call.method, path) {
         ("GET", "/_emulator/clock") => clock(shared),
         ("POST", "/_emulator/clock") => {
-            if let Some(now) = &body.now {
+            let target = if let Some(now) = &body.now {
                 let Some(t) = parse_time(now) else { return bad(&format!("invalid time `{now}`")) };
-                shared.mutate(|s| s.set_now(t));
+                clock::check(t)
             } else {
-                let secs =
-                    body.advance_days.unwrap_or(0) * 86_400 + body.advance_seconds.unwrap_or(0);
-                shared.mutate(|s| s.advance(chrono::Duration::seconds(secs)));
+                let now = shared.lock().state.now;
+                clock::advanced(
+                    now,
+                    body.advance_days.unwrap_or(0),
+                    body.advance_seconds.unwrap_or(0),
+                )
+            };
+            match target {
+                Ok(t) => shared.mutate(|s| s.set_now(t)),
+                Err(e) => return bad(&e),
             }
             clock(shared)
         }

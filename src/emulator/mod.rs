@@ -52,7 +52,9 @@ pub mod dates;
 pub mod pricing;
 pub mod tiles;
 
+mod calls;
 mod canonical;
+mod clock;
 mod config;
 mod connections;
 mod control;
@@ -62,6 +64,7 @@ mod persist;
 mod quote;
 mod reply;
 mod routes;
+mod saver;
 pub mod store;
 mod validation;
 
@@ -90,6 +93,8 @@ struct Shared {
     /// `(key, tenant id)` of every accepted key.
     keys: Vec<(String, String)>,
     inner: Mutex<Inner>,
+    /// Tells the state-file writer that the state changed.
+    dirty: saver::Dirty,
     /// API calls that came without `Content-Type: application/json`.
     untyped_calls: std::sync::atomic::AtomicUsize,
     /// API calls being served now (for `--max-connections`).
@@ -99,7 +104,7 @@ struct Shared {
 struct Inner {
     state: State,
     faults: Faults,
-    calls: Vec<(String, String, u16)>,
+    calls: calls::CallLog,
     /// When each order (lower-case GUID) was created, in real time, for a lagging list.
     created_at: std::collections::HashMap<String, std::time::Instant>,
 }
@@ -116,9 +121,10 @@ impl Shared {
             inner: Mutex::new(Inner {
                 state,
                 faults,
-                calls: Vec::new(),
+                calls: calls::CallLog::default(),
                 created_at: std::collections::HashMap::new(),
             }),
+            dirty: saver::Dirty::default(),
         }
     }
 
@@ -126,15 +132,11 @@ impl Shared {
         self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Runs `f` on the state, then writes the state file.
+    /// Runs `f` on the state, then has the state file written (by
+    /// [`saver`], outside this lock, and only if the state differs).
     fn mutate<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
-        let mut inner = self.lock();
-        let out = f(&mut inner.state);
-        if let Some(path) = &self.config.state_file
-            && let Err(e) = persist::save(path, &inner.state)
-        {
-            tracing::error!("cannot write state file `{}`: {e}", path.display());
-        }
+        let out = f(&mut self.lock().state);
+        self.dirty.mark();
         out
     }
 }
@@ -183,6 +185,7 @@ pub struct Handle {
     addr: SocketAddr,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
+    saver: Option<JoinHandle<()>>,
 }
 
 /// Starts an emulator on `127.0.0.1` at a free port.
@@ -193,15 +196,30 @@ pub fn spawn(config: Config) -> std::io::Result<Handle> {
 /// Starts an emulator listening on `addr` (e.g. `127.0.0.1:8080`), loading the
 /// state file when the config names one that exists.
 pub fn serve(addr: &str, config: Config) -> std::io::Result<Handle> {
-    let mut state = match &config.state_file {
-        Some(path) => persist::load(path)?.unwrap_or_else(|| State::new(&config)),
-        None => State::new(&config),
+    let loaded = match &config.state_file {
+        Some(path) => persist::load(path)?,
+        None => None,
     };
+    // The file's contents in the form the saver writes, so that a run that
+    // changes nothing does not rewrite it (nor does its start).
+    let written = loaded.as_ref().and_then(|s| serde_json::to_vec(s).ok());
+    let mut state = loaded.unwrap_or_else(|| State::new(&config));
     for key in &config.api_keys {
         state.tenant(&store::tenant_id(key), &config);
     }
     let shared = Arc::new(Shared::new(config, state));
-    shared.mutate(|_| ());
+    let saver = match shared.config.state_file.clone() {
+        Some(path) => {
+            // The file exists and holds the whole state once `serve` returns:
+            // written here on first use, or when `tenant` added an account.
+            let now = serde_json::to_vec(&shared.lock().state)?;
+            if written.as_ref() != Some(&now) {
+                persist::save_bytes(&path, &now)?;
+            }
+            Some(saver::spawn(Arc::clone(&shared), path, Some(now))?)
+        }
+        None => None,
+    };
     let listener = std::net::TcpListener::bind(addr)?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
@@ -230,7 +248,7 @@ pub fn serve(addr: &str, config: Config) -> std::io::Result<Handle> {
             });
             runtime.shutdown_background();
         })?;
-    Ok(Handle { shared, addr, stop: Some(stop), thread: Some(thread) })
+    Ok(Handle { shared, addr, stop: Some(stop), thread: Some(thread), saver })
 }
 
 impl Handle {
@@ -275,8 +293,17 @@ impl Handle {
     }
 
     /// Sets the clock; crossing 00:00 UTC on a 1st renews recurring orders.
+    /// A time outside 2000–2099 is kept to that range.
     pub fn set_now(&self, t: DateTime<Utc>) {
+        let t = t.clamp(clock::earliest(), clock::latest());
         self.shared.mutate(|s| s.set_now(t));
+    }
+
+    /// Sets the clock like [`Handle::set_now`], refusing a time outside 2000–2099.
+    pub fn try_set_now(&self, t: DateTime<Utc>) -> Result<(), String> {
+        let t = clock::check(t)?;
+        self.shared.mutate(|s| s.set_now(t));
+        Ok(())
     }
 
     /// Moves the clock by `d`.
@@ -306,9 +333,10 @@ impl Handle {
         inner.state.tenants.get(&tenant).map_or(self.shared.config.balance_eur, |t| t.balance_eur)
     }
 
-    /// Returns `(method, path, status)` of every `/api` call so far; status 0 = dropped.
+    /// Returns `(method, path, status)` of the latest `/api` calls (up to
+    /// 10,000, oldest first); status 0 = dropped.
     pub fn calls(&self) -> Vec<(String, String, u16)> {
-        self.shared.lock().calls.clone()
+        self.shared.lock().calls.to_vec()
     }
 
     /// Returns how many `/api` calls came without `Content-Type: application/json`.
@@ -329,6 +357,11 @@ impl Drop for Handle {
         }
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
+        }
+        // Last: the final state is written before the handle is gone.
+        self.shared.dirty.stop();
+        if let Some(saver) = self.saver.take() {
+            let _ = saver.join();
         }
     }
 }

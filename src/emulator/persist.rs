@@ -1,6 +1,7 @@
-//! The `--state` file: the whole [`State`] as JSON, loaded at start and
-//! rewritten atomically (a temporary file in the same directory, then a rename)
-//! after every change, so that a killed emulator never leaves half a file.
+//! The `--state` file: the whole [`State`] as JSON, loaded at start (a bounded
+//! read) and rewritten atomically (a temporary file in the same directory,
+//! then a rename) by [`super::saver`] after changes, so that a killed
+//! emulator never leaves half a file.
 //!
 //! Does file IO.
 
@@ -8,10 +9,11 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use super::store::State;
+use crate::read::{self, FileKind};
 
 /// Reads a state file; `Ok(None)` when it does not exist yet.
 pub(crate) fn load(path: &Path) -> io::Result<Option<State>> {
-    match std::fs::read(path) {
+    match read::read(path, FileKind::State) {
         Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
             io::Error::new(
                 io::ErrorKind::InvalidData,
@@ -23,15 +25,16 @@ pub(crate) fn load(path: &Path) -> io::Result<Option<State>> {
     }
 }
 
-/// Writes the state file atomically.
-pub(crate) fn save(path: &Path, state: &State) -> io::Result<()> {
+/// Writes serialised state (see [`super::saver`]) atomically: one buffer,
+/// one write to a temporary file in the same directory, then a rename.
+pub(crate) fn save_bytes(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    serde_json::to_writer_pretty(&mut tmp, state)?;
+    tmp.write_all(bytes)?;
     tmp.write_all(b"\n")?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;

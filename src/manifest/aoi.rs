@@ -8,6 +8,7 @@
 
 use geo::{Area, Coord, LineString, MultiPolygon, Polygon};
 
+use super::geometry_checks;
 use crate::aoi::{self, Kind, Part, PartsError, RawPolygon};
 
 /// Parses WKT text into AOI parts, or says what is wrong with it.
@@ -109,6 +110,14 @@ fn check_polygon(n: usize, rings: RawPolygon) -> Result<Polygon<f64>, String> {
     let polygon = Polygon::new(exterior, lines);
     if polygon.unsigned_area() <= 0.0 {
         return Err(format!("has zero area in polygon {n}"));
+    }
+    let rings = std::iter::once(polygon.exterior()).chain(polygon.interiors());
+    for (r, ring) in rings.enumerate() {
+        let what =
+            if r == 0 { format!("in polygon {n}") } else { format!("in hole {r} of polygon {n}") };
+        if let Some(problem) = geometry_checks::ring_problem(ring, &what) {
+            return Err(problem);
+        }
     }
     Ok(polygon)
 }

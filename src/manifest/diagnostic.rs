@@ -27,6 +27,8 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it, when known.
     pub hints: Vec<String>,
+    /// A warning: worth knowing, but the manifest is still valid.
+    pub warning: bool,
     offset: usize,
     len: usize,
 }
@@ -40,6 +42,7 @@ impl Diagnostic {
             column: pos.column,
             message,
             hints: Vec::new(),
+            warning: false,
             offset: pos.offset,
             len: pos.len,
         }
@@ -58,10 +61,12 @@ impl Diagnostic {
     }
 
     fn plain(&self, out: &mut String) {
+        let level = if self.warning { "warning: " } else { "" };
         let _ = if self.line == 0 {
-            writeln!(out, "{}: {}", self.file.display(), self.message)
+            writeln!(out, "{}: {level}{}", self.file.display(), self.message)
         } else {
-            writeln!(out, "{}:{}:{}: {}", self.file.display(), self.line, self.column, self.message)
+            let (line, column) = (self.line, self.column);
+            writeln!(out, "{}:{line}:{column}: {level}{}", self.file.display(), self.message)
         };
         for hint in &self.hints {
             let _ = writeln!(out, "  hint: {hint}");
@@ -73,6 +78,7 @@ impl Diagnostic {
 #[derive(Debug, Clone, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
     sources: HashMap<PathBuf, Arc<str>>,
 }
 
@@ -97,6 +103,33 @@ impl Diagnostics {
         self.items.push(d);
     }
 
+    /// Adds a warning: shown, but not counted as a problem.
+    pub(crate) fn warn(&mut self, mut d: Diagnostic) {
+        d.warning = true;
+        self.warnings.push(d);
+    }
+
+    /// The warnings, in file and line order once [`Diagnostics::finish`] ran.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+
+    /// Moves the warnings (and the sources they need) into a list of their own.
+    #[must_use]
+    pub fn take_warnings(&mut self) -> Diagnostics {
+        Diagnostics {
+            items: Vec::new(),
+            warnings: std::mem::take(&mut self.warnings),
+            sources: self.sources.clone(),
+        }
+    }
+
+    /// The text written at `pos` in `file`, when its source is kept.
+    pub(crate) fn written(&self, file: &Path, pos: Pos) -> Option<&str> {
+        let text = self.sources.get(file)?;
+        text.get(pos.offset..pos.offset.checked_add(pos.len)?)
+    }
+
     /// Keeps a file's text so that snippets can be shown.
     pub(crate) fn add_source(&mut self, file: &Path, text: Arc<str>) {
         self.sources.insert(file.to_path_buf(), text);
@@ -105,8 +138,10 @@ impl Diagnostics {
     /// Sorts by file, line and column (stable) and drops exact repeats, which
     /// happen when a faulty `defaults` value is used by several entries.
     pub(crate) fn finish(&mut self) {
-        self.items.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
-        self.items.dedup();
+        for list in [&mut self.items, &mut self.warnings] {
+            list.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+            list.dedup();
+        }
     }
 
     /// Writes every problem: miette snippets when `fancy` (coloured), else one
@@ -124,7 +159,7 @@ impl Diagnostics {
         color: bool,
     ) -> std::io::Result<()> {
         let mut out = String::new();
-        for d in &self.items {
+        for d in self.items.iter().chain(&self.warnings) {
             match self.sources.get(&d.file) {
                 Some(src) if fancy && d.line > 0 => fancy_one(d, src, color, &mut out),
                 _ => d.plain(&mut out),
@@ -147,7 +182,9 @@ fn fancy_one(d: &Diagnostic, src: &Arc<str>, color: bool, out: &mut String) {
     let end = (d.offset + d.len).min(src.len());
     let start = d.offset.min(end);
     let name = format!("{}:{}:{}", d.file.display(), d.line, d.column);
+    let severity = if d.warning { miette::Severity::Warning } else { miette::Severity::Error };
     let mut diag = MietteDiagnostic::new(d.message.clone())
+        .with_severity(severity)
         .with_labels([LabeledSpan::at(start..end.max(start), "here")]);
     if !d.hints.is_empty() {
         diag = diag.with_help(d.hints.join("\n"));

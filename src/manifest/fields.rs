@@ -34,9 +34,25 @@ impl Sink<'_> {
         self.diags.push(Diagnostic::at(self.file, pos, message).hint(hint));
     }
 
+    /// Reports a warning at `pos` with a hint.
+    pub(crate) fn warn(&mut self, pos: Pos, message: String, hint: impl Into<String>) {
+        self.diags.warn(Diagnostic::at(self.file, pos, message).hint(hint));
+    }
+
     /// Reports a value of the wrong type.
     pub(crate) fn wrong_type(&mut self, key: &str, expected: &str, v: &Node) {
-        self.error(v.pos, format!("`{key}` must be {expected}, found {} `{v}`", v.type_name()));
+        let shown = self.shown(v);
+        self.error(v.pos, format!("`{key}` must be {expected}, found {} `{shown}`", v.type_name()));
+    }
+
+    /// A value as written in the file (`99999999999999999999`, not the
+    /// `1e20` it was read as) when it is a number, else as parsed.
+    pub(crate) fn shown(&self, v: &Node) -> String {
+        match v.kind {
+            Kind::Int(_) | Kind::Float(_) => self.diags.written(self.file, v.pos).map(str::trim),
+            _ => None,
+        }
+        .map_or_else(|| v.to_string(), str::to_owned)
     }
 
     /// Reports an unknown key with a "did you mean" hint, or the allowed keys.
@@ -201,13 +217,25 @@ fn constellations(sink: &mut Sink<'_>, v: &Node) -> Opt<BTreeSet<&'static str>> 
 
 fn uint(sink: &mut Sink<'_>, key: &str, v: &Node, min: u32, max: Option<u32>) -> Opt<u32> {
     let Kind::Int(i) = v.kind else {
-        sink.wrong_type(key, "an integer", v);
+        let shown = sink.shown(v);
+        if matches!(v.kind, Kind::Float(_)) && shown.bytes().all(|b| b.is_ascii_digit()) {
+            // An integer too large even for the parser's integers.
+            let max = max.unwrap_or(u32::MAX);
+            sink.error(v.pos, format!("`{key}` must be between {min} and {max}, found `{shown}`"));
+        } else {
+            sink.wrong_type(key, "an integer", v);
+        }
         return Opt::Bad;
     };
     match (u32::try_from(i), max) {
         (Ok(n), Some(max)) if (min..=max).contains(&n) => Opt::Set(n, v.pos),
         (Ok(n), None) if n >= min => Opt::Set(n, v.pos),
         (_, Some(max)) => {
+            sink.error(v.pos, format!("`{key}` must be between {min} and {max}, found `{i}`"));
+            Opt::Bad
+        }
+        (_, None) if i >= i128::from(min) => {
+            let max = u32::MAX;
             sink.error(v.pos, format!("`{key}` must be between {min} and {max}, found `{i}`"));
             Opt::Bad
         }

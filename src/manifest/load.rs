@@ -12,6 +12,8 @@ use sha2::{Digest, Sha256};
 use super::diagnostic::{Diagnostic, Diagnostics};
 use super::node::{Node, Pos};
 use super::validate;
+use super::{scan, yaml_limits};
+use crate::read::{self, FileKind};
 use crate::spec::{DesiredSet, ManifestDigest};
 
 /// Loads and validates manifests: files, and directories (every `*.yaml` /
@@ -22,17 +24,34 @@ pub fn load(paths: &[PathBuf]) -> Result<DesiredSet, Diagnostics> {
 
 /// Like [`load`], also returning how many manifest files were read.
 pub fn load_counted(paths: &[PathBuf]) -> Result<(DesiredSet, usize), Diagnostics> {
+    load_all(paths).map(|l| (l.set, l.files))
+}
+
+/// What [`load_all`] found in valid manifests.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The wanted orders and budget.
+    pub set: DesiredSet,
+    /// How many manifest files were read.
+    pub files: usize,
+    /// Warnings: the manifests are valid, but these deserve a look.
+    pub warnings: Diagnostics,
+}
+
+/// Like [`load`], also returning the file count and the warnings. On
+/// failure the diagnostics hold the warnings too.
+pub fn load_all(paths: &[PathBuf]) -> Result<Loaded, Diagnostics> {
     let mut diags = Diagnostics::default();
     let manifests = find(paths, &mut diags);
     let mut files = Vec::new();
     let mut parsed = Vec::new();
     for path in &manifests {
-        let bytes = match std::fs::read(path) {
+        let bytes = match read::read(path, FileKind::Manifest) {
             Ok(b) => b,
             Err(e) => {
                 diags.push(Diagnostic::file(
                     path,
-                    format!("cannot read the file: {}", io_reason(&e)),
+                    format!("cannot read the file: {}", read::reason(&e)),
                 ));
                 continue;
             }
@@ -50,7 +69,7 @@ pub fn load_counted(paths: &[PathBuf]) -> Result<(DesiredSet, usize), Diagnostic
         }
     }
     let mut read = |path: &Path| -> Result<String, String> {
-        let bytes = std::fs::read(path).map_err(|e| io_reason(&e))?;
+        let bytes = read::read(path, FileKind::Aoi).map_err(|e| read::reason(&e))?;
         if !files.iter().any(|f: &ManifestDigest| f.path == path) {
             files.push(digest(path, &bytes));
         }
@@ -59,7 +78,8 @@ pub fn load_counted(paths: &[PathBuf]) -> Result<(DesiredSet, usize), Diagnostic
     let (orders, budget) = validate::validate(&parsed, &mut read, &mut diags);
     diags.finish();
     if diags.is_empty() {
-        Ok((DesiredSet { orders, budget, files }, manifests.len()))
+        let warnings = diags.take_warnings();
+        Ok(Loaded { set: DesiredSet { orders, budget, files }, files: manifests.len(), warnings })
     } else {
         Err(diags)
     }
@@ -67,22 +87,7 @@ pub fn load_counted(paths: &[PathBuf]) -> Result<(DesiredSet, usize), Diagnostic
 
 /// Parses one YAML document into a node tree, or returns the position and message of the error.
 pub(crate) fn parse(text: &str) -> Result<Node, (Pos, String)> {
-    let options = serde_saphyr::options! {
-        budget: serde_saphyr::budget! {
-            max_aliases: 1_000,
-            max_anchors: 1_000,
-            max_depth: 64,
-            max_documents: 1,
-            max_nodes: 5_000_000,
-            max_events: 10_000_000,
-            max_total_scalar_bytes: 512 * 1024 * 1024,
-        },
-        alias_limits: serde_saphyr::alias_limits! {
-            max_total_replayed_events: 100_000,
-            max_replay_stack_depth: 16,
-        },
-        with_snippet: false,
-    };
+    let options = yaml_limits::options();
     serde_saphyr::from_str_with_options::<Node>(text, options).map_err(|e| {
         let pos = e.location().map_or(Pos::default(), |loc| {
             let span = loc.span();
@@ -102,6 +107,9 @@ fn yaml_message(e: &serde_saphyr::Error) -> String {
     let full = e.without_snippet().to_string();
     let first = full.lines().next().unwrap_or_default();
     let trimmed = first.split(" at line ").next().unwrap_or(first).trim_end();
+    if let Some(sentence) = yaml_limits::plain(trimmed) {
+        return format!("cannot be read as a manifest: {sentence}");
+    }
     if let Some(key) = trimmed.strip_prefix("duplicate mapping key: ") {
         let key = key.split(',').next().unwrap_or(key);
         return format!("duplicate key `{key}`: each key may appear once per mapping");
@@ -109,35 +117,15 @@ fn yaml_message(e: &serde_saphyr::Error) -> String {
     format!("invalid YAML: {trimmed}")
 }
 
-/// Expands directories into their `*.yaml` / `*.yml` files; reports missing paths.
+/// Expands directories into their manifests ([`scan::manifests_in`]); reports
+/// missing paths and every directory entry that cannot be looked at.
 fn find(paths: &[PathBuf], diags: &mut Diagnostics) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = Vec::new();
     for path in paths {
         if path.is_dir() {
-            let entries = match std::fs::read_dir(path) {
-                Ok(rd) => rd,
-                Err(e) => {
-                    diags.push(Diagnostic::file(
-                        path,
-                        format!("cannot read the directory: {}", io_reason(&e)),
-                    ));
-                    continue;
-                }
-            };
-            let mut found: Vec<PathBuf> = entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
-                .collect();
-            found.sort();
-            if found.is_empty() {
-                diags.push(Diagnostic::file(
-                    path,
-                    "contains no `*.yaml` or `*.yml` manifest".into(),
-                ));
-            }
-            out.extend(found);
-        } else if path.exists() {
+            out.extend(scan::manifests_in(path, diags));
+        } else if path.exists() || path.symlink_metadata().is_ok() {
+            // Dangling links and the like are refused, with their reason, by the read.
             out.push(path.clone());
         } else {
             diags.push(Diagnostic::file(path, "no such file or directory".into()));
@@ -150,15 +138,4 @@ fn find(paths: &[PathBuf], diags: &mut Diagnostics) -> Vec<PathBuf> {
 
 fn digest(path: &Path, bytes: &[u8]) -> ManifestDigest {
     ManifestDigest { path: path.to_path_buf(), sha256: hex::encode(Sha256::digest(bytes)) }
-}
-
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => {
-            let s = e.to_string();
-            s.split(" (os error").next().unwrap_or(&s).to_lowercase()
-        }
-    }
 }

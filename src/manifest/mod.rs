@@ -9,10 +9,13 @@
 mod aoi;
 mod diagnostic;
 mod fields;
+mod geometry_checks;
 mod load;
 mod node;
+mod scan;
 pub mod text;
 mod validate;
+mod yaml_limits;
 
 use std::borrow::Cow;
 
@@ -21,7 +24,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
-pub use load::{load, load_counted};
+pub use load::{Loaded, load, load_all, load_counted};
 
 use crate::catalog;
 use crate::spec::Ensure;

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::diagnostic::Diagnostics;
 use super::fields::{Fields, Opt, Sink};
 use super::node::{Kind, Node, Pos};
-use super::{AOI_KEYS, BUDGET_KEYS, ORDER_FIELDS, TOOL_KEYS, TOP_KEYS, aoi};
+use super::{AOI_KEYS, BUDGET_KEYS, ORDER_FIELDS, TOOL_KEYS, TOP_KEYS, aoi, geometry_checks};
 use crate::identity;
 use crate::spec::{Aoi, Budget, DesiredOrder, Ensure, OrderSpec, Source};
 
@@ -396,7 +396,13 @@ fn parse_aoi(
         }
     };
     match parsed {
-        Ok(parts) => Some(Aoi::Polygons(parts)),
+        Ok(parts) => {
+            for w in geometry_checks::newer_rule_warnings(&parts) {
+                let hint = "the documented rule bills each polygon's bounding box; the newer one measures the shape as sent";
+                sink.warn(v.pos, format!("{subject}: {w}"), hint);
+            }
+            Some(Aoi::Polygons(parts))
+        }
         Err(e) => {
             sink.error(v.pos, format!("{subject} {e}"));
             None

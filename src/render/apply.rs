@@ -105,7 +105,14 @@ pub fn apply_summary_line(report: &Report) -> String {
         };
         return format!("Apply complete: {done} change{} made{refunds}{others}.", plural(done));
     }
-    let why = if report.interrupted { "interrupted" } else { "failed part-way" };
+    // "part-way" only when something was (or may have been) done: the exit
+    // code is then 5, else 1.
+    let some = done > 0 || !report.maybe_created.is_empty();
+    let why = match (report.interrupted, some) {
+        (true, _) => "interrupted",
+        (false, false) => "failed",
+        (false, true) => "failed part-way",
+    };
     format!(
         "Apply {why}: {done} done, {failed} failed, {skipped} not tried. Run apply again to converge."
     )

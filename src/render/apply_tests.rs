@@ -180,6 +180,14 @@ fn the_summary_line_says_how_the_apply_ended() {
         apply_summary_line(&report),
         "Apply interrupted: 2 done, 0 failed, 1 not tried. Run apply again to converge."
     );
+    // Nothing done: the exit code is 1, so the line does not say "part-way".
+    let mut report = Report::default();
+    report.record(0, &change, Step::Create, StepOutcome::failed("refused", Vec::new()));
+    report.record(1, &change, Step::Create, StepOutcome::NotTried);
+    assert_eq!(
+        apply_summary_line(&report),
+        "Apply failed: 0 done, 1 failed, 1 not tried. Run apply again to converge."
+    );
 }
 
 #[test]

@@ -46,9 +46,15 @@ pub fn parse_age(s: &str) -> Result<Duration, String> {
             'w' => 7 * 86_400,
             _ => return Err(invalid()),
         };
-        let n: u64 = digits.parse().map_err(|_| invalid())?;
+        let too_long =
+            || format!("duration `{s}` is too long: a saved plan is never older than a month");
+        let n: u64 = if digits.is_empty() {
+            Err(invalid())?
+        } else {
+            digits.parse().map_err(|_| too_long())?
+        };
         digits.clear();
-        total = n.checked_mul(unit).and_then(|v| total.checked_add(v)).ok_or_else(invalid)?;
+        total = n.checked_mul(unit).and_then(|v| total.checked_add(v)).ok_or_else(too_long)?;
     }
     if !digits.is_empty() {
         return Err(invalid());

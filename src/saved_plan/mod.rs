@@ -23,6 +23,7 @@ use crate::Error;
 use crate::api::types::TaskOrder;
 use crate::identity;
 use crate::plan::Plan;
+use crate::read::{self, FileKind};
 use crate::spec::ManifestDigest;
 
 pub use age::{DEFAULT_MAX_AGE, format_age, parse_age};
@@ -142,7 +143,7 @@ impl SavedPlan {
     /// Reads a saved plan and checks its digest: an edited file is refused as
     /// stale (exit 4), a file of another version or shape as a usage error.
     pub fn read(path: &Path) -> Result<Self, Error> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        let text = read::read_text(path, FileKind::SavedPlan).map_err(|source| Error::Io {
             action: "read",
             path: path.to_owned(),
             source,

@@ -12,6 +12,8 @@ mod emulator;
 mod estimates;
 mod examples;
 mod harness;
+mod hostile;
+mod hostile_sandbox;
 mod lists;
 mod live_api;
 mod map;

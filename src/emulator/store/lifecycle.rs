@@ -8,6 +8,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::state::{State, StoredOrder, month_key};
 use crate::api::types::OrderStatus;
+use crate::emulator::clock;
 use crate::emulator::dates::{first_of_next_month, image_dates, month_end};
 use crate::money::cents;
 
@@ -57,9 +58,14 @@ impl State {
         self.progress();
     }
 
-    /// Moves the clock forward (or back) by `d`.
+    /// Moves the clock forward (or back) by `d`, kept within 2000–2099.
     pub(crate) fn advance(&mut self, d: Duration) {
-        self.set_now(self.now + d);
+        let t = self.now.checked_add_signed(d).unwrap_or(if d < Duration::zero() {
+            clock::earliest()
+        } else {
+            clock::latest()
+        });
+        self.set_now(t.clamp(clock::earliest(), clock::latest()));
     }
 
     /// Bills every live accepted recurring order for the month starting
