@@ -36,6 +36,9 @@ pub mod spec;
 pub mod tiers;
 pub mod workflow;
 
+#[cfg(test)]
+mod testing;
+
 pub use error::{Error, ExitStatus};
 
 /// Runs one command line; the caller turns the result into an exit code.

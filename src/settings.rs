@@ -349,7 +349,7 @@ mod tests {
 
     use super::*;
     use crate::cli::{Args, Command};
-    use crate::identity::tests::{entry, spec, wkt_aoi};
+    use crate::testing::{entry, spec, wkt_aoi};
 
     fn parse(line: &str) -> Command {
         let words = std::iter::once("skyform").chain(line.split_whitespace());

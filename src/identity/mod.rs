@@ -260,4 +260,4 @@ pub fn find_matches<'a>(
 }
 
 #[cfg(test)]
-pub(crate) mod tests;
+mod tests;

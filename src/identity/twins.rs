@@ -84,7 +84,7 @@ fn boxes(parts: &[MultiPolygon<f64>]) -> Vec<MultiPolygon<f64>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::identity::tests::{spec, tiles, wkt_aoi};
+    use crate::testing::{spec, tiles, wkt_aoi};
 
     const SQUARE: &str = "POLYGON((10 56,10.1 56,10.1 56.1,10 56.1,10 56))";
 

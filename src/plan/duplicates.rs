@@ -19,7 +19,7 @@ use crate::spec::{Aoi, DesiredOrder};
 
 use serde::{Deserialize, Serialize};
 
-use super::diff::{cancel_effect, live_change, summary};
+use super::live::{cancel_effect, live_change, summary};
 use super::{Action, CancelEffect, Change, Cost, LiveOrderSummary};
 use crate::api::types::OrderRequest;
 
@@ -119,7 +119,7 @@ pub(super) fn repair(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::identity::tests::{day, entry, order, spec, wkt_aoi};
+    use crate::testing::{day, entry, order, spec, wkt_aoi};
 
     const A: &str = "POLYGON((10 56,10.2 56,10.2 56.3,10 56.3,10 56))";
 

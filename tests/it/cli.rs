@@ -1,6 +1,6 @@
 //! Flags every command shares: `--version`, `--help`, usage errors.
 
-use crate::common::skyform;
+use crate::harness::skyform;
 
 #[test]
 fn version_prints_the_crate_version() {

@@ -2,34 +2,34 @@
 //! `emulator::spawn`, one test per documented behaviour.
 
 use std::collections::BTreeSet;
-use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
 use serde_json::{Value, json};
-use skyform::emulator::{self, Config, Fault, FaultRates, Handle};
+use skyform::emulator::{self, Config, Handle};
 
 /// The docs' estimate example (same text as the area module's `DOCS_ESTIMATE_WKT`).
-const DOCS_WKT: &str = "GEOMETRYCOLLECTION (\
+pub(crate) const DOCS_WKT: &str = "GEOMETRYCOLLECTION (\
     POLYGON ((8.675127 55.962046, 8.675127 55.963407, 8.679411 55.963407, 8.679411 55.962046, 8.675127 55.962046)), \
     POLYGON ((8.472053 56.105382, 8.472053 56.337398, 8.948552 56.337398, 8.948552 56.105382, 8.472053 56.105382)), \
     POLYGON ((8.678 55.948533, 8.678 56.068376, 8.878589 56.068376, 8.878589 55.948533, 8.678 55.948533)))";
 
-const SMALL_WKT: &str = "POLYGON((9.87 56.47,9.97 56.47,9.97 56.40,9.87 56.40,9.87 56.47))";
+pub(crate) const SMALL_WKT: &str =
+    "POLYGON((9.87 56.47,9.97 56.47,9.97 56.40,9.87 56.40,9.87 56.47))";
 
-const ORDERS: &str = "/api/tasking/orders";
+pub(crate) const ORDERS: &str = "/api/tasking/orders";
 
-struct Api {
-    http: reqwest::Client,
-    url: String,
-    key: String,
+pub(crate) struct Api {
+    pub(crate) http: reqwest::Client,
+    pub(crate) url: String,
+    pub(crate) key: String,
 }
 
 impl Api {
-    fn new(h: &Handle) -> Self {
+    pub(crate) fn new(h: &Handle) -> Self {
         Self { http: reqwest::Client::new(), url: h.url(), key: h.key() }
     }
 
-    async fn send(
+    pub(crate) async fn send(
         &self,
         method: reqwest::Method,
         path: &str,
@@ -46,32 +46,32 @@ impl Api {
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
-    async fn get(&self, path: &str) -> (u16, Value) {
+    pub(crate) async fn get(&self, path: &str) -> (u16, Value) {
         self.send(reqwest::Method::GET, path, None).await
     }
 
-    async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+    pub(crate) async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
         self.send(reqwest::Method::POST, path, Some(body)).await
     }
 
-    async fn delete(&self, path: &str) -> (u16, Value) {
+    pub(crate) async fn delete(&self, path: &str) -> (u16, Value) {
         self.send(reqwest::Method::DELETE, path, None).await
     }
 
-    async fn create(&self, body: &Value) -> Value {
+    pub(crate) async fn create(&self, body: &Value) -> Value {
         let (status, v) = self.post(ORDERS, body).await;
         assert_eq!(status, 200, "{v}");
         v["Data"].clone()
     }
 
-    async fn list(&self, query: &str) -> Vec<Value> {
+    pub(crate) async fn list(&self, query: &str) -> Vec<Value> {
         let (status, v) = self.get(&format!("{ORDERS}{query}")).await;
         assert_eq!(status, 200, "{v}");
         v["Data"]["TaskOrders"].as_array().unwrap().clone()
     }
 }
 
-fn order(wkt: &str, from: &str, to: Option<&str>) -> Value {
+pub(crate) fn order(wkt: &str, from: &str, to: Option<&str>) -> Value {
     json!({
         "Wkt": wkt, "SatelliteConstellations": ["Sentinel1", "Sentinel2", "Landsat89"],
         "Model": "Stratus2", "StorageMonths": 1, "ApiRequests": 1, "ImageFrequency": 7,
@@ -79,13 +79,13 @@ fn order(wkt: &str, from: &str, to: Option<&str>) -> Value {
     })
 }
 
-fn start(config: Config) -> (Handle, Api) {
+pub(crate) fn start(config: Config) -> (Handle, Api) {
     let h = emulator::spawn(config).unwrap();
     let api = Api::new(&h);
     (h, api)
 }
 
-fn guids(orders: &[Value]) -> Vec<String> {
+pub(crate) fn guids(orders: &[Value]) -> Vec<String> {
     orders.iter().map(|o| o["TaskOrderGuid"].as_str().unwrap().to_owned()).collect()
 }
 
@@ -427,227 +427,4 @@ async fn tile_search_and_tile_deduplication() {
     let real = api.create(&tile_order(vec![docs_tile], vec![], false)).await;
     assert_eq!(real["Tiles"], json!([docs_tile]));
     assert_eq!(real["TaskOrderAreaKm2"], 2621.44);
-}
-
-#[tokio::test]
-async fn scripted_faults_come_in_order_then_calls_succeed() {
-    let (h, api) = start(Config::default());
-    h.script(
-        "GET",
-        ORDERS,
-        vec![
-            Fault::TooManyRequests { retry_after_secs: Some(3) },
-            Fault::ServerError,
-            Fault::Unavailable,
-            Fault::Latency(Duration::from_millis(5)),
-        ],
-    );
-    let resp = api
-        .http
-        .get(format!("{}{ORDERS}", api.url))
-        .header("x-api-key", &api.key)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 429);
-    assert_eq!(resp.headers()["retry-after"], "3");
-    assert_eq!(api.get(ORDERS).await.0, 500);
-    assert_eq!(api.get(ORDERS).await.0, 503);
-    assert_eq!(api.get(ORDERS).await.0, 200);
-    assert_eq!(api.get(ORDERS).await.0, 200);
-    let statuses: Vec<u16> = h.calls().iter().map(|c| c.2).collect();
-    assert_eq!(statuses, [429, 500, 503, 200, 200]);
-}
-
-#[tokio::test]
-async fn commit_then_drop_stores_the_order_but_the_client_gets_no_response() {
-    let (h, api) = start(Config::default());
-    h.script("POST", ORDERS, vec![Fault::CommitThenDrop]);
-    let body = order(SMALL_WKT, "2025-04-01", None);
-    let sent = api
-        .http
-        .post(format!("{}{ORDERS}", api.url))
-        .header("x-api-key", &api.key)
-        .json(&body)
-        .send()
-        .await;
-    let outcome = match sent {
-        Err(e) => Err(e),
-        Ok(resp) => resp.bytes().await.map(|_| ()),
-    };
-    let err = outcome.expect_err("the connection must break");
-    assert!(!err.is_status(), "{err:?}");
-    assert_eq!(h.orders().len(), 1);
-    assert_eq!(api.list("").await.len(), 1);
-    assert_eq!(h.calls()[0].2, 0);
-}
-
-#[tokio::test]
-async fn a_hang_outlives_the_client_timeout_after_committing() {
-    let (h, api) = start(Config::default());
-    h.script("POST", ORDERS, vec![Fault::Hang(Duration::from_secs(5))]);
-    let body = order(SMALL_WKT, "2025-04-01", None);
-    let err = api
-        .http
-        .post(format!("{}{ORDERS}", api.url))
-        .header("x-api-key", &api.key)
-        .timeout(Duration::from_millis(200))
-        .json(&body)
-        .send()
-        .await
-        .expect_err("times out");
-    assert!(err.is_timeout(), "{err:?}");
-    assert_eq!(h.orders().len(), 1);
-}
-
-#[tokio::test]
-async fn random_faults_follow_the_rates_and_the_route_filter() {
-    let (h, api) = start(Config::default());
-    h.set_rates(FaultRates {
-        unavailable: 1.0,
-        route: Some(("GET".into(), "/api/account/info".into())),
-        ..FaultRates::default()
-    });
-    assert_eq!(api.get("/api/account/info").await.0, 503);
-    assert_eq!(api.get(ORDERS).await.0, 200);
-    h.set_rates(FaultRates { too_many_requests: 1.0, ..FaultRates::default() });
-    assert_eq!(api.get(ORDERS).await.0, 429);
-    h.set_rates(FaultRates::default());
-    assert_eq!(api.get(ORDERS).await.0, 200);
-}
-
-#[tokio::test]
-async fn a_restarted_emulator_carries_on_from_its_state_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("state").join("emulator.json");
-    let config = Config { state_file: Some(file.clone()), seed: 9, ..Config::default() };
-    let (guid, balance) = {
-        let (h, api) = start(config.clone());
-        let created = api.create(&order(SMALL_WKT, "2025-04-01", None)).await;
-        h.advance(chrono::Duration::days(3));
-        (created["TaskOrderGuid"].as_str().unwrap().to_owned(), h.balance())
-    };
-    let text = std::fs::read_to_string(&file).unwrap();
-    assert!(!text.contains("sandbox"), "the state file must not hold the API key");
-    let (h, api) = start(config);
-    assert_eq!(guids(&api.list("").await), std::slice::from_ref(&guid));
-    assert_eq!(h.now(), Utc.with_ymd_and_hms(2025, 4, 13, 12, 0, 0).unwrap());
-    assert!((h.balance() - balance).abs() < 1e-9);
-    let second = api.create(&order(SMALL_WKT, "2025-04-01", None)).await;
-    assert_ne!(second["TaskOrderGuid"].as_str().unwrap(), guid);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn two_hundred_concurrent_creates_give_200_orders_and_a_balance_that_adds_up() {
-    let (h, api) = start(Config { balance_eur: 1_000_000.0, ..Config::default() });
-    let api = std::sync::Arc::new(api);
-    let mut tasks = Vec::new();
-    for _ in 0..8 {
-        let api = std::sync::Arc::clone(&api);
-        tasks.push(tokio::spawn(async move {
-            let mut costs = Vec::new();
-            for _ in 0..25 {
-                let created = api.create(&order(SMALL_WKT, "2025-04-01", None)).await;
-                costs.push(created["TaskOrderGuid"].as_str().unwrap().to_owned());
-            }
-            costs
-        }));
-    }
-    let mut all = BTreeSet::new();
-    for t in tasks {
-        all.extend(t.await.unwrap());
-    }
-    assert_eq!(all.len(), 200);
-    let state = h.state();
-    let charged: f64 =
-        state.tenants.values().flat_map(|t| &t.orders).flat_map(|o| &o.charges).map(|c| c.1).sum();
-    assert!(charged > 0.0);
-    assert!((h.balance() - (1_000_000.0 - charged)).abs() < 1e-4, "{} vs {charged}", h.balance());
-    assert_eq!(api.list("").await.len(), 200);
-}
-
-#[tokio::test]
-async fn the_control_plane_drives_clock_review_faults_and_reset() {
-    let (h, api) = start(Config::default());
-    let control = |path: &str, body: Value| {
-        let req = api.http.post(format!("{}/_emulator/{path}", api.url)).json(&body);
-        async move { req.send().await.unwrap() }
-    };
-    let r = control("clock", json!({"now": "2025-05-01"})).await;
-    assert_eq!(r.json::<Value>().await.unwrap()["Now"], "2025-05-01T00:00:00Z");
-    control("clock", json!({"AdvanceDays": 2})).await;
-    assert_eq!(h.now(), Utc.with_ymd_and_hms(2025, 5, 3, 0, 0, 0).unwrap());
-
-    let created = api.create(&order(SMALL_WKT, "2025-05-01", None)).await;
-    let g = created["TaskOrderGuid"].as_str().unwrap();
-    assert_eq!(control("deny", json!({"TaskOrderGuid": g})).await.status(), 200);
-    assert_eq!(api.list("").await[0]["OrderingProcessStatus"], "Canceled");
-    assert_eq!(control("accept", json!({"TaskOrderGuid": g})).await.status(), 404);
-    let created = api.create(&order(SMALL_WKT, "2025-05-01", None)).await;
-    let g = created["TaskOrderGuid"].as_str().unwrap();
-    assert_eq!(control("accept", json!({"taskOrderGuid": g})).await.status(), 200);
-    assert_eq!(api.list("").await[1]["OrderingProcessStatus"], "Preparing");
-
-    let script =
-        json!({"Script": [{"Method": "GET", "Path": ORDERS, "Faults": [{"Kind": "Unavailable"}]}]});
-    assert_eq!(control("faults", script).await.status(), 204);
-    assert_eq!(api.get(ORDERS).await.0, 503);
-
-    let state: Value = api
-        .http
-        .get(format!("{}/_emulator/state", api.url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(state["Now"], "2025-05-03T00:00:00Z");
-    assert_eq!(control("reset", json!({})).await.status(), 204);
-    assert!(h.orders().is_empty() && h.calls().is_empty());
-    assert_eq!(h.now(), Config::default().now);
-}
-
-#[test]
-fn order_guids_are_deterministic_per_seed() {
-    let make = |seed| {
-        let h = emulator::spawn(Config { seed, ..Config::default() }).unwrap();
-        let rt = tokio::runtime::Runtime::new().unwrap();
-        let api = Api::new(&h);
-        rt.block_on(async {
-            api.create(&order(SMALL_WKT, "2025-04-01", None)).await["TaskOrderGuid"].clone()
-        })
-    };
-    assert_eq!(make(1), make(1));
-    assert_ne!(make(1), make(2));
-}
-
-#[tokio::test]
-async fn the_command_prints_its_url_and_serves_the_given_key() {
-    use std::io::BufRead;
-    let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("s.json");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_skyform"))
-        .args(["emulator", "--listen", "127.0.0.1:0", "--api-key", "k1", "--now", "2025-06-15"])
-        .arg("--state")
-        .arg(&state)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url = line.trim().to_owned();
-    let http = reqwest::Client::new();
-    let info = http.get(format!("{url}/api/account/info")).header("x-api-key", "k1").send().await;
-    let sandbox = http.get(format!("{url}/api/account/info")).header("x-api-key", "sandbox").send();
-    let sandbox = sandbox.await.map(|r| r.status().as_u16());
-    let clock = http.get(format!("{url}/_emulator/clock")).send().await;
-    child.kill().unwrap();
-    child.wait().unwrap();
-    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-    assert_eq!(info.unwrap().status(), 200);
-    assert_eq!(sandbox.unwrap(), 401);
-    let clock: Value = clock.unwrap().json().await.unwrap();
-    assert_eq!(clock["Now"], "2025-06-15T00:00:00Z");
-    assert!(state.exists());
 }

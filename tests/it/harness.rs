@@ -1,13 +1,12 @@
-//! A test environment for end-to-end tests: a temporary directory with
-//! manifests, an in-process emulator, and the real binary pointed at it.
+//! The one helper module of the integration tests: run the real binary and
+//! capture its output ([`skyform`], [`Output`]), and a test environment of a
+//! temporary directory with manifests and an in-process emulator ([`Env`]).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use skyform::api::types::TaskOrder;
 use skyform::emulator::{self, Config, Handle};
-
-use crate::common::Output;
 
 /// The docs' Aarhus bay polygon as one recurring manifest entry.
 pub(crate) const AARHUS_ENTRY: &str = "  - name: aarhus-bay
@@ -132,4 +131,30 @@ pub(crate) fn actions(doc: &serde_json::Value) -> Vec<(String, String)> {
             (who, c["action"].as_str().unwrap_or_default().to_owned())
         })
         .collect()
+}
+
+/// The outcome of one run of the binary.
+#[derive(Debug)]
+pub(crate) struct Output {
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+    pub(crate) code: i32,
+}
+
+/// Runs `skyform` with `args` in `dir`, without colour and without the user's API settings.
+pub(crate) fn skyform(dir: &Path, args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_skyform"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CLEARSKY_API_KEY")
+        .env_remove("CLEARSKY_API_URL")
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run skyform");
+    Output {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
 }

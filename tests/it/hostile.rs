@@ -8,8 +8,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::Output;
 use crate::harness::AARHUS_ENTRY;
+use crate::harness::Output;
 
 /// Longest a hostile case may take before it counts as a hang.
 const DEADLINE: Duration = Duration::from_secs(20);

@@ -110,10 +110,11 @@ fn cycles(files: &[(Vec<String>, String)]) -> Vec<String> {
                 edges.insert((me[0].clone(), target[0].clone()));
             }
             // Between files of one folder.
-            if me.len() == target.len() && me[..me.len() - 1] == target[..target.len() - 1] {
-                if *me != target {
-                    edges.insert((me.join("/"), target.join("/")));
-                }
+            if me.len() == target.len()
+                && me[..me.len() - 1] == target[..target.len() - 1]
+                && *me != target
+            {
+                edges.insert((me.join("/"), target.join("/")));
             }
         }
     }

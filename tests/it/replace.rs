@@ -120,3 +120,36 @@ fn a_replace_killed_after_the_create_is_finished_by_the_next_apply() {
     next_run_finishes_the_replace(&env, &old);
     assert!(!env.live().iter().any(|o| o.task_order_guid == old), "the old order is cancelled");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_replace_interrupted_after_the_create_is_finished_by_the_next_apply() {
+    use std::io::{BufRead, BufReader};
+
+    let env = Env::new();
+    let old = placed_then_edited(&env);
+    // The create takes 3 s: the interrupt comes while it is in flight, so the
+    // new order is made and the cancel half never starts.
+    env.emu.script("POST", "/api/tasking/orders", vec![Fault::Latency(Duration::from_secs(3))]);
+    let mut child = env
+        .command(&["apply", "--auto-approve", "o.yaml"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn apply");
+    // The plan is printed just before apply starts executing it.
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let planned = lines.by_ref().map_while(Result::ok).any(|l| l.starts_with("Plan:"));
+    assert!(planned, "apply printed no plan");
+    std::thread::sleep(Duration::from_secs(1));
+    let pid = child.id().to_string();
+    let sent = std::process::Command::new("kill").args(["-INT", &pid]).status().expect("kill");
+    assert!(sent.success(), "SIGINT not sent");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(5), "a partial apply: {rest:?}");
+    assert_eq!(running(&env).len(), 2, "the new order exists and the old one is still live");
+    next_run_finishes_the_replace(&env, &old);
+    assert!(!env.live().iter().any(|o| o.task_order_guid == old), "the old order is cancelled");
+}

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use crate::common::skyform;
 use crate::examples::example_files;
+use crate::harness::skyform;
 
 fn committed() -> String {
     std::fs::read_to_string(

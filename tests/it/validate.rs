@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use skyform::manifest;
 use skyform::spec::{Aoi, Ensure};
 
-use crate::common::skyform;
+use crate::harness::skyform;
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")

@@ -156,5 +156,4 @@ fn kinship_text(k: Kinship) -> String {
 }
 
 #[cfg(test)]
-#[path = "pairing_tests.rs"]
 mod tests;

@@ -3,9 +3,9 @@ use uuid::Uuid;
 
 use super::*;
 use crate::api::types::TaskOrder;
-use crate::identity::tests::{day, entry, order, spec, tiles, wkt_aoi};
 use crate::plan::Action::{Blocked, Cancel, Create, Keep, Replace, Unmanaged};
 use crate::spec::{Budget, OrderSpec};
+use crate::testing::{day, entry, order, spec, tiles, wkt_aoi};
 
 const A: &str = "POLYGON((10 56,10.2 56,10.1 56.3,10 56))";
 const A_BBOX: &str = "GEOMETRYCOLLECTION(POLYGON((10 56,10.2 56,10.2 56.3,10 56.3,10 56)))";

@@ -1,6 +1,6 @@
 use super::*;
-use crate::identity::tests::{entry, order, spec, tiles, wkt_aoi};
 use crate::spec::OrderSpec;
+use crate::testing::{entry, order, spec, tiles, wkt_aoi};
 
 /// A 0.1° × 0.1° square.
 const SQUARE: &str = "POLYGON((10 56,10.1 56,10.1 56.1,10 56.1,10 56))";
@@ -45,7 +45,7 @@ fn earlier_versions_by_table() {
         s
     };
     let mut other_to = base.clone();
-    other_to.to = Some(crate::identity::tests::day("2025-12-31"));
+    other_to.to = Some(crate::testing::day("2025-12-31"));
     #[rustfmt::skip]
     let cases: Vec<Case> = vec![
         ("one vertex moved pairs", MOVED, vec![(&base, SQUARE)], vec![0]),

@@ -269,5 +269,4 @@ fn count_images(reference: NaiveDate, frequency: i64, from: NaiveDate, to: Naive
 }
 
 #[cfg(test)]
-#[path = "account_tests.rs"]
 mod tests;

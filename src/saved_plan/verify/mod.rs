@@ -188,5 +188,4 @@ fn describe(c: &Change) -> String {
 }
 
 #[cfg(test)]
-#[path = "verify_tests.rs"]
 mod tests;

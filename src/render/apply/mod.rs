@@ -391,5 +391,4 @@ impl ItemView {
 }
 
 #[cfg(test)]
-#[path = "apply_tests.rs"]
 mod tests;

@@ -160,5 +160,4 @@ fn bounds(parts: &[MultiPolygon<f64>]) -> Option<Rect<f64>> {
 }
 
 #[cfg(test)]
-#[path = "overlap_tests.rs"]
 mod tests;

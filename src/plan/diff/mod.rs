@@ -11,10 +11,11 @@ use crate::calendar::month_end;
 use crate::identity::{self, Fingerprint, Matching};
 use crate::spec::{Aoi, DesiredOrder, DesiredSet, Ensure};
 
+use super::live::{cancel_effect, live_change, summary};
 use super::pairing;
 use super::{
     Action, BudgetLimits, CancelEffect, Change, Cost, DesiredSummary, FORMAT_VERSION, FieldChange,
-    LiveOrderSummary, Plan, TileCoverage, duplicates,
+    Plan, TileCoverage, duplicates,
 };
 
 /// Options of one diff.
@@ -285,43 +286,8 @@ fn superseded_change(
     c
 }
 
-/// The cancel rules by lifecycle stage: `Review` is fully refunded; an accepted
-/// recurring order stops renewing after this month; an accepted order with `To`
-/// set cannot be cancelled.
-pub(super) fn cancel_effect(order: &TaskOrder, today: NaiveDate) -> Result<CancelEffect, String> {
-    if order.ordering_process_status.is_review() {
-        return Ok(CancelEffect::FullRefund);
-    }
-    match order.to {
-        None => Ok(CancelEffect::RenewalStops { until: month_end(today) }),
-        Some(to) => Err(format!(
-            "accepted order `{}` has a fixed end ({to}) and cannot be cancelled",
-            order.task_order_guid
-        )),
-    }
-}
-
-pub(super) fn live_change(order: &TaskOrder, action: Action) -> Change {
-    Change { live: Some(summary(order)), ..Change::new(None, action) }
-}
-
 fn live_guid(c: &Change) -> &str {
     c.live.as_ref().map_or("", |l| l.guid.as_str())
-}
-
-pub(super) fn summary(order: &TaskOrder) -> LiveOrderSummary {
-    LiveOrderSummary {
-        guid: order.task_order_guid.clone(),
-        status: order.ordering_process_status.clone(),
-        model: order.model.clone(),
-        from: order.from,
-        to: order.to,
-        area_km2: order.task_order_area_km2,
-        digest: identity::live_digest(order),
-        wkt: order.wkt.clone(),
-        tiles: order.tiles.iter().map(|t| t.guid.clone()).collect(),
-        mini_tiles: order.mini_tiles.iter().map(|t| t.guid.clone()).collect(),
-    }
 }
 
 fn desired_summary(entry: &DesiredOrder) -> DesiredSummary {
@@ -379,5 +345,4 @@ fn budget(desired: &DesiredSet, max_cost: Option<f64>) -> Option<BudgetLimits> {
 }
 
 #[cfg(test)]
-#[path = "diff_tests.rs"]
 mod tests;

@@ -495,5 +495,4 @@ impl DuplicateView {
 }
 
 #[cfg(test)]
-#[path = "json_tests.rs"]
 mod tests;

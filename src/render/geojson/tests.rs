@@ -6,7 +6,7 @@ use crate::render::map::fixtures::drawn_plan;
 use crate::render::{Format, Options, fixtures};
 
 /// The GeoJSON schema of geojson.org, shipped with the tests.
-const SCHEMA: &str = include_str!("../../tests/schemas/geojson-feature-collection.schema.json");
+const SCHEMA: &str = include_str!("../../../tests/schemas/geojson-feature-collection.schema.json");
 
 fn geojson(plan: &Plan, opts: Options) -> Value {
     let mut out = Vec::new();

@@ -162,5 +162,4 @@ impl<'a> Feature<'a> {
 }
 
 #[cfg(test)]
-#[path = "geojson_tests.rs"]
 mod tests;

@@ -299,5 +299,4 @@ where
 }
 
 #[cfg(test)]
-#[path = "chain_tests.rs"]
 mod tests;

@@ -202,5 +202,4 @@ fn escape(s: &str) -> String {
 }
 
 #[cfg(test)]
-#[path = "svg_tests.rs"]
 mod tests;

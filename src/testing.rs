@@ -1,0 +1,85 @@
+//! Builders shared by the unit tests of every module: dates, AOIs, order
+//! specs, manifest entries and live orders as the server lists them.
+//!
+//! Test-only (`#[cfg(test)]`); no IO.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use crate::api::types::{OrderStatus, TaskOrder, TileRef};
+use crate::spec::{Aoi, DesiredOrder, Ensure, OrderSpec, Source};
+
+/// Parses `YYYY-MM-DD`.
+pub(crate) fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// A polygon AOI from WKT.
+pub(crate) fn wkt_aoi(text: &str) -> Aoi {
+    Aoi::Polygons(crate::aoi::to_multipolygons(&crate::aoi::from_wkt(text).unwrap()))
+}
+
+/// A recurring Stratus-2 spec from April 2025 with `aoi`.
+pub(crate) fn spec(aoi: Aoi) -> OrderSpec {
+    OrderSpec {
+        model: "Stratus2".into(),
+        constellations: ["Sentinel1", "Sentinel2", "Landsat89"].map(String::from).into(),
+        aoi,
+        from: day("2025-04-01"),
+        to: None,
+        image_frequency: 3,
+        reference_date: day("2025-01-01"),
+        storage_months: 1,
+        api_requests: 1,
+    }
+}
+
+/// A present manifest entry named `name`.
+pub(crate) fn entry(name: &str, spec: OrderSpec) -> DesiredOrder {
+    DesiredOrder {
+        name: name.into(),
+        ensure: Ensure::Present,
+        protect: false,
+        spec,
+        tile_deduplication: None,
+        source: Source { file: "orders.yaml".into(), line: 1, column: 1 },
+    }
+}
+
+/// A live order as the server would list it for `spec`, with `wkt` as its stored AOI.
+pub(crate) fn order(guid: &str, status: &str, spec: &OrderSpec, wkt: Option<&str>) -> TaskOrder {
+    let refs =
+        |s: &BTreeSet<Uuid>| s.iter().map(|g| TileRef { guid: g.to_string(), wkt: None }).collect();
+    let (tiles, mini_tiles) = match &spec.aoi {
+        Aoi::Tiles { tiles, minitiles } => (refs(tiles), refs(minitiles)),
+        Aoi::Polygons(_) => (Vec::new(), Vec::new()),
+    };
+    TaskOrder {
+        task_order_guid: guid.into(),
+        billing_cycle: Some("Monthly".into()),
+        ordering_process_status: OrderStatus::parse(status),
+        storage_months: i64::from(spec.storage_months),
+        api_requests: i64::from(spec.api_requests),
+        task_order_area_km2: 10.0,
+        satellite_constellations: spec.constellations.iter().cloned().collect(),
+        model: spec.model.clone(),
+        image_frequency: i64::from(spec.image_frequency),
+        reference_date: Some(spec.reference_date),
+        from: spec.from,
+        to: spec.to,
+        tiles,
+        mini_tiles,
+        wkt: wkt.map(str::to_owned),
+        created_date: None,
+    }
+}
+
+/// A tile AOI from small numbers standing for GUIDs.
+pub(crate) fn tiles(tiles: &[u128], minitiles: &[u128]) -> Aoi {
+    Aoi::Tiles {
+        tiles: tiles.iter().map(|&n| Uuid::from_u128(n)).collect(),
+        minitiles: minitiles.iter().map(|&n| Uuid::from_u128(n)).collect(),
+    }
+}
