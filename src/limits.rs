@@ -2,7 +2,8 @@
 //! `MaxConcurrentConnections` (from `GET /api/account/info`, contract A5.10),
 //! or `--concurrency`.
 //!
-//! Pure, no IO: the caller fetches the account and prints the note.
+//! Pure, no IO: the caller fetches the account and prints the note; the
+//! settings stage checks the flag with [`flag`].
 //!
 //! Calls beyond the account's limit are refused with 400/1003 ("max
 //! concurrent requests reached", docs D19), which skyform retries after a
@@ -27,6 +28,13 @@ pub struct Concurrency {
     pub value: NonZeroUsize,
     /// Says that `--concurrency` was above the account's limit.
     pub note: Option<String>,
+}
+
+/// Checks `--concurrency N`: at least 1.
+pub fn flag(n: usize) -> Result<NonZeroUsize, crate::Error> {
+    NonZeroUsize::new(n).ok_or_else(|| {
+        crate::Error::usage(format!("`--concurrency` must be at least 1, not `{n}`"), None)
+    })
 }
 
 /// Decides the concurrency from `--concurrency` (if given) and the account's

@@ -18,6 +18,7 @@ use chrono::{DateTime, Utc};
 use crate::Error;
 use crate::apply;
 use crate::cli::{ApiArgs, ApplyArgs, Format, PlanArgs, PlanFlags};
+use crate::limits;
 use crate::plan::{self, DiffOptions};
 use crate::render;
 use crate::saved_plan::{self, SavedSettings};
@@ -86,14 +87,7 @@ pub struct Planning {
 impl Planning {
     /// Checks `--concurrency` and `--max-cost`.
     pub fn resolve(flags: &PlanFlags) -> Result<Self, Error> {
-        let concurrency = flags
-            .concurrency
-            .map(|n| {
-                NonZeroUsize::new(n).ok_or_else(|| {
-                    Error::usage(format!("`--concurrency` must be at least 1, not `{n}`"), None)
-                })
-            })
-            .transpose()?;
+        let concurrency = flags.concurrency.map(limits::flag).transpose()?;
         if let Some(max) = flags.max_cost
             && !(max.is_finite() && max >= 0.0)
         {
