@@ -60,7 +60,7 @@ fn apply_1000_new(bencher: divan::Bencher) {
         paths: Vec::new(),
         prune: false,
         target: Vec::new(),
-        concurrency: CONCURRENCY,
+        concurrency: Some(CONCURRENCY),
         max_cost: None,
         format: Format::Json,
         detailed: false,

@@ -76,7 +76,7 @@ fn flags(concurrency: usize) -> Planning {
         paths: Vec::new(),
         prune: false,
         target: Vec::new(),
-        concurrency,
+        concurrency: Some(concurrency),
         max_cost: None,
         format: Format::Json,
         detailed: false,

@@ -1,6 +1,6 @@
 //! Calendar months, the unit in which ClearSKY bills, renews and cancels orders:
-//! month starts and ends, the first day of the next month, and month keys
-//! (`2025-04`).
+//! month starts and ends, the first day of the next month, month keys
+//! (`2025-04`), and whose clock says which month it is (the server's).
 //!
 //! Pure, no IO: no function here reads the clock; callers pass the day. Every
 //! module that reasons about months (manifest checks, plan cancel rules, the
@@ -9,7 +9,45 @@
 //! The functions saturate instead of failing at the far end of chrono's range
 //! (year 262 142): a date that cannot exist becomes [`NaiveDate::MAX`].
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+
+/// How far this machine's clock may be off from the server's before skyform
+/// says so: a few minutes, more than any request takes.
+pub const CLOCK_TOLERANCE: chrono::Duration = chrono::Duration::minutes(5);
+
+/// Returns the time plans are made for: a fixed time (`--now`, the sandbox's
+/// clock) first, else the server's (the HTTP `Date` of its answers: the
+/// server's month decides billing and cancel rules), else the local clock.
+pub fn planning_now(
+    fixed: Option<DateTime<Utc>>,
+    server: Option<DateTime<Utc>>,
+    local: DateTime<Utc>,
+) -> DateTime<Utc> {
+    fixed.or(server).unwrap_or(local)
+}
+
+/// Returns one line saying that the local clock is off from the server's,
+/// when it is off by more than [`CLOCK_TOLERANCE`].
+pub fn skew_note(local: DateTime<Utc>, server: DateTime<Utc>) -> Option<String> {
+    let off = (local - server).abs();
+    if off <= CLOCK_TOLERANCE {
+        return None;
+    }
+    let amount = if off >= chrono::Duration::days(2) {
+        format!("{} days", off.num_days())
+    } else if off >= chrono::Duration::hours(2) {
+        format!("{} hours", off.num_hours())
+    } else {
+        format!("{} minutes", off.num_minutes())
+    };
+    let fmt = "%Y-%m-%d %H:%M UTC";
+    Some(format!(
+        "warning: this machine's clock ({}) is {amount} off the ClearSKY API's ({}); \
+         planning with the API's date",
+        local.format(fmt),
+        server.format(fmt)
+    ))
+}
 
 /// Returns the first day of `day`'s month.
 pub fn month_start(day: NaiveDate) -> NaiveDate {
@@ -99,6 +137,25 @@ mod tests {
         assert_eq!(month_key(day("2025-04-17")), "2025-04");
         assert_eq!(month_key(day("2025-12-31")), "2025-12");
         assert!(month_key(day("2025-09-30")) < month_key(day("2025-10-01")));
+    }
+
+    #[test]
+    fn the_server_clock_wins_unless_fixed_and_skew_is_told_beyond_the_tolerance() {
+        let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        let (server, local) = (t("2025-04-10T12:00:00Z"), t("2026-11-30T08:00:00Z"));
+        assert_eq!(planning_now(None, Some(server), local), server);
+        assert_eq!(planning_now(Some(local), Some(server), server), local);
+        assert_eq!(planning_now(None, None, local), local);
+        assert_eq!(
+            skew_note(local, server).unwrap(),
+            "warning: this machine's clock (2026-11-30 08:00 UTC) is 598 days off the ClearSKY \
+             API's (2025-04-10 12:00 UTC); planning with the API's date"
+        );
+        assert_eq!(skew_note(server + chrono::Duration::minutes(4), server), None);
+        let hours = skew_note(server - chrono::Duration::hours(3), server).unwrap();
+        assert!(hours.contains("is 3 hours off"), "{hours}");
+        let minutes = skew_note(server + chrono::Duration::minutes(7), server).unwrap();
+        assert!(minutes.contains("is 7 minutes off"), "{minutes}");
     }
 
     #[test]

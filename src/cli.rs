@@ -207,9 +207,11 @@ pub struct PlanFlags {
     #[arg(long, value_name = "NAME")]
     pub target: Vec<String>,
     /// Requests in flight at once: estimates while planning, then creates and
-    /// cancels while applying (at least 1).
-    #[arg(long, value_name = "N", default_value_t = 4)]
-    pub concurrency: usize,
+    /// cancels while applying (at least 1; at most the account's limit).
+    /// Default: the account's `MaxConcurrentConnections` (at most 16), or 4
+    /// when the account does not say.
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<usize>,
     /// Fail (exit 3) when the plan costs more than this many EUR this month.
     #[arg(long, value_name = "EUR")]
     pub max_cost: Option<f64>,
@@ -368,4 +370,12 @@ pub struct EmulatorArgs {
     /// How far below zero the balance may go (`EuroOverdraftLimit`), in EUR.
     #[arg(long, value_name = "EUR", default_value_t = 0.0)]
     pub overdraft: f64,
+    /// Answer 400/1003 to API calls beyond this many in flight, and report it
+    /// as the account's `MaxConcurrentConnections` (10 otherwise).
+    #[arg(long, value_name = "N")]
+    pub max_connections: Option<std::num::NonZeroUsize>,
+    /// How a recurring order shows once its renewal is stopped (undocumented;
+    /// both candidates are offered).
+    #[arg(long, value_enum, default_value = "month-end")]
+    pub renewal_stop: crate::emulator::RenewalStop,
 }

@@ -5,13 +5,15 @@
 //! on stderr when the sandbox is in use.
 
 use std::io::Write;
+use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Utc};
 
 use crate::api::{self, Client};
 use crate::sandbox_lock::{self, SandboxLock};
 use crate::settings::ApiSettings;
-use crate::{Error, emulator};
+use crate::{Error, calendar, emulator, limits};
 
 /// The API key of the sandbox emulator (not a secret).
 pub const SANDBOX_KEY: &str = "sandbox";
@@ -20,8 +22,12 @@ pub const SANDBOX_KEY: &str = "sandbox";
 pub struct Connection {
     /// The API client.
     pub client: Client,
-    /// The clock plans are made for: the sandbox's clock, `--now`, or the system clock.
-    pub now: DateTime<Utc>,
+    /// The clock plans are made for when it is fixed: `--now`, or the sandbox's clock.
+    fixed_now: Option<DateTime<Utc>>,
+    /// Set once the clock skew line has been written.
+    skew_told: AtomicBool,
+    /// The concurrency decided for this run, once decided.
+    concurrency: tokio::sync::OnceCell<NonZeroUsize>,
     /// Keeps the sandbox emulator running, and its state locked, while the
     /// command runs; the emulator is dropped (and its state written) first.
     _sandbox: Option<(emulator::Handle, SandboxLock)>,
@@ -31,7 +37,7 @@ impl std::fmt::Debug for Connection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Connection")
             .field("client", &self.client)
-            .field("now", &self.now)
+            .field("fixed_now", &self.fixed_now)
             .finish_non_exhaustive()
     }
 }
@@ -39,7 +45,66 @@ impl std::fmt::Debug for Connection {
 impl Connection {
     /// A connection through `client`, planning for `now` (for library users and benchmarks).
     pub fn new(client: Client, now: DateTime<Utc>) -> Self {
-        Self { client, now, _sandbox: None }
+        Self::with(client, Some(now), None)
+    }
+
+    fn with(
+        client: Client,
+        fixed_now: Option<DateTime<Utc>>,
+        sandbox: Option<(emulator::Handle, SandboxLock)>,
+    ) -> Self {
+        Self {
+            client,
+            fixed_now,
+            skew_told: AtomicBool::new(false),
+            concurrency: tokio::sync::OnceCell::new(),
+            _sandbox: sandbox,
+        }
+    }
+
+    /// The time plans are made for ([`calendar::planning_now`]): `--now` or
+    /// the sandbox's clock when fixed, else the server's clock (the `Date` of
+    /// its latest answer), else this machine's.
+    pub fn now(&self) -> DateTime<Utc> {
+        calendar::planning_now(self.fixed_now, self.client.server_now(), Utc::now())
+    }
+
+    /// Requests to keep in flight ([`limits::concurrency`]): `flag` if given,
+    /// never above the account's `MaxConcurrentConnections`, read once per
+    /// run from `GET /api/account/info`. An account that cannot be read
+    /// leaves the flag, or [`limits::FALLBACK`].
+    pub async fn concurrency(&self, flag: Option<NonZeroUsize>) -> NonZeroUsize {
+        *self
+            .concurrency
+            .get_or_init(|| async {
+                let max = match self.client.account_info().await {
+                    Ok(account) => account.max_concurrent_connections,
+                    Err(e) => {
+                        tracing::debug!("cannot read the account's limits: {e}");
+                        None
+                    }
+                };
+                let decided = limits::concurrency(flag, max);
+                if let Some(note) = decided.note {
+                    let _ = writeln!(std::io::stderr(), "{note}");
+                }
+                decided.value
+            })
+            .await
+    }
+
+    /// Writes one line on stderr, once per run, when this machine's clock is
+    /// off from the server's by more than [`calendar::CLOCK_TOLERANCE`].
+    pub fn tell_clock_skew(&self) {
+        if self.fixed_now.is_some() {
+            return;
+        }
+        let Some(server) = self.client.server_now() else { return };
+        if let Some(line) = calendar::skew_note(Utc::now(), server)
+            && !self.skew_told.swap(true, Ordering::SeqCst)
+        {
+            let _ = writeln!(std::io::stderr(), "{line}");
+        }
     }
 }
 
@@ -57,11 +122,7 @@ pub fn connect(args: &ApiSettings) -> Result<Connection, Error> {
     let env_key = std::env::var("CLEARSKY_API_KEY").ok().filter(|k| !k.trim().is_empty());
     let mut config = api::Config::resolve(&args.api_url, args.api_key_file.as_deref(), env_key)?;
     set_timeouts(&mut config, args);
-    Ok(Connection {
-        client: Client::new(config)?,
-        now: args.now.unwrap_or_else(Utc::now),
-        _sandbox: None,
-    })
+    Ok(Connection::with(Client::new(config)?, args.now, None))
 }
 
 fn sandbox(args: &ApiSettings) -> Result<Connection, Error> {
@@ -113,7 +174,7 @@ fn sandbox(args: &ApiSettings) -> Result<Connection, Error> {
     let mut config = api::Config::new(&handle.url(), api::ApiKey::new(SANDBOX_KEY))?;
     set_timeouts(&mut config, args);
     let now = handle.now();
-    Ok(Connection { client: Client::new(config)?, now, _sandbox: Some((handle, lock)) })
+    Ok(Connection::with(Client::new(config)?, Some(now), Some((handle, lock))))
 }
 
 fn set_timeouts(config: &mut api::Config, args: &ApiSettings) {

@@ -20,6 +20,7 @@ pub mod export;
 pub mod footprints;
 pub mod grid;
 pub mod identity;
+pub mod limits;
 pub mod lock;
 pub mod manifest;
 pub mod money;

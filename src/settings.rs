@@ -18,6 +18,7 @@ use chrono::{DateTime, Utc};
 use crate::Error;
 use crate::apply;
 use crate::cli::{ApiArgs, ApplyArgs, Format, PlanArgs, PlanFlags};
+use crate::limits;
 use crate::plan::{self, DiffOptions};
 use crate::render;
 use crate::saved_plan::{self, SavedSettings};
@@ -72,8 +73,9 @@ pub struct Planning {
     /// Only these entries; empty means all. Checked against the manifests by
     /// [`Planning::diff_options`], once they are loaded.
     pub targets: Vec<String>,
-    /// Estimates, creates and cancels in flight at once.
-    pub concurrency: NonZeroUsize,
+    /// Estimates, creates and cancels in flight at once (`--concurrency`);
+    /// `None` leaves it to the account's limit ([`crate::limits`]).
+    pub concurrency: Option<NonZeroUsize>,
     /// EUR limit on the current month; finite and not negative.
     pub max_cost: Option<f64>,
     /// Output format.
@@ -85,12 +87,7 @@ pub struct Planning {
 impl Planning {
     /// Checks `--concurrency` and `--max-cost`.
     pub fn resolve(flags: &PlanFlags) -> Result<Self, Error> {
-        let concurrency = NonZeroUsize::new(flags.concurrency).ok_or_else(|| {
-            Error::usage(
-                format!("`--concurrency` must be at least 1, not `{}`", flags.concurrency),
-                None,
-            )
-        })?;
+        let concurrency = flags.concurrency.map(limits::flag).transpose()?;
         if let Some(max) = flags.max_cost
             && !(max.is_finite() && max >= 0.0)
         {
@@ -266,10 +263,10 @@ impl ApplySettings {
         Ok(())
     }
 
-    /// The executor's options.
-    pub fn executor_options(&self) -> apply::Options {
+    /// The executor's options, with `concurrency` as decided for the account.
+    pub fn executor_options(&self, concurrency: NonZeroUsize) -> apply::Options {
         apply::Options {
-            concurrency: self.planning.concurrency.get(),
+            concurrency: concurrency.get(),
             unknown_polls: apply::recheck_polls(self.recheck_wait),
             ..apply::Options::default()
         }
@@ -481,7 +478,8 @@ mod tests {
                 .unwrap();
         assert_eq!(s.approval, Approval::Given);
         assert_eq!(s.api.timeout, Duration::from_millis(2500));
-        let opts = s.executor_options();
+        assert_eq!(s.planning.concurrency, NonZeroUsize::new(3));
+        let opts = s.executor_options(NonZeroUsize::new(3).unwrap());
         assert_eq!(opts.concurrency, 3);
         assert_eq!(opts.unknown_polls, [Duration::from_millis(250), Duration::from_millis(500)]);
         assert_eq!(apply("o.yaml", true).unwrap().approval, Approval::Ask);

@@ -56,7 +56,9 @@ pub async fn list_live(conn: &Connection) -> Result<Vec<TaskOrder>, Error> {
     let progress = Progress::spinner("Listing the live orders…");
     let live = conn.client.list(query).await;
     progress.finish();
-    Ok(live?)
+    let live = live?;
+    conn.tell_clock_skew();
+    Ok(live)
 }
 
 /// Lists the live orders, then waits up to `window` for the orders an
@@ -85,10 +87,10 @@ pub async fn make_plan(
     conn: &Connection,
     planning: &Planning,
 ) -> Result<Plan, Error> {
-    let opts = planning.diff_options(desired, conn.now)?;
+    let opts = planning.diff_options(desired, conn.now())?;
     let mut plan = plan::diff(desired, live, &opts);
     let start = pricing::account::fetch(&conn.client).await;
-    let concurrency = planning.concurrency.get();
+    let concurrency = conn.concurrency(planning.concurrency).await.get();
     let total = u64::try_from(plan.priceable().len()).unwrap_or(u64::MAX);
     let progress = Progress::counter("Pricing", total);
     let on_priced = || progress.inc();

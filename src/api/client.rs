@@ -15,6 +15,7 @@ use super::config::Config;
 use super::request::{self, Idempotency, ListQuery, Method, Request};
 use super::response::{self, Reply};
 use super::retry::{Decision, RetryPolicy, parse_retry_after};
+use super::server_clock::ServerClock;
 use super::types::{
     AccountInfo, ApiKeyInfo, Estimate, OrderRequest, TaskOrder, TaskOrders, TaskingModels,
     TileSearch, TileSearchRequest,
@@ -65,6 +66,7 @@ pub enum CancelOutcome {
 pub struct Client {
     http: reqwest::Client,
     config: Config,
+    clock: ServerClock,
 }
 
 impl fmt::Debug for Client {
@@ -85,12 +87,18 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Setup(error_chain(&e)))?;
-        Ok(Self { http, config })
+        Ok(Self { http, config, clock: ServerClock::default() })
     }
 
     /// The configuration in use.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The server's time, from the `Date` header of its latest answer (none
+    /// before the first answer, or when the server sends no `Date`).
+    pub fn server_now(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.clock.now()
     }
 
     /// `GET /api/tasking/models`: the models and the constellations each supports.
@@ -264,6 +272,9 @@ impl Client {
         let result = async {
             let resp = builder.send().await.map_err(|e| transport(&e))?;
             let status = resp.status().as_u16();
+            if let Some(date) = resp.headers().get(reqwest::header::DATE) {
+                self.clock.record(date.to_str().unwrap_or_default());
+            }
             let retry_after = resp
                 .headers()
                 .get(reqwest::header::RETRY_AFTER)

@@ -154,13 +154,26 @@ impl Error {
         Some(hint.to_owned())
     }
 
-    /// True for failures a later identical request may not hit: 429, 500,
-    /// 502, 503, 504 and transport errors.
+    /// True for failures a later identical request may not hit: 429, 400
+    /// with code 1003, 500, 502, 503, 504 and transport errors.
     pub fn is_transient(&self) -> bool {
         match self {
             Self::RateLimited { .. } | Self::Transport { .. } => true,
+            Self::Api { .. } => self.is_busy(),
             Self::Server { status, .. } => is_transient_status(*status),
             Self::GaveUp { last, .. } => last.is_transient(),
+            _ => false,
+        }
+    }
+
+    /// True for 400 with code 1003, "max concurrent requests reached": the
+    /// account's `MaxConcurrentConnections` were all in use. The request was
+    /// refused before anything was done; the error-code page says to retry
+    /// after a backoff (docs D19, "Error codes").
+    pub fn is_busy(&self) -> bool {
+        match self {
+            Self::Api { code: Some(code), .. } => *code == super::types::codes::CONCURRENCY,
+            Self::GaveUp { last, .. } => last.is_busy(),
             _ => false,
         }
     }

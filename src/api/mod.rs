@@ -13,6 +13,7 @@ pub mod error;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod server_clock;
 pub mod types;
 
 use std::io::IsTerminal;
@@ -22,6 +23,7 @@ pub use config::{ApiKey, Config, DEFAULT_URL, Jitter, Sleeper};
 pub use error::Error;
 pub use request::ListQuery;
 pub use retry::RetryPolicy;
+pub use server_clock::ServerClock;
 
 /// Installs the process-wide `tracing` subscriber, writing to stderr.
 ///

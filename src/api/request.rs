@@ -64,8 +64,12 @@ impl Request {
         Self {
             method,
             path,
+            // The docs list `Content-Type: application/json` as required on
+            // every call, bodiless ones included (seed page "Tasking / Order
+            // Endpoints", "Required headers").
             headers: vec![
                 ("accept", "application/json".to_owned()),
+                ("content-type", "application/json".to_owned()),
                 ("user-agent", concat!("skyform/", env!("CARGO_PKG_VERSION")).to_owned()),
             ],
             body: None,
@@ -77,7 +81,6 @@ impl Request {
     fn json(mut self, body: &impl Serialize) -> Self {
         // The wire types serialize to JSON objects and cannot fail.
         self.body = Some(serde_json::to_value(body).unwrap_or(serde_json::Value::Null));
-        self.headers.push(("content-type", "application/json".to_owned()));
         self
     }
 
@@ -202,7 +205,7 @@ mod tests {
     }
 
     #[test]
-    fn reads_are_gets_without_body() {
+    fn reads_are_gets_without_body_but_with_the_content_type() {
         for (r, path) in [
             (models(), "/api/tasking/models"),
             (account_info(), "/api/account/info"),
@@ -218,7 +221,7 @@ mod tests {
         ] {
             assert_eq!((r.method, r.path.as_str()), (Method::Get, path));
             assert_eq!(r.body, None);
-            assert_eq!(header(&r, "content-type"), None);
+            assert_eq!(header(&r, "content-type"), Some("application/json"));
             assert_eq!(header(&r, "accept"), Some("application/json"));
             assert_eq!(r.idempotency, Idempotency::Safe);
         }
@@ -239,6 +242,7 @@ mod tests {
         ];
         for r in all {
             assert!(r.headers.iter().all(|(n, _)| !n.eq_ignore_ascii_case("x-api-key")));
+            assert_eq!(header(&r, "content-type"), Some("application/json"), "{}", r.describe());
         }
     }
 

@@ -149,6 +149,18 @@ mod tests {
         let broken =
             Error::Transport { request: "r".into(), reason: "reset".into(), not_sent: false };
         assert!(matches!(p.decide(1, &broken, 0.5), Decision::RetryAfter(_)));
+        let refused = |code: i64| {
+            let body = serde_json::json!({
+                "Data": null, "Succeeded": false, "Error": {"Message": "m", "Code": code}
+            });
+            let body = serde_json::to_vec(&body).unwrap();
+            let reply = Reply { status: 400, retry_after: None, body };
+            handle::<serde_json::Value>(&request::models(), &reply).unwrap_err()
+        };
+        let busy = refused(1003);
+        assert!(busy.is_busy() && busy.is_transient(), "1003: max concurrent requests reached");
+        assert!(matches!(p.decide(1, &busy, 0.5), Decision::RetryAfter(_)));
+        assert_eq!(p.decide(1, &refused(992), 0.5), Decision::Stop);
     }
 
     #[test]

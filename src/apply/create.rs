@@ -10,6 +10,8 @@
 //! - only a 429 (usually a rate limiter's refusal) and a connection that was
 //!   never made are sent again, and only after a list shows no matching order
 //!   and the server's `Retry-After` went by;
+//! - a 400 with code 1003 ("max concurrent requests reached") is a refusal
+//!   that bought nothing: it is sent again after a backoff, without a re-list;
 //! - any other unknown outcome that the rechecks cannot resolve is not sent
 //!   again: the step fails and is reported as possibly bought, so that the
 //!   next apply on this machine waits for that order first (a list can show
@@ -66,7 +68,23 @@ pub(super) async fn create(
         let (e, never_sent) = match client.create(body).await {
             CreateOutcome::Created(order) => return Sent::done(order.task_order_guid, None),
             CreateOutcome::Rejected(e @ Error::Transport { not_sent: true, .. }) => (e, true),
+            CreateOutcome::Rejected(e) if e.is_busy() && sends < opts.max_create_sends => {
+                // 1003: the account's connections were all in use and nothing
+                // was done; the error-code page says to retry after a backoff.
+                let wait = config.retry.resend_wait(sends, e.retry_after(), (config.jitter)());
+                if pause(&config.sleeper, wait.duration, stop).await == Waited::Interrupted {
+                    return Sent::failed(
+                        format!("not sent again: apply was interrupted ({e})"),
+                        false,
+                    );
+                }
+                continue;
+            }
             CreateOutcome::Rejected(e) => {
+                if let Some(note) = super::dedupe::already_ordered(&e, body) {
+                    let outcome = StepOutcome::Done { guid: None, note: Some(note) };
+                    return Sent { outcome, maybe_bought: false };
+                }
                 return Sent { outcome: StepOutcome::from_error(&e), maybe_bought: false };
             }
             CreateOutcome::Unknown(e) => (e, false),

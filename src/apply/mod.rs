@@ -22,6 +22,7 @@
 
 pub mod consent;
 mod create;
+mod dedupe;
 mod recheck;
 mod repair;
 pub mod report;

@@ -130,7 +130,7 @@ fn run_with(
             let _ = view.event(e, &mut std::io::stdout().lock());
             console::on_progress(&progress, e);
         };
-        let opts = settings.executor_options();
+        let opts = settings.executor_options(conn.concurrency(settings.planning.concurrency).await);
         let report = apply::execute(&plan, &entries, &conn.client, &opts, &stop, &on_event).await;
         progress.finish();
         report
@@ -213,7 +213,7 @@ async fn current_plan(
         _ => Ok(()),
     };
     if let Some(saved) = saved {
-        stale(saved.age_reasons(conn.now, settings.max_plan_age))?;
+        stale(saved.age_reasons(conn.now(), settings.max_plan_age))?;
     }
     let live = workflow::list_settled(conn, desired, pending, settings.recheck_wait).await?;
     pending.save()?;

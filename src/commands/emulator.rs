@@ -90,6 +90,8 @@ fn settings(args: &EmulatorArgs) -> Result<Config, Error> {
     config.balance_eur = args.balance;
     config.overdraft_eur = args.overdraft;
     config.state_file.clone_from(&args.state);
+    config.max_connections = args.max_connections.map(std::num::NonZeroUsize::get);
+    config.renewal_stop = args.renewal_stop;
     Ok(config)
 }
 

@@ -29,7 +29,11 @@ pub(crate) fn run(args: &ExportArgs, ctx: Context) -> Result<ExitStatus, Error> 
         .filter(|(o, owner)| owner.is_none() && !o.ordering_process_status.is_canceled())
         .map(|(o, _)| o)
         .collect();
-    let yaml = export::manifest_yaml(&unmatched, SCHEMA_REF);
+    let export = export::manifest(&unmatched, SCHEMA_REF);
+    for line in &export.skipped {
+        let _ = writeln!(std::io::stderr(), "warning: {line}");
+    }
+    let (yaml, entries) = (export.yaml, export.entries);
     if let Some(path) = &args.out {
         std::fs::write(path, &yaml).map_err(|source| Error::Io {
             action: "write",
@@ -39,8 +43,8 @@ pub(crate) fn run(args: &ExportArgs, ctx: Context) -> Result<ExitStatus, Error> 
         let _ = writeln!(
             std::io::stderr(),
             "Wrote {} entr{} to `{}`.",
-            unmatched.len(),
-            if unmatched.len() == 1 { "y" } else { "ies" },
+            entries,
+            if entries == 1 { "y" } else { "ies" },
             path.display()
         );
     } else {

@@ -32,6 +32,11 @@ pub struct Config {
     pub fault_rates: FaultRates,
     /// Keep the whole state in this JSON file, rewritten after every change.
     pub state_file: Option<PathBuf>,
+    /// How an accepted recurring order shows once its renewal is stopped.
+    pub renewal_stop: RenewalStop,
+    /// Most API calls of one emulator served at once; more get 400/1003.
+    /// Reported as the account's `MaxConcurrentConnections` (10 when unset).
+    pub max_connections: Option<usize>,
 }
 
 impl Default for Config {
@@ -47,8 +52,23 @@ impl Default for Config {
             latency: Duration::ZERO,
             fault_rates: FaultRates::default(),
             state_file: None,
+            max_connections: None,
+            renewal_stop: RenewalStop::MonthEnd,
         }
     }
+}
+
+/// How the order list shows an accepted recurring order whose renewal was
+/// stopped ("cancel recurring"). The docs say only that it "remains visible
+/// but no longer renews" (D11, D44); these are the two candidates of part B
+/// item 9, neither confirmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum RenewalStop {
+    /// `To` becomes the last day of the current month; the status follows the clock.
+    #[default]
+    MonthEnd,
+    /// `OrderingProcessStatus` becomes `Canceled`; `To` stays null.
+    Canceled,
 }
 
 /// Probabilities of random faults, drawn per API call from the seeded generator.

@@ -241,6 +241,7 @@ fn fault(spec: &FaultSpec) -> Option<Fault> {
         "toomanyrequests" | "429" => {
             Fault::TooManyRequests { retry_after_secs: spec.retry_after_secs }
         }
+        "busy" | "1003" => Fault::Busy,
         "servererror" | "500" => Fault::ServerError,
         "unavailable" | "503" => Fault::Unavailable,
         "committhendrop" => Fault::CommitThenDrop,

@@ -21,6 +21,17 @@ pub enum Fault {
         /// Value of the `Retry-After` header in seconds.
         retry_after_secs: Option<u64>,
     },
+    /// 400 with code 1003, "max concurrent requests reached" (docs D19); the
+    /// call is not carried out.
+    Busy,
+    /// 400/992 with one field message: a refusal the call's validation
+    /// would not give (the call is not carried out).
+    Refused {
+        /// The field named.
+        field: String,
+        /// Its message.
+        message: String,
+    },
     /// 500 with no body.
     ServerError,
     /// 503 with no body.

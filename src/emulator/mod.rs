@@ -39,7 +39,8 @@
 //! - Random faults: `--fault-rate` splits evenly over 429 (`Retry-After: 1`),
 //!   500 and 503; 429 and 5xx bodies are empty. `Latency` sleeps before the
 //!   call is carried out, `Hang` after. Calls dropped by `CommitThenDrop` are
-//!   logged with status 0. No token bucket, no 400/1003 concurrency cap.
+//!   logged with status 0. No token bucket. `--max-connections N` answers
+//!   400/1003 to calls beyond N in flight (see `connections`).
 //! - Misbehaviour on request only: `CommitThenFail` (an order stored, then a
 //!   429 or 500), `Malformed` list answers, and the [`Modes`] camelCase
 //!   answers and a list lagging behind creates by real time.
@@ -55,8 +56,10 @@ mod calls;
 mod canonical;
 mod clock;
 mod config;
+mod connections;
 mod control;
 mod faults;
+mod headers;
 mod persist;
 mod quote;
 mod reply;
@@ -76,7 +79,7 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 
 pub use area::AreaRule;
-pub use config::{Config, FaultRates};
+pub use config::{Config, FaultRates, RenewalStop};
 pub use control::parse_time;
 pub use faults::{Fault, Malformed, Modes};
 pub use store::State;
@@ -92,6 +95,10 @@ struct Shared {
     inner: Mutex<Inner>,
     /// Tells the state-file writer that the state changed.
     dirty: saver::Dirty,
+    /// API calls that came without `Content-Type: application/json`.
+    untyped_calls: std::sync::atomic::AtomicUsize,
+    /// API calls being served now (for `--max-connections`).
+    in_flight: std::sync::atomic::AtomicUsize,
 }
 
 struct Inner {
@@ -109,6 +116,8 @@ impl Shared {
         Self {
             config,
             keys,
+            untyped_calls: std::sync::atomic::AtomicUsize::new(0),
+            in_flight: std::sync::atomic::AtomicUsize::new(0),
             inner: Mutex::new(Inner {
                 state,
                 faults,
@@ -328,6 +337,11 @@ impl Handle {
     /// 10,000, oldest first); status 0 = dropped.
     pub fn calls(&self) -> Vec<(String, String, u16)> {
         self.shared.lock().calls.to_vec()
+    }
+
+    /// Returns how many `/api` calls came without `Content-Type: application/json`.
+    pub fn calls_without_content_type(&self) -> usize {
+        self.shared.untyped_calls.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Returns a copy of the whole state.

@@ -58,6 +58,22 @@ impl Refusal {
         }
     }
 
+    /// Returns the 400/1003 of a call beyond the account's concurrent
+    /// connections (docs D19: "Max concurrent requests reached"; the message
+    /// wording is the emulator's).
+    pub(crate) fn busy(limit: Option<usize>) -> Self {
+        let message = match limit {
+            Some(n) => format!("Max concurrent requests reached ({n} allowed)"),
+            None => "Max concurrent requests reached".to_owned(),
+        };
+        Self::Failed {
+            status: StatusCode::BAD_REQUEST,
+            code: codes::CONCURRENCY,
+            message,
+            fields: None,
+        }
+    }
+
     /// Returns the 400/995 of an order that costs more than the credits available.
     pub(crate) fn insufficient_credits(cost: f64, available: f64) -> Self {
         Self::Failed {

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use super::faults::Fault;
 use super::reply::{Refusal, answer, ok, ok_null};
 use super::validation::{self, ValidOrder};
-use super::{Call, Shared, quote, tiles};
+use super::{Call, Shared, connections, headers, quote, tiles};
 use crate::api::types::{
     DetailsRequest, FieldErrors, OrderRequest, SupportedConstellation, TaskOrders, TaskingModel,
     TaskingModels, TileSearch, TileSearchRequest,
@@ -32,11 +32,18 @@ pub(super) async fn handle(
         shared.lock().calls.push((call.method.to_owned(), raw_path.to_owned(), status));
     };
     let key = headers.get("x-api-key").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    headers::check_content_type(shared, headers);
     let Some(tenant) = shared.keys.iter().find(|k| k.0 == key).map(|k| k.1.clone()) else {
         log(401);
         return StatusCode::UNAUTHORIZED.into_response();
     };
-    let fault = shared.lock().faults.next(call.method, &call.path);
+    // Held until the answer is built: the call counts against `--max-connections`.
+    let in_flight = connections::InFlight::enter(shared);
+    let fault = if in_flight.over_limit() {
+        Some(Fault::Busy)
+    } else {
+        shared.lock().faults.next(call.method, &call.path)
+    };
     if !shared.config.latency.is_zero() {
         tokio::time::sleep(shared.config.latency).await;
     }
@@ -50,6 +57,8 @@ pub(super) async fn handle(
             }
             r
         }
+        Some(Fault::Busy) => Refusal::busy(shared.config.max_connections).into_response(),
+        Some(Fault::Refused { field, message }) => Refusal::field(&field, &message).into_response(),
         Some(Fault::ServerError) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         Some(Fault::Unavailable) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
         Some(Fault::Latency(d)) => {
@@ -81,8 +90,10 @@ pub(super) async fn handle(
         }
     };
     let camel_case = shared.lock().faults.modes.camel_case;
-    let response = if camel_case { camel_cased(response).await } else { response };
+    let mut response = if camel_case { camel_cased(response).await } else { response };
+    headers::stamp(shared, &mut response);
     log(response.status().as_u16());
+    drop(in_flight);
     response
 }
 
@@ -198,7 +209,7 @@ fn api(shared: &Shared, tenant: &str, call: &Call<'_>) -> Response {
                 return Refusal::field("TaskOrderGuid", "TaskOrderGuid is required")
                     .into_response();
             };
-            match shared.mutate(|s| s.cancel(tenant, guid)) {
+            match shared.mutate(|s| s.cancel(tenant, guid, config.renewal_stop)) {
                 Ok(()) => ok_null(),
                 Err(r) => r.into_response(),
             }
@@ -280,7 +291,7 @@ fn search_tiles(body: &[u8]) -> Result<TileSearch, Refusal> {
     let mut tiles = Vec::new();
     let mut errors = Vec::new();
     for g in &guids {
-        match tiles::describe(g).filter(|t| t.mini_tile == mini) {
+        match tiles::describe_as(g, mini) {
             Some(t) => tiles.push(t),
             None => errors
                 .push(format!("'{g}' is not a known {}", if mini { "minitile" } else { "tile" })),

@@ -12,6 +12,7 @@
 use std::collections::BTreeSet;
 
 use geo::{Intersects, MultiPolygon, Polygon};
+use sha2::Digest as _;
 use uuid::Uuid;
 
 use crate::api::types::TileInfo;
@@ -44,6 +45,29 @@ pub fn search_geometry(parts: &[MultiPolygon<f64>]) -> Vec<TileInfo> {
 /// Describes the tile or minitile with this GUID; `None` for a GUID not on the grid.
 pub fn describe(guid: &str) -> Option<TileInfo> {
     cell_of(guid).map(info)
+}
+
+/// Describes a tile (`mini` false) or minitile GUID as search and create
+/// take it: a grid GUID as [`describe`] (of the kind asked for), and any other
+/// well-formed GUID, such as the real service's (`c3528462-…` in the docs),
+/// as itself placed on a stand-in cell chosen from a hash of the GUID.
+///
+/// The real grid is not published, so a real GUID's footprint is the
+/// emulator's invention (an assumption): deterministic, on land-ish
+/// latitudes, and the right size (2621.44 km² or 10.24 km²). What a plan
+/// needs, the GUID as ordered and its area, is right.
+pub fn describe_as(guid: &str, mini: bool) -> Option<TileInfo> {
+    let uuid = Uuid::parse_str(guid.trim()).ok()?;
+    if let Some(cell) = Cell::from_guid(uuid) {
+        return Some(info(cell)).filter(|t| t.mini_tile == mini);
+    }
+    let hash = sha2::Sha256::digest(uuid.as_bytes());
+    let lat = -50.0 + f64::from(u16::from_be_bytes([hash[0], hash[1]]) % 11_000) / 100.0;
+    let lon = -180.0 + f64::from(u16::from_be_bytes([hash[2], hash[3]]) % 36_000) / 100.0;
+    let tile = Cell::tile_at(lon, lat);
+    let n = crate::grid::MINITILES_PER_SIDE;
+    let cell = if mini { Cell { sub: Some((hash[4] % n, hash[5] % n)), ..tile } } else { tile };
+    Some(TileInfo { guid: uuid.hyphenated().to_string(), ..info(cell) })
 }
 
 /// Lists the 256 minitiles of a tile; `None` unless `tile_guid` is a tile's GUID.
@@ -174,6 +198,22 @@ mod tests {
         assert!(describe("c3528462-02fc-4301-bb37-8d226b45f149").is_none());
         assert!(describe("not-a-guid").is_none());
         assert!(minitiles_of("c3528462-02fc-4301-bb37-8d226b45f149").is_none());
+    }
+
+    #[test]
+    fn real_guids_stand_in_on_a_deterministic_cell_and_keep_their_guid() {
+        let docs_tile = "C3528462-02FC-4301-BB37-8D226B45F149";
+        let t = describe_as(docs_tile, false).unwrap();
+        assert_eq!(t.guid, docs_tile.to_ascii_lowercase());
+        assert!(!t.mini_tile);
+        assert_eq!(describe_as(docs_tile, false), Some(t.clone()), "deterministic");
+        let m = describe_as("0194d140-faa6-7b7a-a382-2d40abff0f9a", true).unwrap();
+        assert!(m.mini_tile && m.guid == "0194d140-faa6-7b7a-a382-2d40abff0f9a");
+        assert_ne!(m.data_geog_wkt, t.data_geog_wkt);
+        assert_eq!(describe_as("not-a-guid", false), None);
+        let grid_mini = Cell::tile_at(10.0, 56.0).minitiles().next().unwrap().guid().to_string();
+        assert_eq!(describe_as(&grid_mini, false), None, "a grid minitile is not a tile");
+        assert!(describe_as(&grid_mini, true).is_some());
     }
 
     #[test]

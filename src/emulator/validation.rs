@@ -271,7 +271,7 @@ fn check_tiles(
     let mut out = Vec::with_capacity(guids.len());
     let mut ok = true;
     for g in guids {
-        let found = tiles::describe(g).filter(|t| t.mini_tile == mini);
+        let found = tiles::describe_as(g, mini);
         match (Uuid::parse_str(g.trim()), found) {
             (Ok(u), Some(_)) if !out.contains(&u) => out.push(u),
             (Ok(_), Some(_)) => {}

@@ -13,6 +13,7 @@ mod geometry_checks;
 mod load;
 mod node;
 mod scan;
+pub mod text;
 mod validate;
 mod yaml_limits;
 

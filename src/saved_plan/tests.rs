@@ -64,5 +64,9 @@ fn the_saved_settings_replace_the_plan_flags_and_keep_the_output_flags() {
     s.adopt_saved(&saved()).unwrap();
     let p = &s.planning;
     assert!(p.prune && p.max_cost == Some(100.0) && p.targets == ["a", "b"]);
-    assert!(p.detailed && p.format == Format::Json && p.concurrency.get() == 2);
+    assert!(
+        p.detailed
+            && p.format == Format::Json
+            && p.concurrency.map(std::num::NonZeroUsize::get) == Some(2)
+    );
 }

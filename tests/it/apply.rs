@@ -1,6 +1,8 @@
 //! `skyform apply` end to end: convergence, saved plans, replace, cancel,
 //! failures part-way.
 
+use std::time::Duration;
+
 use skyform::emulator::Fault;
 use skyform::grid::Cell;
 
@@ -175,7 +177,7 @@ fn a_rejected_create_stops_further_creates_and_exits_5_with_the_api_message() {
     let out = env.run(&["apply", "--auto-approve", "--concurrency", "1", "o.yaml"]);
     assert_eq!(out.code, 5, "{}\n{}", out.stdout, out.stderr);
     assert!(out.stdout.contains("failed      b"), "{}", out.stdout);
-    assert!(out.stdout.contains("already ordered"), "API message missing:\n{}", out.stdout);
+    assert!(out.stdout.contains("Model is unavailable"), "API message missing:\n{}", out.stdout);
     assert!(out.stdout.contains("not tried   c"), "{}", out.stdout);
     assert_eq!(env.live().len(), 2);
 }
@@ -197,9 +199,9 @@ fn one_tile_entry(name: &str, frequency: u32) -> String {
 }
 
 /// An account and a manifest whose second create (`b`) passes its estimate but
-/// is refused: its one tile is already in a live order of the same model and
-/// constellations (`t0`, another entry), and deduplication leaves nothing to order.
-/// (A create refused for credits no longer reaches the API: the plan is blocked.)
+/// is refused by the server (a scripted 400/992). (A create refused for
+/// credits no longer reaches the API: the plan is blocked; one refused as fully
+/// deduplicated is reported as already ordered, not as a failure.)
 fn refused_second_create() -> Env {
     let env = Env::new();
     env.write("o.yaml", &manifest(&[one_tile_entry("t0", 2)]));
@@ -208,6 +210,8 @@ fn refused_second_create() -> Env {
     let entries =
         [one_tile_entry("t0", 2), entry("a", 9.0, ""), one_tile_entry("b", 3), entry("c", 9.4, "")];
     env.write("o.yaml", &manifest(&entries));
+    let refused = Fault::Refused { field: "Model".into(), message: "Model is unavailable".into() };
+    env.emu.script("POST", "/api/tasking/orders", vec![Fault::Latency(Duration::ZERO), refused]);
     env
 }
 

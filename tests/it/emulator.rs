@@ -415,10 +415,16 @@ async fn tile_search_and_tile_deduplication() {
     // Without deduplication nothing is dropped.
     let all = api.create(&tile_order(vec![&tile], vec![&mini], false)).await;
     assert_eq!(all["MiniTiles"], json!([mini]));
-    let (status, v) = api
-        .post(ORDERS, &tile_order(vec!["00000000-0000-4000-8000-000000000000"], vec![], false))
-        .await;
-    assert_eq!(status, 400);
-    assert!(v["Data"]["TileGuids"].is_array());
+    // A malformed GUID is refused, and a minitile's GUID is not a tile.
+    for bad in ["not-a-guid", mini.as_str()] {
+        let (status, v) = api.post(ORDERS, &tile_order(vec![bad], vec![], false)).await;
+        assert_eq!(status, 400, "{bad}");
+        assert!(v["Data"]["TileGuids"].is_array());
+    }
     assert_eq!(h.orders().len(), 3);
+    // Any other well-formed GUID (the docs' real tile) is a tile on a stand-in cell.
+    let docs_tile = "c3528462-02fc-4301-bb37-8d226b45f149";
+    let real = api.create(&tile_order(vec![docs_tile], vec![], false)).await;
+    assert_eq!(real["Tiles"], json!([docs_tile]));
+    assert_eq!(real["TaskOrderAreaKm2"], 2621.44);
 }

@@ -8,15 +8,21 @@ use crate::harness::Env;
 
 /// An entry with a well-formed tile GUID the API does not know: `validate`
 /// accepts it, the API refuses it (400, code 992).
-const UNKNOWN_TILE_ENTRY: &str = "  - name: bad-tiles
+/// An entry the API refuses to estimate: a minitile's GUID listed as a tile.
+fn unknown_tile_entry() -> String {
+    let minitile = skyform::grid::Cell::tile_at(10.0, 56.0).minitiles().next().unwrap().guid();
+    format!(
+        "  - name: bad-tiles
     Model: Stratus2
     SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]
     StorageMonths: 1
     ApiRequests: 1
     ImageFrequency: 3
     From: 2025-04-01
-    TileGuids: [c3528462-02fc-4301-bb37-8d226b45f149]
-";
+    TileGuids: [{minitile}]
+"
+    )
+}
 
 const ESTIMATE: &str = "/api/tasking/orders/estimate";
 
@@ -52,7 +58,7 @@ fn an_unpriced_create_is_applied_only_with_allow_unpriced() {
 #[test]
 fn an_estimate_refused_for_good_fails_plan_and_apply_with_the_field_messages() {
     let env = Env::new();
-    env.write("o.yaml", &manifest(&[entry("a", 9.0, ""), UNKNOWN_TILE_ENTRY.to_owned()]));
+    env.write("o.yaml", &manifest(&[entry("a", 9.0, ""), unknown_tile_entry()]));
     for args in [&["plan", "o.yaml"][..], &["apply", "--auto-approve", "o.yaml"][..]] {
         let out = env.run(args);
         assert_eq!(out.code, 1, "{args:?}: {}\n{}", out.stdout, out.stderr);

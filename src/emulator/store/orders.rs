@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::state::{State, StoredOrder, Tenant, month_key};
 use crate::api::types::{OrderStatus, TaskOrder};
-use crate::emulator::config::Config;
+use crate::emulator::config::{Config, RenewalStop};
 use crate::emulator::dates::{first_of_next_month, month_end};
 use crate::emulator::quote;
 use crate::emulator::reply::Refusal;
@@ -102,15 +102,28 @@ impl State {
     }
 
     /// Cancels per part B item 9: removes and refunds in `Review`, stops the
-    /// renewal of an accepted recurring order, refuses anything else.
-    pub(crate) fn cancel(&mut self, id: &str, guid: &str) -> Result<(), Refusal> {
+    /// renewal of an accepted recurring order (shown as `stop` says), refuses
+    /// anything else.
+    ///
+    /// An accepted recurring order whose first month is still ahead has
+    /// produced nothing yet: it is removed and refunded like one in `Review`
+    /// (the docs do not cover this case; setting `To` to this month's end
+    /// would leave `To` before `From`, and keep a charge for a month never
+    /// produced).
+    pub(crate) fn cancel(
+        &mut self,
+        id: &str,
+        guid: &str,
+        stop: RenewalStop,
+    ) -> Result<(), Refusal> {
         let today = self.today();
         let not_found = || Refusal::not_found(format!("Task order '{guid}' was not found"));
         let tenant = self.tenants.get_mut(id).ok_or_else(not_found)?;
         let idx = tenant.orders.iter().position(|o| o.is(guid)).ok_or_else(not_found)?;
         let stored = &tenant.orders[idx];
         let status = &stored.order.ordering_process_status;
-        if status.is_review() {
+        let not_started = stored.order.to.is_none() && stored.order.from > month_end(today);
+        if status.is_review() || (not_started && !status.is_canceled()) {
             tenant.refund(idx);
             let o = &mut tenant.orders[idx];
             o.removed = true;
@@ -120,13 +133,22 @@ impl State {
         if status.is_canceled() || stored.order.to.is_some() {
             return Err(Refusal::field("TaskOrderGuid", "Order cannot be cancelled"));
         }
-        tenant.orders[idx].order.to = Some(month_end(today));
+        let order = &mut tenant.orders[idx].order;
+        match stop {
+            RenewalStop::MonthEnd => order.to = Some(month_end(today)),
+            RenewalStop::Canceled => order.ordering_process_status = OrderStatus::Canceled,
+        }
         Ok(())
     }
 }
 
-/// Drops the tiles an earlier live order with the same model, constellations
-/// and an overlapping period already covers (part B item 13).
+/// Drops the tiles an earlier live order with the same model, constellations,
+/// cadence (`ImageFrequency`, `ReferenceDate`) and an overlapping period
+/// already covers (part B item 13). The seed page ("Tasking / Order
+/// Endpoints", "Common Failure and Fix") names Model, SatelliteConstellations,
+/// tile selection and time/cadence settings as what deduplication depends on;
+/// that cadence must be equal (not merely producing overlapping dates) and
+/// periods only overlap is the emulator's assumption.
 fn dedupe(tenant: &Tenant, order: &mut ValidOrder) -> Result<(), Refusal> {
     let Aoi::Tiles { tiles, minitiles } = &mut order.aoi else { return Ok(()) };
     let set = |v: &[String]| v.iter().map(|s| s.to_ascii_lowercase()).collect::<BTreeSet<_>>();
@@ -139,6 +161,8 @@ fn dedupe(tenant: &Tenant, order: &mut ValidOrder) -> Result<(), Refusal> {
         .filter(|w| !w.ordering_process_status.is_canceled())
         .filter(|w| w.model.eq_ignore_ascii_case(order.model.api_name))
         .filter(|w| set(&w.satellite_constellations) == wanted)
+        .filter(|w| w.image_frequency == i64::from(order.image_frequency))
+        .filter(|w| w.reference_date.unwrap_or(w.from) == order.reference_date)
         .filter(|w| w.from <= end(order.to) && order.from <= end(w.to))
         .flat_map(|w| w.tiles.iter().chain(&w.mini_tiles))
         .filter_map(|t| Uuid::parse_str(&t.guid).ok())

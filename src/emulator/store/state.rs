@@ -100,7 +100,10 @@ impl State {
         bytes.copy_from_slice(&hash[..16]);
         AccountInfo {
             tenant_id: Some(Uuid::from_bytes(bytes).to_string()),
-            max_concurrent_connections: Some(10),
+            // The docs publish no number; 10 is the emulator's (part B item 18).
+            max_concurrent_connections: Some(
+                config.max_connections.and_then(|n| i64::try_from(n).ok()).unwrap_or(10),
+            ),
             max_composite_area_km2: Some(10_000.0),
             max_total_bands: Some(20),
             euro_overdraft_limit: Some(config.overdraft_eur),

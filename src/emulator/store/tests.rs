@@ -9,12 +9,13 @@ use uuid::Uuid;
 
 use super::State;
 use crate::api::types::{OrderStatus, TaskOrder, TileRef};
-use crate::emulator::config::Config;
+use crate::emulator::config::{Config, RenewalStop};
 use crate::emulator::reply::Refusal;
 use crate::emulator::validation::{Aoi, ValidOrder};
 use crate::grid::Cell;
 
 const ID: &str = "tenant";
+const MONTH_END: RenewalStop = RenewalStop::MonthEnd;
 
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -155,6 +156,13 @@ fn deduplication_drops_tiles_a_live_overlapping_order_covers() {
     let plain = ValidOrder { tile_deduplication: false, ..tiles(&[t], "2025-04-01", "2025-04-30") };
     assert_eq!(s.create(ID, plain, &config).unwrap().tiles.len(), 1);
 
+    // Another cadence is other images: another frequency, or another reference date.
+    let base = tiles(&[t], "2025-04-01", "2025-04-30");
+    let weekly = ValidOrder { image_frequency: base.image_frequency + 1, ..base.clone() };
+    assert_eq!(s.create(ID, weekly, &config).unwrap().tiles.len(), 1);
+    let shifted = ValidOrder { reference_date: day("2025-01-02"), ..base };
+    assert_eq!(s.create(ID, shifted, &config).unwrap().tiles.len(), 1);
+
     // A denied order covers nothing.
     let mut s = state(&config);
     let first_again = create(&mut s, tiles(&[t], "2025-04-01", "2025-04-30"), &config);
@@ -172,7 +180,7 @@ fn cancel_follows_the_lifecycle_stage() {
     let mut s = state(&config);
     // In Review: removed from every answer and refunded, spend included.
     let review = create(&mut s, ValidOrder::stratus2(Aoi::km2(100.0), "2025-04-01", None), &config);
-    assert_eq!(s.cancel(ID, &review), Ok(()));
+    assert_eq!(s.cancel(ID, &review, MONTH_END), Ok(()));
     assert!(close(balance(&s), 10_000.0));
     assert!(close(s.tenants[ID].spend["2025-04"], 0.0));
     assert!(
@@ -180,24 +188,45 @@ fn cancel_follows_the_lifecycle_stage() {
             && s.details(ID, std::slice::from_ref(&review)).is_empty()
     );
     let gone = Refusal::not_found(format!("Task order '{review}' was not found"));
-    assert_eq!(s.cancel(ID, &review), Err(gone));
+    assert_eq!(s.cancel(ID, &review, MONTH_END), Err(gone));
 
     // Accepted recurring: renewal stops at the end of this month; once only.
     let recurring =
         create(&mut s, ValidOrder::stratus2(Aoi::km2(100.0), "2025-04-01", None), &config);
     assert!(s.accept(&recurring));
-    assert_eq!(s.cancel(ID, &recurring.to_uppercase()), Ok(()));
+    assert_eq!(s.cancel(ID, &recurring.to_uppercase(), MONTH_END), Ok(()));
     assert_eq!(find(&s, &recurring).to, Some(day("2025-04-30")));
     assert!(s.list(ID, true, false).is_empty());
     let refused = Refusal::field("TaskOrderGuid", "Order cannot be cancelled");
-    assert_eq!(s.cancel(ID, &recurring), Err(refused.clone()));
+    assert_eq!(s.cancel(ID, &recurring, MONTH_END), Err(refused.clone()));
 
     // Accepted fixed window: refused; another tenant's order: unknown.
     let fixed = ValidOrder::stratus2(Aoi::km2(100.0), "2025-04-01", Some("2025-04-30"));
     let fixed = create(&mut s, fixed, &config);
     assert!(s.accept(&fixed));
-    assert_eq!(s.cancel(ID, &fixed), Err(refused));
-    assert!(matches!(s.cancel("someone else", &fixed), Err(Refusal::Failed { code: 404, .. })));
+    assert_eq!(s.cancel(ID, &fixed, MONTH_END), Err(refused.clone()));
+    assert!(matches!(
+        s.cancel("someone else", &fixed, MONTH_END),
+        Err(Refusal::Failed { code: 404, .. })
+    ));
+
+    // The other representation of a stopped renewal: `Canceled`, `To` still null.
+    let other = create(&mut s, ValidOrder::stratus2(Aoi::km2(100.0), "2025-04-01", None), &config);
+    assert!(s.accept(&other));
+    assert_eq!(s.cancel(ID, &other, RenewalStop::Canceled), Ok(()));
+    let shown = find(&s, &other);
+    assert!(shown.ordering_process_status.is_canceled() && shown.to.is_none());
+    assert_eq!(s.cancel(ID, &other, RenewalStop::Canceled), Err(refused));
+
+    // Accepted, recurring from next month: nothing produced yet, so removed
+    // and refunded, never left with `To` before `From`.
+    let before = balance(&s);
+    let june = create(&mut s, ValidOrder::stratus2(Aoi::km2(100.0), "2025-06-01", None), &config);
+    assert!(balance(&s) < before);
+    assert!(s.accept(&june));
+    assert_eq!(s.cancel(ID, &june, MONTH_END), Ok(()));
+    assert!(s.details(ID, std::slice::from_ref(&june)).is_empty());
+    assert!(close(balance(&s), before));
 }
 
 #[test]
@@ -228,7 +257,7 @@ fn accepted_recurring_orders_renew_on_each_first() {
     let stopped =
         create(&mut s, ValidOrder::stratus2(Aoi::km2(100.0), "2025-04-01", None), &config);
     assert!(s.accept(&stopped));
-    s.cancel(ID, &stopped).unwrap();
+    s.cancel(ID, &stopped, MONTH_END).unwrap();
     let start = balance(&s);
     assert!(close(start, 10_000.0 - 300.0));
 
