@@ -9,7 +9,6 @@
 //! Run with `cargo bench --bench apply_e2e`.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
@@ -25,26 +24,12 @@ const ORDERS: usize = 1_000;
 const CONCURRENCY: usize = 8;
 const LATENCY: Duration = Duration::from_millis(20);
 
+mod common;
+
+use common::manifest;
+
 fn main() {
     divan::main();
-}
-
-fn manifest(n: usize) -> String {
-    let mut s = String::from(
-        "defaults:\n  Model: Stratus2\n  SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]\n  \
-         StorageMonths: 1\n  ApiRequests: 1\n  ImageFrequency: 3\n  From: 2025-04-01\norders:\n",
-    );
-    for i in 0..n {
-        #[allow(clippy::cast_precision_loss)]
-        let (x, y) = (-170.0 + (i % 300) as f64 * 0.5, -60.0 + (i / 300) as f64 * 0.5);
-        let _ = writeln!(
-            s,
-            "  - name: f{i}\n    Wkt: POLYGON(({x} {y},{x2} {y},{x2} {y2},{x} {y2},{x} {y}))",
-            x2 = x + 0.01,
-            y2 = y + 0.01
-        );
-    }
-    s
 }
 
 #[divan::bench(sample_count = 3, sample_size = 1)]

@@ -7,7 +7,6 @@
 //!
 //! Run with `cargo bench --bench plan_e2e`.
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::LazyLock;
 use std::time::Duration;
@@ -21,26 +20,12 @@ use skyform::settings::Planning;
 use skyform::spec::DesiredSet;
 use skyform::workflow;
 
+mod common;
+
+use common::manifest;
+
 fn main() {
     divan::main();
-}
-
-fn manifest(n: usize) -> String {
-    let mut s = String::from(
-        "defaults:\n  Model: Stratus2\n  SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]\n  \
-         StorageMonths: 1\n  ApiRequests: 1\n  ImageFrequency: 3\n  From: 2025-04-01\norders:\n",
-    );
-    for i in 0..n {
-        #[allow(clippy::cast_precision_loss)]
-        let (x, y) = (-170.0 + (i % 300) as f64 * 0.5, -60.0 + (i / 300) as f64 * 0.5);
-        let _ = writeln!(
-            s,
-            "  - name: f{i}\n    Wkt: POLYGON(({x} {y},{x2} {y},{x2} {y2},{x} {y2},{x} {y}))",
-            x2 = x + 0.01,
-            y2 = y + 0.01
-        );
-    }
-    s
 }
 
 struct Setup {

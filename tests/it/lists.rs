@@ -7,29 +7,15 @@ use std::time::Duration;
 
 use skyform::emulator::{Fault, Malformed, Modes};
 
+use crate::apply::entry;
 use crate::harness::{Env, json};
 
 const ORDERS: &str = "/api/tasking/orders";
 
-fn entry(name: &str, lon: f64) -> String {
-    format!(
-        "  - name: {name}
-    Model: Stratus2
-    SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]
-    StorageMonths: 1
-    ApiRequests: 1
-    ImageFrequency: 3
-    Wkt: POLYGON(({lon} 56.0,{lon2} 56.0,{lon2} 56.05,{lon} 56.05,{lon} 56.0))
-    From: 2025-04-01
-",
-        lon2 = lon + 0.05
-    )
-}
-
 /// A manifest of `n` entries, `e0`, `e1`, …
 fn manifest(n: u32) -> String {
     let entries: Vec<String> =
-        (0..n).map(|i| entry(&format!("e{i}"), 9.0 + f64::from(i) * 0.1)).collect();
+        (0..n).map(|i| entry(&format!("e{i}"), 9.0 + f64::from(i) * 0.1, "")).collect();
     format!("orders:\n{}", entries.concat())
 }
 
