@@ -19,6 +19,7 @@ mod layout;
 mod lists;
 mod live_api;
 mod map;
+mod models;
 mod plan;
 mod pricing;
 mod progress;
