@@ -10,6 +10,7 @@ mod confirm;
 mod convergence;
 mod emulator;
 mod emulator_faults;
+mod emulator_models;
 mod estimates;
 mod examples;
 mod harness;

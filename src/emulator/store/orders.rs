@@ -51,7 +51,7 @@ impl State {
             api_requests: order.api_requests,
             task_order_area_km2: shown.area_km2,
             satellite_constellations: order.constellations,
-            model: order.model.api_name.to_owned(),
+            model: order.model.name.clone(),
             image_frequency: i64::from(order.image_frequency),
             reference_date: Some(order.reference_date),
             from: order.from,
@@ -159,7 +159,7 @@ fn dedupe(tenant: &Tenant, order: &mut ValidOrder) -> Result<(), Refusal> {
         .iter()
         .map(|o| &o.order)
         .filter(|w| !w.ordering_process_status.is_canceled())
-        .filter(|w| w.model.eq_ignore_ascii_case(order.model.api_name))
+        .filter(|w| w.model.eq_ignore_ascii_case(&order.model.name))
         .filter(|w| set(&w.satellite_constellations) == wanted)
         .filter(|w| w.image_frequency == i64::from(order.image_frequency))
         .filter(|w| w.reference_date.unwrap_or(w.from) == order.reference_date)
