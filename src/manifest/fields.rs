@@ -177,7 +177,17 @@ fn model(sink: &mut Sink<'_>, v: &Node) -> Opt<String> {
             "`Model` `{s}` is not a model's API value (letters and digits, starting with a \
              letter): expected one of {known}"
         );
-        sink.error(v.pos, message);
+        // A variant's label (`Nimbus-NDVI`) is usually its API value without the punctuation.
+        let squashed: String = s.chars().filter(char::is_ascii_alphanumeric).collect();
+        if catalog::is_api_name(&squashed) {
+            let hint = format!(
+                "if the API offers this model, write its API value, e.g. `{squashed}`; plan \
+                 lists the models the API offers when it refuses one"
+            );
+            sink.error_hint(v.pos, message, hint);
+        } else {
+            sink.error(v.pos, message);
+        }
         return Opt::Bad;
     }
     let hint = match suggest(s, &names) {
