@@ -16,6 +16,7 @@ mod examples;
 mod harness;
 mod hostile;
 mod hostile_sandbox;
+mod killed;
 mod layout;
 mod lists;
 mod live_api;
