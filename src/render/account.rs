@@ -37,9 +37,10 @@ pub(super) fn shortfall_line(plan: &Plan) -> Option<String> {
     ))
 }
 
-/// The assumptions behind the figures, one line each (`note: …`).
-pub(super) fn notes(plan: &Plan) -> Vec<String> {
-    plan.account.iter().flat_map(|a| a.notes.iter().map(|n| format!("note: {n}"))).collect()
+/// The assumptions behind the figures, one line each (the human renderer
+/// puts `note: ` before each, Markdown a note box around it).
+pub(super) fn notes(plan: &Plan) -> &[String] {
+    plan.account.as_ref().map_or(&[], |a| a.notes.as_slice())
 }
 
 fn figure(currency: &str, f: &Figure) -> String {

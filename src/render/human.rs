@@ -58,7 +58,7 @@ pub(super) fn render(plan: &Plan, opts: Options, w: &mut dyn io::Write) -> io::R
         writeln!(w, "{}", paint(opts.color, look, &line))?;
     }
     for note in super::account::notes(plan) {
-        writeln!(w, "{}", paint(opts.color, style::WARNING, &note))?;
+        writeln!(w, "{}", paint(opts.color, style::WARNING, &format!("note: {note}")))?;
     }
     if let Some(line) = super::account::line(plan) {
         writeln!(w, "{line}")?;

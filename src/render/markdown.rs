@@ -39,7 +39,7 @@ pub(super) fn render(plan: &Plan, opts: Options) -> String {
         let _ = writeln!(out, "> [!CAUTION]\n> {}\n", prose(&line));
     }
     for note in super::account::notes(plan) {
-        let _ = writeln!(out, "> [!NOTE]\n> {}\n", prose(&note));
+        let _ = writeln!(out, "> [!NOTE]\n> {}\n", prose(note));
     }
     if let Some(line) = super::budget_line(plan) {
         match plan.budget_check().map(|b| b.status) {

@@ -205,3 +205,43 @@ fn a_pruned_order_and_an_uncancellable_old_order() {
         "{md}"
     );
 }
+
+/// [`full_plan`] with the account figures a priced plan carries: one figure
+/// unknown with its reason, a credit shortfall and a note.
+fn plan_with_account() -> Plan {
+    use crate::plan::account::{AccountSummary, Figure};
+    let known =
+        |before: f64, after: f64| Figure { before: Some(before), after: Some(after), reason: None };
+    let mut plan = full_plan();
+    plan.account = Some(AccountSummary {
+        currency: "EUR".into(),
+        credit_balance: known(120.0, -27.43),
+        month_spend: Figure {
+            before: None,
+            after: None,
+            reason: Some("the account endpoints give none".into()),
+        },
+        next_month_recurring: known(310.5, 350.0),
+        credit_shortfall: Some(27.43),
+        ordered_creates: false,
+        notes: vec![
+            "the account endpoints give no month-to-date spend: priced as if nothing \
+                     was spent this month (the dearest band)"
+                .into(),
+        ],
+    });
+    plan
+}
+
+#[test]
+fn the_account_line_in_every_format() {
+    let plan = plan_with_account();
+    insta::assert_snapshot!("human_account", render_to_string(&plan, Format::Human, PLAIN));
+    insta::assert_snapshot!("markdown_account", render_to_string(&plan, Format::Markdown, PLAIN));
+    let json: serde_json::Value =
+        serde_json::from_str(&render_to_string(&plan, Format::Json, PLAIN)).unwrap();
+    insta::assert_snapshot!(
+        "json_account",
+        serde_json::to_string_pretty(&json["summary"]["account"]).unwrap()
+    );
+}

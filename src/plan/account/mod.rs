@@ -20,6 +20,8 @@
 //!   the account has. Assumption: orders still in `Review` are accepted by then.
 //!   Each new recurring create's `monthly` becomes its marginal share of it.
 
+use std::collections::BTreeSet;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -87,14 +89,18 @@ pub struct AccountSummary {
 pub fn summarize(plan: &mut Plan, live: &[TaskOrder], start: &AccountStart) {
     let spend = start.chain_start();
     let mut creates = 0.0;
-    let mut families = Vec::new();
+    // The discount columns the creates are billed in: a model skyform does
+    // not know counts as a column of its own, as nothing says which it shares.
+    let mut families = BTreeSet::new();
     for c in plan.changes.iter().filter(|c| matches!(c.action, Action::Create | Action::Replace)) {
         if let Cost::Priced(p) = &c.cost {
             creates += p.current_month;
         }
-        let family = c.request.as_ref().and_then(|r| catalog::model(&r.model)).map(|m| m.family);
-        if let Some(f) = family.filter(|f| !families.contains(f)) {
-            families.push(f);
+        if let Some(r) = &c.request {
+            families.insert(catalog::model(&r.model).map_or_else(
+                || format!("model {}", r.model.to_ascii_lowercase()),
+                |m| format!("{:?}", m.family),
+            ));
         }
     }
     let refunds = refunds(plan, live, spend);

@@ -162,3 +162,26 @@ fn creates_beyond_balance_and_overdraft_are_short_by_the_difference() {
     assert_eq!(acc.credit_balance.before, None);
     assert!(acc.credit_balance.reason.is_some());
 }
+
+#[test]
+fn creates_across_a_band_go_in_order_when_their_discount_columns_may_differ() {
+    let with_model = |model: &str, current_month: f64| {
+        let mut c = create(100.0, current_month);
+        c.request.as_mut().unwrap().model = model.into();
+        c
+    };
+    let start = AccountStart { month_spend: Some(900.0), ..AccountStart::default() };
+    let ordered = |changes: Vec<Change>| {
+        let mut p = plan(changes);
+        summarize(&mut p, &[], &start);
+        p.account.unwrap().ordered_creates
+    };
+    // 900 → 1,100 crosses the 1,000 band boundary.
+    assert!(!ordered(vec![with_model("Stratus2", 100.0), with_model("Stratus3", 100.0)]));
+    assert!(ordered(vec![with_model("Stratus2", 100.0), with_model("Nimbus", 100.0)]));
+    // A model only the API knows may be billed in either column.
+    assert!(ordered(vec![with_model("Stratus2", 100.0), with_model("Cumulus1", 100.0)]));
+    assert!(!ordered(vec![with_model("Cumulus1", 100.0), with_model("cumulus1", 100.0)]));
+    // Within one band the order makes no difference.
+    assert!(!ordered(vec![with_model("Stratus2", 10.0), with_model("Cumulus1", 10.0)]));
+}
