@@ -6,7 +6,10 @@
 //! ([`geometry`]) or as GUID sets. Matching many entries against many live
 //! orders is a hash join ([`match_all`]). Orders that look like an earlier
 //! version of an entry (replace candidates) are found by [`earlier_versions`].
+//! Which tiles the server's deduplication finds already ordered by other
+//! orders is [`dedupe`]'s rule, shared with the emulator.
 
+pub mod dedupe;
 mod geometry;
 mod matching;
 mod overlap;
