@@ -234,11 +234,13 @@ mod tests {
         assert_eq!(covered(&other, &live, &[1], &[]).tiles, ids(&[1]));
     }
 
+    type Edit = fn(&mut OrderSpec);
+
     #[test]
     fn other_settings_another_period_or_a_cancelled_order_cover_nothing() {
         let base = may(tiles(&[1], &[]));
         let live = [order("a", "Processing", &base, None)];
-        let changed: [(&str, fn(&mut OrderSpec)); 6] = [
+        let changed: [(&str, Edit); 6] = [
             ("model", |s| s.model = "Stratus3".into()),
             ("constellations", |s| {
                 s.constellations.remove("Landsat89");

@@ -16,6 +16,7 @@
 
 pub mod account;
 mod action;
+mod dedupe;
 pub mod diff;
 mod duplicates;
 mod live;
