@@ -3,6 +3,7 @@
 //! second plan after apply has no changes; what the server would not drop is
 //! still bought.
 
+use skyform::emulator::Fault;
 use skyform::grid::Cell;
 
 use crate::apply::manifest;
@@ -144,4 +145,15 @@ fn an_order_the_plan_cancels_covers_nothing() {
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     assert_eq!(env.live().len(), 1);
     no_changes(&env, &["--prune"]);
+}
+
+#[test]
+fn a_deduplicated_create_whose_answer_is_lost_is_found_not_sent_again() {
+    let env = with_a_applied(&b(&[9.0, 10.0, 11.0], ""));
+    env.emu.script("POST", "/api/tasking/orders", vec![Fault::CommitThenDrop]);
+    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("found the order"), "{}", out.stdout);
+    assert_eq!(env.live().len(), 2);
+    no_changes(&env, &[]);
 }
