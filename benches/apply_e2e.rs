@@ -65,7 +65,7 @@ fn apply_1000_new(bencher: divan::Bencher) {
             let conn = Connection::new(Client::new(config).unwrap(), emu.now());
             let plan = runtime.block_on(async {
                 let live = workflow::list_live(&conn).await.unwrap();
-                workflow::make_plan(&desired, &live, &conn, &flags).await.unwrap()
+                workflow::make_plan(&desired, &live, &conn, &flags, false).await.unwrap()
             });
             let calls_before = emu.calls().len();
             (emu, conn, plan, calls_before)

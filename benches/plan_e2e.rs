@@ -100,7 +100,7 @@ fn plan_1000_new() -> usize {
     let before = estimates();
     let n = s.runtime.block_on(async {
         let live = workflow::list_live(&conn).await.unwrap();
-        let plan = workflow::make_plan(&s.desired, &live, &conn, &flags(8)).await.unwrap();
+        let plan = workflow::make_plan(&s.desired, &live, &conn, &flags(8), false).await.unwrap();
         assert_eq!(plan.counts().create, 1_000);
         assert_eq!(plan.totals().unpriced, 0);
         plan.changes.len()
@@ -119,7 +119,7 @@ fn plan_10000_matching() -> usize {
     let conn = connection(&s.emu);
     s.runtime.block_on(async {
         let live = workflow::list_live(&conn).await.unwrap();
-        let plan = workflow::make_plan(&s.desired, &live, &conn, &flags(8)).await.unwrap();
+        let plan = workflow::make_plan(&s.desired, &live, &conn, &flags(8), false).await.unwrap();
         assert_eq!(plan.counts().keep, 10_000);
         plan.changes.len()
     })

@@ -133,6 +133,17 @@ pub fn constellation(name: &str) -> Option<&'static Constellation> {
     CONSTELLATIONS.iter().find(|c| c.api_name.eq_ignore_ascii_case(name))
 }
 
+/// Whether `name` has the form of an API enum value (`Stratus2`,
+/// `Sentinel1`): an ASCII letter, then letters and digits, at most 64 in all.
+/// A name of that form that the catalogue does not know may be one the API
+/// added since; a label such as `Stratus-2` never is.
+pub fn is_api_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric())
+        && name.len() <= 64
+}
+
 /// Order-mode price multipliers (tile 0.2, minitile 0.5, polygon 1.0).
 pub const TILE_MULTIPLIER: f64 = 0.2;
 /// See [`TILE_MULTIPLIER`].
@@ -155,6 +166,18 @@ mod tests {
         assert_eq!(model_by_label("Stratus-2").unwrap().api_name, "Stratus2");
         assert_eq!(model_by_label("stratus-2 fast").unwrap().api_name, "Stratus2Fast");
         assert_eq!(constellation("landsat89").unwrap().api_name, "Landsat89");
+    }
+
+    #[test]
+    fn api_names_are_letters_then_letters_and_digits() {
+        for ok in ["Stratus2", "Cumulus", "NimbusNdvi", "S"] {
+            assert!(is_api_name(ok), "{ok}");
+        }
+        for bad in
+            ["", "Stratus-2", "Stratus 2", "2Stratus", "Nimbus_NDVI", "Ström", &"a".repeat(65)]
+        {
+            assert!(!is_api_name(bad), "{bad}");
+        }
     }
 
     #[test]

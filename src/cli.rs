@@ -378,4 +378,8 @@ pub struct EmulatorArgs {
     /// both candidates are offered).
     #[arg(long, value_enum, default_value = "month-end")]
     pub renewal_stop: crate::emulator::RenewalStop,
+    /// Serve, validate against and price with the models in this JSON file
+    /// (the answer of `GET /api/tasking/models`) instead of the built-in ones.
+    #[arg(long, value_name = "FILE")]
+    pub models: Option<PathBuf>,
 }

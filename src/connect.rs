@@ -70,9 +70,10 @@ impl Connection {
     }
 
     /// Requests to keep in flight ([`limits::concurrency`]): `flag` if given,
-    /// never above the account's `MaxConcurrentConnections`, read once per
-    /// run from `GET /api/account/info`. An account that cannot be read
-    /// leaves the flag, or [`limits::FALLBACK`].
+    /// never above the account's `MaxConcurrentConnections`. Decided once per
+    /// run: by [`Connection::decide_concurrency`] when the plan read the
+    /// account, else here from one `GET /api/account/info`. An account that
+    /// cannot be read leaves the flag, or [`limits::FALLBACK`].
     pub async fn concurrency(&self, flag: Option<NonZeroUsize>) -> NonZeroUsize {
         *self
             .concurrency
@@ -84,13 +85,25 @@ impl Connection {
                         None
                     }
                 };
-                let decided = limits::concurrency(flag, max);
-                if let Some(note) = decided.note {
-                    let _ = writeln!(std::io::stderr(), "{note}");
-                }
-                decided.value
+                decide(flag, max)
             })
             .await
+    }
+
+    /// Decides the concurrency from an account already read (`account_max` is
+    /// its `MaxConcurrentConnections`), unless it was decided before.
+    pub fn decide_concurrency(
+        &self,
+        flag: Option<NonZeroUsize>,
+        account_max: Option<i64>,
+    ) -> NonZeroUsize {
+        if let Some(decided) = self.concurrency.get() {
+            return *decided;
+        }
+        let value = decide(flag, account_max);
+        // A concurrent first decision is the same decision.
+        let _ = self.concurrency.set(value);
+        *self.concurrency.get().unwrap_or(&value)
     }
 
     /// Writes one line on stderr, once per run, when this machine's clock is
@@ -106,6 +119,15 @@ impl Connection {
             let _ = writeln!(std::io::stderr(), "{line}");
         }
     }
+}
+
+/// Decides the concurrency and writes the note when the flag was lowered.
+fn decide(flag: Option<NonZeroUsize>, account_max: Option<i64>) -> NonZeroUsize {
+    let decided = limits::concurrency(flag, account_max);
+    if let Some(note) = decided.note {
+        let _ = writeln!(std::io::stderr(), "{note}");
+    }
+    decided.value
 }
 
 /// Connects as the flags say. With `--sandbox`, starts the emulator on a free

@@ -24,6 +24,7 @@ pub mod limits;
 pub mod lock;
 pub mod manifest;
 pub mod money;
+pub mod offered;
 pub mod pending;
 pub mod plan;
 pub mod pricing;

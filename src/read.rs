@@ -24,6 +24,8 @@ pub enum FileKind {
     KeyFile,
     /// The sandbox emulator's state file: 1 GiB.
     State,
+    /// An emulator `--models` file: 16 MiB.
+    Models,
 }
 
 impl FileKind {
@@ -34,6 +36,7 @@ impl FileKind {
             Self::Manifest | Self::SavedPlan => 64 * MIB,
             Self::Aoi => 256 * MIB,
             Self::KeyFile => 4 * 1024,
+            Self::Models => 16 * MIB,
             Self::State => 1024 * MIB,
         }
     }
@@ -46,6 +49,7 @@ impl FileKind {
             Self::SavedPlan => "a saved plan",
             Self::KeyFile => "an API key file",
             Self::State => "a sandbox state file",
+            Self::Models => "an emulator models file",
         }
     }
 }

@@ -13,6 +13,17 @@ pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
         .map(|(_, k)| k)
 }
 
+/// Like [`closest`], comparing without regard to case (model and key names).
+pub fn closest_ignoring_case<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    let lower = word.to_lowercase();
+    known
+        .iter()
+        .map(|k| (strsim::normalized_damerau_levenshtein(&lower, &k.to_lowercase()), *k))
+        .filter(|(score, _)| *score >= 0.6)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
 /// "did you mean `aarhus-bay` for `arhus-bay`?" for each of `unknown` that
 /// has a close word in `known`; `None` when none has.
 pub fn did_you_mean<'a>(

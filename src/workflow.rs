@@ -9,14 +9,14 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::api::request::ListQuery;
-use crate::api::types::TaskOrder;
+use crate::api::types::{TaskOrder, TaskingModels};
 use crate::connect::Connection;
 use crate::pending::{self, Pending};
 use crate::plan::{self, Plan};
 use crate::progress::Progress;
 use crate::settings::Planning;
 use crate::spec::DesiredSet;
-use crate::{Error, ExitStatus, manifest, pricing};
+use crate::{Error, ExitStatus, manifest, offered, pricing};
 
 /// Loads and validates the manifests; prints warnings to stderr; on
 /// problems, prints them all and fails with [`Error::Invalid`].
@@ -79,18 +79,33 @@ pub async fn list_settled(
         .await?)
 }
 
-/// Diffs and prices: the plan `plan` shows and `apply` executes. Fails with
+/// Diffs, checks the creates against the models the API offers, and prices:
+/// the plan `plan` shows and `apply` executes. Fails with [`Error::Invalid`]
+/// when a create names a model or constellation the API refuses, and with
 /// [`Error::EstimateRefused`] when the API refuses an estimate for good.
 pub async fn make_plan(
     desired: &DesiredSet,
     live: &[TaskOrder],
     conn: &Connection,
     planning: &Planning,
+    color: bool,
 ) -> Result<Plan, Error> {
     let opts = planning.diff_options(desired, conn.now())?;
     let mut plan = plan::diff(desired, live, &opts);
-    let start = pricing::account::fetch(&conn.client).await;
-    let concurrency = conn.concurrency(planning.concurrency).await.get();
+    // One read of each per run. Two at a time: the account's concurrency
+    // limit is not known before the first answer (assumed: every account allows two).
+    let client = &conn.client;
+    let (account, legacy) = futures::join!(client.account_info(), client.apikey_info());
+    let models = models_if(conn, &plan).await;
+    let start = pricing::account::start(account.as_ref().ok(), legacy.as_ref().ok());
+    if let Some(offered) = models {
+        let problems = offered::check(offered::creates_of(&plan, desired), &offered);
+        if !problems.is_empty() {
+            return Err(report_problems(&problems, color));
+        }
+    }
+    let account_max = account.ok().and_then(|a| a.max_concurrent_connections);
+    let concurrency = conn.decide_concurrency(planning.concurrency, account_max).get();
     let total = u64::try_from(plan.priceable().len()).unwrap_or(u64::MAX);
     let progress = Progress::counter("Pricing", total);
     let on_priced = || progress.inc();
@@ -103,6 +118,46 @@ pub async fn make_plan(
     }
     plan::account::summarize(&mut plan, live, &start);
     Ok(plan)
+}
+
+/// The models the API offers, read when `plan` creates anything.
+async fn models_if(conn: &Connection, plan: &Plan) -> Option<TaskingModels> {
+    if plan.priceable().is_empty() {
+        return None;
+    }
+    offered_models(conn).await
+}
+
+/// Reads the models the API offers (`GET /api/tasking/models`). When they
+/// cannot be read, says so and goes on: the estimate of every create is still
+/// checked by the API itself.
+pub async fn offered_models(conn: &Connection) -> Option<TaskingModels> {
+    match conn.client.models().await {
+        Ok(models) => Some(models),
+        Err(e) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "warning: cannot read the models the API offers ({e}); the estimates check each \
+                 order's model instead"
+            );
+            None
+        }
+    }
+}
+
+/// With manifests given to `orders` or `export`: warns about entries whose
+/// model or constellations the API would refuse (one models read).
+pub async fn warn_unoffered(conn: &Connection, desired: &DesiredSet, color: bool) {
+    if desired.orders.is_empty() {
+        return;
+    }
+    let Some(offered) = offered_models(conn).await else { return };
+    let problems = offered::check(offered::entries_of(desired), &offered);
+    let mut warnings = manifest::Diagnostics::default();
+    for d in &problems {
+        warnings.warn(d.clone());
+    }
+    report_warnings(&warnings, color);
 }
 
 /// The exit status of a finished plan: 3 when blocked, short of credits or not

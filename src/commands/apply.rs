@@ -90,7 +90,7 @@ fn run_with(
     let _guard = rt.enter();
     console::watch_interrupts(Arc::clone(&stop), Arc::clone(&applying));
     let plan = rt
-        .block_on(current_plan(settings, saved.as_ref(), &desired, &conn, &mut pending))
+        .block_on(current_plan(settings, saved.as_ref(), &desired, &conn, &mut pending, ctx))
         .map_err(Stop::Early)?;
 
     let mut out = std::io::stdout().lock();
@@ -207,6 +207,7 @@ async fn current_plan(
     desired: &DesiredSet,
     conn: &Connection,
     pending: &mut Pending,
+    ctx: Context,
 ) -> Result<Plan, Error> {
     let stale = |reasons: Vec<String>| match (&settings.saved_plan, reasons.is_empty()) {
         (Some(path), false) => Err(Error::StalePlan { path: path.clone(), reasons }),
@@ -217,7 +218,8 @@ async fn current_plan(
     }
     let live = workflow::list_settled(conn, desired, pending, settings.recheck_wait).await?;
     pending.save()?;
-    let plan = workflow::make_plan(desired, &live, conn, &settings.planning).await?;
+    let plan =
+        workflow::make_plan(desired, &live, conn, &settings.planning, ctx.color_stderr).await?;
     if let Some(saved) = saved {
         stale(saved.stale_reasons(&plan, &desired.files, &live))?;
     }

@@ -2,11 +2,13 @@
 //! prints the URL it serves on stdout and stops on Ctrl-C.
 
 use std::io::Write;
+use std::path::Path;
 use std::time::Duration;
 
 use super::Context;
 use crate::cli::EmulatorArgs;
-use crate::emulator::{self, AreaRule, Config, FaultRates};
+use crate::emulator::{self, AreaRule, Catalogue, Config, FaultRates};
+use crate::read::{self, FileKind};
 use crate::{Error, ExitStatus};
 
 pub(crate) fn run(args: &EmulatorArgs, _ctx: Context) -> Result<ExitStatus, Error> {
@@ -92,7 +94,33 @@ fn settings(args: &EmulatorArgs) -> Result<Config, Error> {
     config.state_file.clone_from(&args.state);
     config.max_connections = args.max_connections.map(std::num::NonZeroUsize::get);
     config.renewal_stop = args.renewal_stop;
+    if let Some(path) = &args.models {
+        config.models = models(path)?;
+    }
     Ok(config)
+}
+
+/// Reads a `--models` file; a bad one stops the emulator before it starts.
+fn models(path: &Path) -> Result<Catalogue, Error> {
+    let bytes = read::read(path, FileKind::Models).map_err(|source| Error::Io {
+        action: "read the models file",
+        path: path.to_owned(),
+        source,
+    })?;
+    Catalogue::from_json(&bytes).map_err(|problems| {
+        let what = match problems.as_slice() {
+            [one] => format!(": {one}"),
+            many => format!(":\n  {}", many.join("\n  ")),
+        };
+        Error::usage(
+            format!("invalid models file `{}`{what}", path.display()),
+            Some(
+                "the file holds the answer of `GET /api/tasking/models` (or its `Data`); \
+                 `examples/emulator-models.json` is one"
+                    .to_owned(),
+            ),
+        )
+    })
 }
 
 #[cfg(test)]

@@ -21,7 +21,10 @@ pub(crate) fn run(args: &ExportArgs, ctx: Context) -> Result<ExitStatus, Error> 
         workflow::load(&args.paths, ctx.color_stderr)?
     };
     let conn = connect::connect(&api)?;
-    let live = runtime()?.block_on(workflow::list_live(&conn))?;
+    let live = runtime()?.block_on(async {
+        workflow::warn_unoffered(&conn, &desired, ctx.color_stderr).await;
+        workflow::list_live(&conn).await
+    })?;
     let matching = identity::match_all(&desired.orders, &live);
     let unmatched: Vec<TaskOrder> = live
         .into_iter()

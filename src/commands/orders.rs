@@ -22,6 +22,7 @@ pub(crate) fn run(args: &OrdersArgs, ctx: Context) -> Result<ExitStatus, Error> 
     let query = ListQuery { get_expired: args.expired, ..ListQuery::default() };
     let rt = runtime()?;
     let (live, hidden) = rt.block_on(async {
+        workflow::warn_unoffered(&conn, &desired, ctx.color_stderr).await;
         let live = conn.client.list(query).await?;
         // Say when expired orders were left out: after a sandbox apply of the
         // examples, a missing 2023 order looks like a lost one.

@@ -25,7 +25,8 @@ pub(crate) fn run(args: &PlanArgs, ctx: Context) -> Result<ExitStatus, Error> {
     let (live, plan) = rt.block_on(async {
         let live =
             workflow::list_settled(&conn, &desired, &mut pending, settings.recheck_wait).await?;
-        let mut plan = workflow::make_plan(&desired, &live, &conn, planning).await?;
+        let mut plan =
+            workflow::make_plan(&desired, &live, &conn, planning, ctx.color_stderr).await?;
         if render::draws_map(planning.format, &opts) {
             footprints::warn(&footprints::fill_plan(&conn.client, &mut plan, &live).await);
         }

@@ -10,7 +10,11 @@
 //! - [`AreaRule::BoundingBox`], the documented legacy rule and the default: each
 //!   AOI is replaced by its lon/lat bounding box, measured on the WGS84
 //!   ellipsoid, and raised to at least 1 km². This reproduces the docs' estimate
-//!   example (930.65 km² before, 931.61 km² after the minimum).
+//!   example (930.65 km² before, 931.61 km² after the minimum). It is the
+//!   default because its sources are the newest dated ones that state a rule
+//!   (the client code at commit `1b09d5a3`, 2024-12-04: R4, R11) and the
+//!   current pricing pages (D28, D29) still bill at least 1 km²; the newer
+//!   rule's pages (D21, D23, a preview build) carry no date.
 //! - [`AreaRule::AsSent`], the newer rule: the geodesic area of the geometry as
 //!   sent, at least 0.5 km² per AOI; an AOI is refused when it covers under 5 %
 //!   of its bounding box or a side of that box is 150 m or shorter.

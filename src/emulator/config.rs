@@ -1,4 +1,5 @@
-//! How an emulator instance is set up: keys, clock, credits, area rule, faults, state file.
+//! How an emulator instance is set up: keys, clock, credits, area rule, faults,
+//! state file, served models.
 //!
 //! Pure data, no IO.
 
@@ -8,6 +9,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 
 use super::area::AreaRule;
+use super::models::Catalogue;
 
 /// Settings of one emulator instance.
 #[derive(Debug, Clone)]
@@ -37,6 +39,9 @@ pub struct Config {
     /// Most API calls of one emulator served at once; more get 400/1003.
     /// Reported as the account's `MaxConcurrentConnections` (10 when unset).
     pub max_connections: Option<usize>,
+    /// The models served, validated against and priced: the built-in
+    /// catalogue unless `--models FILE` replaces it.
+    pub models: Catalogue,
 }
 
 impl Default for Config {
@@ -54,6 +59,7 @@ impl Default for Config {
             state_file: None,
             max_connections: None,
             renewal_stop: RenewalStop::MonthEnd,
+            models: Catalogue::default(),
         }
     }
 }

@@ -146,7 +146,7 @@ pub(super) fn handle(shared: &Shared, call: &Call<'_>) -> Response {
                 )
             };
             match target {
-                Ok(t) => shared.mutate(|s| s.set_now(t)),
+                Ok(t) => shared.mutate(|s| s.set_now(t, &shared.config.models)),
                 Err(e) => return bad(&e),
             }
             clock(shared)

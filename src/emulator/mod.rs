@@ -14,7 +14,8 @@
 //! `quote` (what is billed when) over `pricing` (rates, tiers, `pricing::Billing`),
 //! and carried out on `store` (`state`, `orders`, `lifecycle`), which
 //! `persist` writes to the state file; `faults` decides injected failures,
-//! `config` holds the settings. The math lives in `area`, `dates` and
+//! `config` holds the settings, `models` the served catalogue (built in, or
+//! `--models FILE`). The math lives in `area`, `dates` and
 //! `tiles`. Dependencies point one way: routes and control → store → quote
 //! → pricing; nothing below the planes imports them.
 //!
@@ -60,6 +61,7 @@ mod connections;
 mod control;
 mod faults;
 mod headers;
+pub mod models;
 mod persist;
 mod quote;
 mod reply;
@@ -82,6 +84,7 @@ pub use area::AreaRule;
 pub use config::{Config, FaultRates, RenewalStop};
 pub use control::parse_time;
 pub use faults::{Fault, Malformed, Modes};
+pub use models::{Catalogue, ServedModel};
 pub use store::State;
 
 use crate::api::types::TaskOrder;
@@ -296,19 +299,19 @@ impl Handle {
     /// A time outside 2000–2099 is kept to that range.
     pub fn set_now(&self, t: DateTime<Utc>) {
         let t = t.clamp(clock::earliest(), clock::latest());
-        self.shared.mutate(|s| s.set_now(t));
+        self.shared.mutate(|s| s.set_now(t, &self.shared.config.models));
     }
 
     /// Sets the clock like [`Handle::set_now`], refusing a time outside 2000–2099.
     pub fn try_set_now(&self, t: DateTime<Utc>) -> Result<(), String> {
         let t = clock::check(t)?;
-        self.shared.mutate(|s| s.set_now(t));
+        self.shared.mutate(|s| s.set_now(t, &self.shared.config.models));
         Ok(())
     }
 
     /// Moves the clock by `d`.
     pub fn advance(&self, d: chrono::Duration) {
-        self.shared.mutate(|s| s.advance(d));
+        self.shared.mutate(|s| s.advance(d, &self.shared.config.models));
     }
 
     /// Accepts an order in `Review`; false when there is none with this GUID.

@@ -12,15 +12,16 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{self, MINITILE_KM2, MINITILE_MULTIPLIER, Model, TILE_KM2, TILE_MULTIPLIER};
+use super::models::ServedModel;
+use crate::catalog::{self, MINITILE_KM2, MINITILE_MULTIPLIER, TILE_KM2, TILE_MULTIPLIER};
 use crate::money::cents;
 use crate::tiers;
 
 /// What a price depends on.
 #[derive(Debug, Clone, Copy)]
 pub struct PriceInput<'a> {
-    /// The ordered model.
-    pub model: &'a Model,
+    /// The ordered model, as the emulator serves it.
+    pub model: &'a ServedModel,
     /// The ordered constellations; those in the model's optional set are add-ons.
     pub constellations: &'a [String],
     /// Billed area of one image, km².
@@ -70,7 +71,7 @@ impl Billing {
     /// Prices `images` images at the given month-to-date spend.
     pub fn price(
         self,
-        model: &Model,
+        model: &ServedModel,
         constellations: &[String],
         images: usize,
         spend: f64,
@@ -118,10 +119,11 @@ pub fn tile_mode(tiles: usize, minitiles: usize) -> (f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::emulator::models::builtin;
 
     fn input<'a>(model: &'a str, constellations: &'a [String]) -> PriceInput<'a> {
         PriceInput {
-            model: catalog::model(model).unwrap(),
+            model: builtin().model(model).unwrap(),
             constellations,
             km2_per_image: 100.0,
             images: 1,
@@ -158,8 +160,7 @@ mod tests {
         ];
         let bands = [0.0, 1_000.0, 3_000.0, 12_000.0, 50_000.0];
         for (model, rates) in table {
-            let m = catalog::model(model).unwrap();
-            let required: Vec<String> = m.required.iter().map(|c| (*c).to_owned()).collect();
+            let required = builtin().model(model).unwrap().required.clone();
             for (spend, rate) in bands.iter().zip(rates) {
                 let p =
                     price(&PriceInput { month_to_date_spend: *spend, ..input(model, &required) });
@@ -266,7 +267,7 @@ mod tests {
     #[test]
     fn billing_prices_its_area_and_multiplier_again() {
         let all = names(&["Sentinel1", "Sentinel2", "Landsat89"]);
-        let model = catalog::model("Stratus2").unwrap();
+        let model = builtin().model("Stratus2").unwrap();
         let tiles = Billing::tiles(1, 3);
         let (km2, mult) = tile_mode(1, 3);
         assert_eq!(tiles, Billing { km2_per_image: km2, mode_multiplier: mult });

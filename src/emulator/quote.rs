@@ -95,7 +95,7 @@ pub(crate) fn quote(order: &ValidOrder, today: NaiveDate, spend: f64) -> Quote {
     let image_dates =
         image_dates(order.reference_date, order.image_frequency, order.from, first_period_end);
     let price = |images, spend| {
-        billing.price(order.model, &order.constellations, images, spend, order.storage_months)
+        billing.price(&order.model, &order.constellations, images, spend, order.storage_months)
     };
     let current = price(image_dates.len(), spend);
     let next = if order.to.is_none() {
@@ -129,7 +129,7 @@ pub(crate) fn estimate(order: &ValidOrder, q: &Quote, today: NaiveDate) -> Estim
         storage_months: Some(order.storage_months),
         api_requests: Some(order.api_requests),
         satellite_constellations: order.constellations.clone(),
-        model: Some(order.model.api_name.to_owned()),
+        model: Some(order.model.name.clone()),
         cancellation_date: Some(month_end(today)),
         area_km2: Some(shown.area_km2),
         area_km2_before_minimum1_km2_per_aoi: Some(shown.area_km2_before_minimum),

@@ -15,10 +15,8 @@ use super::reply::{Refusal, answer, ok, ok_null};
 use super::validation::{self, ValidOrder};
 use super::{Call, Shared, connections, headers, quote, tiles};
 use crate::api::types::{
-    DetailsRequest, FieldErrors, OrderRequest, SupportedConstellation, TaskOrders, TaskingModel,
-    TaskingModels, TileSearch, TileSearchRequest,
+    DetailsRequest, FieldErrors, OrderRequest, TaskOrders, TileSearch, TileSearchRequest,
 };
-use crate::catalog;
 
 /// Serves one `/api` call: checks the key, injects a fault or carries the
 /// call out, and logs it under `raw_path` (the path as sent).
@@ -144,7 +142,7 @@ fn api(shared: &Shared, tenant: &str, call: &Call<'_>) -> Response {
     let config = &shared.config;
     let (query, body) = (call.query.as_slice(), call.body);
     match (call.method, call.path.as_str()) {
-        ("GET", "/api/tasking/models") => ok(models()),
+        ("GET", "/api/tasking/models") => ok(config.models.tasking_models()),
         ("POST", "/api/tasking/search/tiles") => answer(search_tiles(body)),
         ("POST", "/api/tasking/orders/estimate") => {
             let order = match order_body(body, shared) {
@@ -231,27 +229,6 @@ fn api(shared: &Shared, tenant: &str, call: &Call<'_>) -> Response {
     }
 }
 
-fn models() -> TaskingModels {
-    let entry = |name: &&str, optional| SupportedConstellation {
-        satellite_constellation: (*name).to_owned(),
-        optional,
-    };
-    TaskingModels {
-        tasking_models: catalog::MODELS
-            .iter()
-            .map(|m| TaskingModel {
-                model: m.api_name.to_owned(),
-                supported_satellite_constellations: m
-                    .required
-                    .iter()
-                    .map(|c| entry(c, false))
-                    .chain(m.optional.iter().map(|c| entry(c, true)))
-                    .collect(),
-            })
-            .collect(),
-    }
-}
-
 fn search_tiles(body: &[u8]) -> Result<TileSearch, Refusal> {
     let req: TileSearchRequest = validation::decode(body)?;
     let wkt = req.wkt.as_deref().filter(|s| !s.trim().is_empty());
@@ -306,7 +283,8 @@ fn search_tiles(body: &[u8]) -> Result<TileSearch, Refusal> {
 
 fn order_body(body: &[u8], shared: &Shared) -> Result<ValidOrder, Refusal> {
     let req: OrderRequest = validation::decode(body)?;
-    validation::order(&req, shared.config.area_rule).map_err(Refusal::invalid)
+    validation::order(&req, shared.config.area_rule, &shared.config.models)
+        .map_err(Refusal::invalid)
 }
 
 fn details(shared: &Shared, tenant: &str, guids: &[String]) -> Result<TaskOrders, Refusal> {

@@ -9,13 +9,15 @@ use geo::MultiPolygon;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
+use std::sync::Arc;
+
 use super::area::{self, AoiArea, AreaRule};
 use super::canonical::canonical_keys;
+use super::models::{Catalogue, ServedModel};
 use super::reply::Refusal;
 use super::tiles;
 use crate::api::types::{FieldErrors, OrderRequest, parse_date};
 use crate::calendar;
-use crate::catalog::{self, Model};
 use crate::spec::IMAGE_FREQUENCY_DAYS;
 
 /// Every request key the emulator knows, in the API's spelling.
@@ -63,8 +65,8 @@ pub(crate) enum Aoi {
 /// An order body that passed every rule, with canonical enum spellings.
 #[derive(Debug, Clone)]
 pub(crate) struct ValidOrder {
-    /// The model.
-    pub(crate) model: &'static Model,
+    /// The model, as the emulator serves it.
+    pub(crate) model: Arc<ServedModel>,
     /// Constellations, in the API's spelling, in the order sent.
     pub(crate) constellations: Vec<String>,
     /// ≥ 1.
@@ -95,7 +97,7 @@ impl ValidOrder {
     pub(crate) fn stratus2(aoi: Aoi, from: &str, to: Option<&str>) -> Self {
         let day = |s: &str| s.parse::<NaiveDate>().unwrap();
         Self {
-            model: catalog::model("Stratus2").unwrap(),
+            model: Arc::clone(super::models::builtin().model("Stratus2").unwrap()),
             constellations: ["Sentinel1", "Sentinel2", "Landsat89"].map(str::to_owned).to_vec(),
             storage_months: 1,
             api_requests: 1,
@@ -123,21 +125,23 @@ impl Aoi {
     }
 }
 
-/// Checks an order body against part B item 6 of the contract; collects every problem.
-pub(crate) fn order(req: &OrderRequest, rule: AreaRule) -> Result<ValidOrder, FieldErrors> {
+/// Checks an order body against part B item 6 of the contract and the served
+/// catalogue `models`; collects every problem.
+pub(crate) fn order(
+    req: &OrderRequest,
+    rule: AreaRule,
+    models: &Catalogue,
+) -> Result<ValidOrder, FieldErrors> {
     let mut errs = FieldErrors::new();
     let mut fail = |field: &str, msg: String| errs.entry(field.to_owned()).or_default().push(msg);
 
     let aoi = check_aoi(req, rule, &mut fail);
-    let model = catalog::model(&req.model);
+    let model = models.model(&req.model).cloned();
     if model.is_none() {
-        let names: Vec<&str> = catalog::MODELS.iter().map(|m| m.api_name).collect();
-        fail(
-            "Model",
-            format!("'{}' is not a valid Model; use one of {}", req.model, names.join(", ")),
-        );
+        let names = models.names();
+        fail("Model", format!("'{}' is not a valid Model; use one of {names}", req.model));
     }
-    let constellations = check_constellations(req, model, &mut fail);
+    let constellations = check_constellations(req, models, model.as_deref(), &mut fail);
     if req.storage_months < 1 {
         fail("StorageMonths", "StorageMonths must be at least 1".to_owned());
     }
@@ -287,13 +291,14 @@ fn check_tiles(
 
 fn check_constellations(
     req: &OrderRequest,
-    model: Option<&Model>,
+    models: &Catalogue,
+    model: Option<&ServedModel>,
     fail: &mut impl FnMut(&str, String),
 ) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for name in &req.satellite_constellations {
-        match catalog::constellation(name) {
-            Some(c) if !out.iter().any(|o| o == c.api_name) => out.push(c.api_name.to_owned()),
+        match models.constellation(name) {
+            Some(c) if !out.iter().any(|o| o == c) => out.push(c.to_owned()),
             Some(_) => {}
             None => fail(
                 "SatelliteConstellations",
@@ -302,14 +307,14 @@ fn check_constellations(
         }
     }
     let Some(model) = model else { return out };
-    for required in model.required {
-        if !out.iter().any(|c| c == required) {
-            fail("SatelliteConstellations", format!("{} requires {required}", model.api_name));
+    for required in &model.required {
+        if !out.contains(required) {
+            fail("SatelliteConstellations", format!("{} requires {required}", model.name));
         }
     }
     for c in &out {
-        if !model.required.contains(&c.as_str()) && !model.optional.contains(&c.as_str()) {
-            fail("SatelliteConstellations", format!("{} does not support {c}", model.api_name));
+        if !model.supports(c) {
+            fail("SatelliteConstellations", format!("{} does not support {c}", model.name));
         }
     }
     out
@@ -340,14 +345,18 @@ mod tests {
         }
     }
 
+    fn check(req: &OrderRequest) -> Result<ValidOrder, FieldErrors> {
+        order(req, AreaRule::BoundingBox, crate::emulator::models::builtin())
+    }
+
     fn fields(errs: &FieldErrors) -> Vec<&str> {
         errs.keys().map(String::as_str).collect()
     }
 
     #[test]
     fn a_valid_order_gets_canonical_spellings_and_defaults() {
-        let o = order(&request(), AreaRule::BoundingBox).unwrap();
-        assert_eq!(o.model.api_name, "Stratus2");
+        let o = check(&request()).unwrap();
+        assert_eq!(o.model.name, "Stratus2");
         assert_eq!(o.constellations, ["Sentinel1", "Sentinel2", "Landsat89"]);
         assert_eq!(o.image_frequency, 3);
         assert_eq!(o.reference_date, NaiveDate::from_ymd_opt(2025, 4, 1).unwrap());
@@ -370,7 +379,7 @@ mod tests {
             reference_date: Some("someday".to_owned()),
             ..request()
         };
-        let errs = order(&req, AreaRule::BoundingBox).unwrap_err();
+        let errs = check(&req).unwrap_err();
         let want = [
             "ApiRequests",
             "From",
@@ -393,14 +402,14 @@ mod tests {
     #[test]
     fn dates_must_bound_whole_months_in_order() {
         let before = OrderRequest { to: Some("2025-03-31".to_owned()), ..request() };
-        let errs = order(&before, AreaRule::BoundingBox).unwrap_err();
+        let errs = check(&before).unwrap_err();
         assert_eq!(errs["To"], ["To must not be before From"]);
         let missing = OrderRequest { from: String::new(), image_frequency: None, ..request() };
-        let errs = order(&missing, AreaRule::BoundingBox).unwrap_err();
+        let errs = check(&missing).unwrap_err();
         assert_eq!(fields(&errs), ["From", "ImageFrequency"]);
         assert_eq!(errs["From"], ["From is required"]);
         let recurring = OrderRequest { to: Some(" ".to_owned()), ..request() };
-        assert_eq!(order(&recurring, AreaRule::BoundingBox).unwrap().to, None);
+        assert_eq!(check(&recurring).unwrap().to, None);
     }
 
     #[test]
@@ -410,21 +419,18 @@ mod tests {
             satellite_constellations: vec!["Sentinel1".into(), "sentinel1".into()],
             ..request()
         };
-        let errs = order(&req, AreaRule::BoundingBox).unwrap_err();
+        let errs = check(&req).unwrap_err();
         assert_eq!(errs["SatelliteConstellations"], ["Nimbus requires Sentinel2"]);
         let with_addon = OrderRequest {
             satellite_constellations: vec!["Sentinel2".into(), "Sentinel1".into()],
             ..req
         };
-        let ok = order(&with_addon, AreaRule::BoundingBox).unwrap();
+        let ok = check(&with_addon).unwrap();
         assert_eq!(ok.constellations, ["Sentinel2", "Sentinel1"]);
-        let errs = order(
-            &OrderRequest {
-                satellite_constellations: vec!["Sentinel2".into(), "Sentinel5".into()],
-                ..with_addon
-            },
-            AreaRule::BoundingBox,
-        )
+        let errs = check(&OrderRequest {
+            satellite_constellations: vec!["Sentinel2".into(), "Sentinel5".into()],
+            ..with_addon
+        })
         .unwrap_err();
         // Every catalog model takes every known constellation, so an unknown
         // name is the only way to leave the model's set.
@@ -440,13 +446,13 @@ mod tests {
         let mini = tile.minitiles().next().unwrap().guid().to_string();
         let tile = tile.guid().to_string();
         let both = OrderRequest { tile_guids: Some(vec![tile.clone()]), ..request() };
-        let errs = order(&both, AreaRule::BoundingBox).unwrap_err();
+        let errs = check(&both).unwrap_err();
         assert_eq!(
             errs["Wkt"],
             ["Only one of Wkt, GeoJson or TileGuids/MiniTileGuids may be given"]
         );
         let none = OrderRequest { wkt: None, ..request() };
-        let errs = order(&none, AreaRule::BoundingBox).unwrap_err();
+        let errs = check(&none).unwrap_err();
         assert_eq!(errs["Wkt"], ["One of Wkt, GeoJson or TileGuids/MiniTileGuids is required"]);
 
         let tiles = OrderRequest {
@@ -456,7 +462,7 @@ mod tests {
             tile_deduplication: Some(true),
             ..request()
         };
-        let o = order(&tiles, AreaRule::BoundingBox).unwrap();
+        let o = check(&tiles).unwrap();
         let Aoi::Tiles { tiles: t, minitiles: m } = &o.aoi else { panic!("a tile order") };
         assert_eq!((t.len(), m.len()), (1, 1), "a GUID sent twice is kept once");
         assert!(o.tile_deduplication);
@@ -467,7 +473,7 @@ mod tests {
             mini_tile_guids: Some(vec![tile.clone()]),
             ..request()
         };
-        let errs = order(&swapped, AreaRule::BoundingBox).unwrap_err();
+        let errs = check(&swapped).unwrap_err();
         assert_eq!(errs["TileGuids"], [format!("'{mini}' is not a known tile GUID")]);
     }
 

@@ -35,7 +35,7 @@ pub use twins::twins;
 /// make the same order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Fingerprint {
-    /// Model in API casing (unknown models kept as written).
+    /// Model in API casing (a model the catalogue does not know in lower case).
     pub model: String,
     /// Constellations in API casing, as a set.
     pub constellations: BTreeSet<String>,
@@ -98,17 +98,18 @@ impl Fingerprint {
     }
 }
 
-/// A model name in API casing when the catalogue knows it.
+/// A model name in API casing when the catalogue knows it, else in lower
+/// case: the API binds names without regard to case, so `cumulus1` in a
+/// manifest and `Cumulus1` in a listing are the same model.
 pub fn canonical_model(name: &str) -> String {
-    catalog::model(name).map_or_else(|| name.to_owned(), |m| m.api_name.to_owned())
+    catalog::model(name).map_or_else(|| name.to_ascii_lowercase(), |m| m.api_name.to_owned())
 }
 
-/// A constellation name in API casing when the catalogue knows it.
+/// A constellation name in API casing when the catalogue knows it, else in
+/// lower case (see [`canonical_model`]).
 pub fn canonical_constellation(name: &str) -> String {
-    catalog::CONSTELLATIONS
-        .iter()
-        .find(|c| c.api_name.eq_ignore_ascii_case(name))
-        .map_or_else(|| name.to_owned(), |c| c.api_name.to_owned())
+    catalog::constellation(name)
+        .map_or_else(|| name.to_ascii_lowercase(), |c| c.api_name.to_owned())
 }
 
 /// The AOI of a live order, parsed.

@@ -48,6 +48,13 @@ impl Diagnostic {
         }
     }
 
+    /// Creates a diagnostic at an entry, without a snippet (for checks made
+    /// after loading, which know where an entry is but not its text).
+    pub(crate) fn at_entry(entry: &crate::spec::Source, message: String) -> Self {
+        let pos = Pos { line: entry.line, column: entry.column, offset: 0, len: 0 };
+        Self::at(&entry.file, pos, message)
+    }
+
     /// Creates a diagnostic about a whole file (unreadable, not found).
     pub(crate) fn file(file: &Path, message: String) -> Self {
         Self::at(file, Pos::default(), message)
@@ -99,12 +106,12 @@ impl Diagnostics {
     }
 
     /// Adds a problem.
-    pub(crate) fn push(&mut self, d: Diagnostic) {
+    pub fn push(&mut self, d: Diagnostic) {
         self.items.push(d);
     }
 
     /// Adds a warning: shown, but not counted as a problem.
-    pub(crate) fn warn(&mut self, mut d: Diagnostic) {
+    pub fn warn(&mut self, mut d: Diagnostic) {
         d.warning = true;
         self.warnings.push(d);
     }
@@ -137,7 +144,7 @@ impl Diagnostics {
 
     /// Sorts by file, line and column (stable) and drops exact repeats, which
     /// happen when a faulty `defaults` value is used by several entries.
-    pub(crate) fn finish(&mut self) {
+    pub fn finish(&mut self) {
         for list in [&mut self.items, &mut self.warnings] {
             list.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
             list.dedup();

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use super::diagnostic::{Diagnostic, Diagnostics};
 use super::node::{Kind, Node, Pos};
 use crate::calendar;
-use crate::catalog::{self, Model};
+use crate::catalog;
 use crate::spec::{Ensure, IMAGE_FREQUENCY_DAYS};
 
 /// Where problems of one file go.
@@ -70,13 +70,7 @@ impl Sink<'_> {
 
 /// Picks the allowed word closest to `word`, if any is close enough.
 pub(crate) fn suggest<'a>(word: &str, allowed: &[&'a str]) -> Option<&'a str> {
-    let lower = word.to_lowercase();
-    allowed
-        .iter()
-        .map(|a| (strsim::normalized_damerau_levenshtein(&lower, &a.to_lowercase()), *a))
-        .filter(|(score, _)| *score >= 0.6)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, a)| a)
+    crate::suggest::closest_ignoring_case(word, allowed)
 }
 
 /// A field as found: not written, written but wrong, or a checked value and where it is.
@@ -104,8 +98,8 @@ impl<T: Clone> Opt<T> {
 /// The order fields of an entry or of `defaults`.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Fields {
-    pub(crate) model: Opt<&'static Model>,
-    pub(crate) constellations: Opt<BTreeSet<&'static str>>,
+    pub(crate) model: Opt<String>,
+    pub(crate) constellations: Opt<BTreeSet<String>>,
     pub(crate) storage_months: Opt<u32>,
     pub(crate) api_requests: Opt<u32>,
     pub(crate) image_frequency: Opt<u32>,
@@ -160,28 +154,55 @@ impl Fields {
     }
 }
 
-fn model(sink: &mut Sink<'_>, v: &Node) -> Opt<&'static Model> {
+fn model(sink: &mut Sink<'_>, v: &Node) -> Opt<String> {
     let Some(s) = v.as_str() else {
         sink.wrong_type("Model", "a model name", v);
         return Opt::Bad;
     };
     if let Some(m) = catalog::model(s) {
-        return Opt::Set(m, v.pos);
+        return Opt::Set(m.api_name.to_owned(), v.pos);
     }
-    let allowed = catalog::MODELS.iter().map(|m| format!("`{}`", m.api_name)).collect::<Vec<_>>();
-    let message = format!("unknown `Model` `{s}`: expected one of {}", allowed.join(", "));
-    match catalog::model_by_label(s) {
-        Some(m) => sink.error_hint(
+    let names: Vec<&str> = catalog::MODELS.iter().map(|m| m.api_name).collect();
+    let known = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+    if let Some(m) = catalog::model_by_label(s) {
+        sink.error_hint(
             v.pos,
-            message,
+            format!("unknown `Model` `{s}`: expected one of {known}"),
             format!("`{s}` is a display label; use the API value `{}`", m.api_name),
-        ),
-        None => sink.error(v.pos, message),
+        );
+        return Opt::Bad;
     }
-    Opt::Bad
+    if !catalog::is_api_name(s) {
+        let message = format!(
+            "`Model` `{s}` is not a model's API value (letters and digits, starting with a \
+             letter): expected one of {known}"
+        );
+        // A variant's label (`Nimbus-NDVI`) is usually its API value without the punctuation.
+        let squashed: String = s.chars().filter(char::is_ascii_alphanumeric).collect();
+        if catalog::is_api_name(&squashed) {
+            let hint = format!(
+                "if the API offers this model, write its API value, e.g. `{squashed}`; plan \
+                 lists the models the API offers when it refuses one"
+            );
+            sink.error_hint(v.pos, message, hint);
+        } else {
+            sink.error(v.pos, message);
+        }
+        return Opt::Bad;
+    }
+    let hint = match suggest(s, &names) {
+        Some(near) => format!("did you mean `{near}`? (skyform knows {known})"),
+        None => format!("skyform knows {known}"),
+    };
+    sink.warn(
+        v.pos,
+        format!("model `{s}` is not in skyform's catalogue; plan checks it against the API"),
+        hint,
+    );
+    Opt::Set(s.to_owned(), v.pos)
 }
 
-fn constellations(sink: &mut Sink<'_>, v: &Node) -> Opt<BTreeSet<&'static str>> {
+fn constellations(sink: &mut Sink<'_>, v: &Node) -> Opt<BTreeSet<String>> {
     let Kind::Seq(items) = &v.kind else {
         sink.wrong_type("SatelliteConstellations", "a list of constellations", v);
         return Opt::Bad;
@@ -190,25 +211,34 @@ fn constellations(sink: &mut Sink<'_>, v: &Node) -> Opt<BTreeSet<&'static str>> 
         sink.error(v.pos, "`SatelliteConstellations` must name at least one constellation".into());
         return Opt::Bad;
     }
+    let names: Vec<&str> = catalog::CONSTELLATIONS.iter().map(|c| c.api_name).collect();
+    let known = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
     let mut set = BTreeSet::new();
     let mut ok = true;
     for item in items {
-        if let Some(c) = item.as_str().and_then(catalog::constellation) {
-            set.insert(c.api_name);
+        let written = item.as_str();
+        if let Some(c) = written.and_then(catalog::constellation) {
+            set.insert(c.api_name.to_owned());
+            continue;
+        }
+        let near = suggest(&item.to_string().replace(['-', ' ', '/'], ""), &names);
+        if let Some(name) = written.filter(|w| catalog::is_api_name(w)) {
+            let hint = match near {
+                Some(s) => format!("did you mean `{s}`? (skyform knows {known})"),
+                None => format!("skyform knows {known}"),
+            };
+            let message = format!(
+                "constellation `{name}` is not in skyform's catalogue; plan checks it against \
+                 the API"
+            );
+            sink.warn(item.pos, message, hint);
+            set.insert(name.to_owned());
         } else {
-            {
-                ok = false;
-                let allowed = catalog::CONSTELLATIONS
-                    .iter()
-                    .map(|c| format!("`{}`", c.api_name))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let message = format!("unknown constellation `{item}`: expected one of {allowed}");
-                let names: Vec<&str> = catalog::CONSTELLATIONS.iter().map(|c| c.api_name).collect();
-                match suggest(&item.to_string().replace(['-', ' ', '/'], ""), &names) {
-                    Some(s) => sink.error_hint(item.pos, message, format!("did you mean `{s}`?")),
-                    None => sink.error(item.pos, message),
-                }
+            ok = false;
+            let message = format!("unknown constellation `{item}`: expected one of {known}");
+            match near {
+                Some(s) => sink.error_hint(item.pos, message, format!("did you mean `{s}`?")),
+                None => sink.error(item.pos, message),
             }
         }
     }

@@ -132,6 +132,9 @@ pub struct Entry {
     pub mini_tile_guids: Option<Vec<Guid>>,
 }
 
+/// The form of an API enum value ([`catalog::is_api_name`]).
+const API_NAME_PATTERN: &str = "^[A-Za-z][A-Za-z0-9]{0,63}$";
+
 /// A model's API value; the schema lists the catalogue's models.
 #[derive(Debug, Deserialize)]
 pub struct ModelName(pub String);
@@ -143,7 +146,12 @@ impl JsonSchema for ModelName {
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         let names: Vec<&str> = catalog::MODELS.iter().map(|m| m.api_name).collect();
-        json_schema!({ "type": "string", "enum": names, "description": "A model's API value." })
+        json_schema!({
+            "type": "string",
+            "anyOf": [{ "enum": names }, { "pattern": API_NAME_PATTERN }],
+            "description": "A model's API value: one skyform knows, or another the API \
+                            offers (plan checks it against `GET /api/tasking/models`)."
+        })
     }
 }
 
@@ -158,7 +166,12 @@ impl JsonSchema for ConstellationName {
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         let names: Vec<&str> = catalog::CONSTELLATIONS.iter().map(|c| c.api_name).collect();
-        json_schema!({ "type": "string", "enum": names, "description": "A constellation's API value." })
+        json_schema!({
+            "type": "string",
+            "anyOf": [{ "enum": names }, { "pattern": API_NAME_PATTERN }],
+            "description": "A constellation's API value: one skyform knows, or another the \
+                            API offers (plan checks it against `GET /api/tasking/models`)."
+        })
     }
 }
 
@@ -264,7 +277,7 @@ mod tests {
     fn schema_lists_the_catalogue() {
         let s = schema();
         assert_eq!(
-            s["$defs"]["ModelName"]["enum"].as_array().unwrap().len(),
+            s["$defs"]["ModelName"]["anyOf"][0]["enum"].as_array().unwrap().len(),
             catalog::MODELS.len()
         );
         assert_eq!(s["$defs"]["Entry"]["required"], serde_json::json!(["name"]));

@@ -14,8 +14,8 @@ use super::diagnostic::Diagnostics;
 use super::fields::{Fields, Opt, Sink};
 use super::node::{Kind, Node, Pos};
 use super::{AOI_KEYS, BUDGET_KEYS, ORDER_FIELDS, TOOL_KEYS, TOP_KEYS, aoi, geometry_checks};
-use crate::identity;
 use crate::spec::{Aoi, Budget, DesiredOrder, Ensure, OrderSpec, Source};
+use crate::{catalog, identity};
 
 /// Reads an AOI file; the error is a message such as `no such file`.
 pub(crate) type ReadFile<'a> = dyn FnMut(&Path) -> Result<String, String> + 'a;
@@ -190,17 +190,24 @@ fn entry(
             );
         }
     }
-    if let (Opt::Set(model, _), Opt::Set(set, pos)) = (&f.model, &f.constellations) {
-        for req in model.required.iter().filter(|c| !set.contains(*c)) {
+    // The offline snapshot's rules, for the models and constellations it
+    // knows; others were warned about and are checked against the API by plan.
+    if let (Opt::Set(name, _), Opt::Set(set, pos)) = (&f.model, &f.constellations)
+        && let Some(model) = catalog::model(name)
+    {
+        for req in model.required.iter().filter(|c| !set.contains(**c)) {
             sink.error_hint(
                 *pos,
                 format!("model `{}` requires constellation `{req}`", model.api_name),
                 format!("add `{req}` to `SatelliteConstellations`"),
             );
         }
-        for extra in
-            set.iter().filter(|c| !model.required.contains(c) && !model.optional.contains(c))
-        {
+        let refused = |c: &&String| {
+            catalog::constellation(c).is_some()
+                && !model.required.contains(&c.as_str())
+                && !model.optional.contains(&c.as_str())
+        };
+        for extra in set.iter().filter(refused) {
             let allowed = model.required.iter().chain(model.optional).map(|c| format!("`{c}`"));
             sink.error(
                 *pos,
@@ -274,8 +281,8 @@ fn entry(
         ensure,
         protect,
         spec: OrderSpec {
-            model: model.api_name.to_owned(),
-            constellations: constellations.into_iter().map(String::from).collect(),
+            model,
+            constellations,
             aoi,
             from,
             to,

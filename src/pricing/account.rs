@@ -1,27 +1,24 @@
 //! Where the account stands before a plan: credits and this month's spend
 //! from the account endpoints.
 //!
-//! Does IO: `GET /api/account/info` (newest: overdraft) and the legacy
-//! `GET /api/apikey/info` (credit balance, `CurrentMonthCosts`), both at once
-//! (contract A5.10). A figure neither gives is `None` with a note saying what
-//! the plan assumed; it is never a silent zero.
+//! Pure: the caller reads `GET /api/account/info` (newest: overdraft) and the
+//! legacy `GET /api/apikey/info` (credit balance, `CurrentMonthCosts`), both
+//! at once (contract A5.10). A figure neither gives is `None` with a note
+//! saying what the plan assumed; it is never a silent zero.
 
-use crate::api::Client;
+use crate::api::types::{AccountInfo, ApiKeyInfo};
 use crate::plan::account::AccountStart;
 
-/// Reads the account endpoints; a failed call only leaves its figures unknown.
-pub async fn fetch(client: &Client) -> AccountStart {
-    let (account, legacy) = futures::join!(client.account_info(), client.apikey_info());
-    let (account, legacy) = (account.ok(), legacy.ok());
+/// The account's start from the two endpoints' answers; a failed call
+/// (`None`) only leaves its figures unknown.
+pub fn start(account: Option<&AccountInfo>, legacy: Option<&ApiKeyInfo>) -> AccountStart {
     let credit_balance = legacy
-        .as_ref()
         .and_then(|l| l.euro_credit_amount)
-        .or_else(|| account.as_ref().and_then(|a| a.euro_credit_amount));
+        .or_else(|| account.and_then(|a| a.euro_credit_amount));
     let overdraft = account
-        .as_ref()
         .and_then(|a| a.euro_overdraft_limit)
-        .or_else(|| legacy.as_ref().and_then(|l| l.euro_credit_limit));
-    let month_spend = legacy.as_ref().and_then(|l| l.current_month_costs);
+        .or_else(|| legacy.and_then(|l| l.euro_credit_limit));
+    let month_spend = legacy.and_then(|l| l.current_month_costs);
     let mut notes = Vec::new();
     if month_spend.is_none() {
         notes.push(

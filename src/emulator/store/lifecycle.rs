@@ -10,6 +10,7 @@ use super::state::{State, StoredOrder, month_key};
 use crate::api::types::OrderStatus;
 use crate::emulator::clock;
 use crate::emulator::dates::{first_of_next_month, image_dates, month_end};
+use crate::emulator::models::Catalogue;
 use crate::money::cents;
 
 impl State {
@@ -47,11 +48,11 @@ impl State {
     }
 
     /// Moves the clock; crossing 00:00 UTC on a 1st renews recurring orders
-    /// (part B item 10). Moving back renews nothing.
-    pub(crate) fn set_now(&mut self, t: DateTime<Utc>) {
+    /// (part B item 10) at the prices of `models`. Moving back renews nothing.
+    pub(crate) fn set_now(&mut self, t: DateTime<Utc>, models: &Catalogue) {
         let mut start = first_of_next_month(self.today());
         while start <= t.date_naive() {
-            self.renew(start);
+            self.renew(start, models);
             start = first_of_next_month(start);
         }
         self.now = t;
@@ -59,22 +60,22 @@ impl State {
     }
 
     /// Moves the clock forward (or back) by `d`, kept within 2000–2099.
-    pub(crate) fn advance(&mut self, d: Duration) {
+    pub(crate) fn advance(&mut self, d: Duration, models: &Catalogue) {
         let t = self.now.checked_add_signed(d).unwrap_or(if d < Duration::zero() {
             clock::earliest()
         } else {
             clock::latest()
         });
-        self.set_now(t.clamp(clock::earliest(), clock::latest()));
+        self.set_now(t.clamp(clock::earliest(), clock::latest()), models);
     }
 
     /// Bills every live accepted recurring order for the month starting
     /// `start`, as one progressive sequence (see `renewal`).
-    fn renew(&mut self, start: NaiveDate) {
+    fn renew(&mut self, start: NaiveDate, models: &Catalogue) {
         let month = month_key(start);
         for tenant in self.tenants.values_mut() {
             let spend = tenant.spend.get(&month).copied().unwrap_or(0.0);
-            for (i, cost) in tenant.renewal_charges(start, spend) {
+            for (i, cost) in tenant.renewal_charges(start, spend, models) {
                 tenant.balance_eur = cents(tenant.balance_eur - cost);
                 *tenant.spend.entry(month.clone()).or_default() += cost;
                 let o = &mut tenant.orders[i];

@@ -49,7 +49,7 @@ impl State {
             api_requests: order.api_requests,
             task_order_area_km2: shown.area_km2,
             satellite_constellations: order.constellations,
-            model: order.model.api_name.to_owned(),
+            model: order.model.name.clone(),
             image_frequency: i64::from(order.image_frequency),
             reference_date: Some(order.reference_date),
             from: order.from,
@@ -145,7 +145,7 @@ impl State {
 /// [`crate::identity::dedupe`]'s), and refuses when nothing is left.
 fn dedupe(tenant: &Tenant, order: &mut ValidOrder) -> Result<(), Refusal> {
     let settings = dedupe::Settings::new(
-        order.model.api_name,
+        &order.model.name,
         &order.constellations,
         i64::from(order.image_frequency),
         order.reference_date,

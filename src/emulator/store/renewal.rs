@@ -8,18 +8,29 @@
 //! month's spend (zero on a fresh month), so later orders of a large account
 //! fall into cheaper bands (docs, Pricing & Billing → Monthly Spend Tiers).
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 
 use super::state::{State, Tenant};
 use crate::api::types::ApiKeyInfo;
 use crate::emulator::config::Config;
 use crate::emulator::dates::{first_of_next_month, image_dates, month_end};
+use crate::emulator::models::{Catalogue, ServedModel};
 use crate::money::cents;
 
 impl Tenant {
     /// What renewing on `start` (a 1st) bills each live accepted recurring
     /// order, by index, in creation order; `spend` is the month's spend so far.
-    pub(super) fn renewal_charges(&self, start: NaiveDate, mut spend: f64) -> Vec<(usize, f64)> {
+    /// Prices come from the served catalogue `models`; an order whose model it
+    /// no longer serves (a state file kept across a change of `--models`) is
+    /// priced as [`ServedModel::unlisted`] says.
+    pub(super) fn renewal_charges(
+        &self,
+        start: NaiveDate,
+        mut spend: f64,
+        models: &Catalogue,
+    ) -> Vec<(usize, f64)> {
         let mut charges = Vec::new();
         for (i, o) in self.orders.iter().enumerate() {
             let live = !o.removed
@@ -27,8 +38,14 @@ impl Tenant {
                 && o.order.to.is_none()
                 && !o.order.ordering_process_status.is_canceled()
                 && o.paid_through < start;
+            if !live {
+                continue;
+            }
             let w = &o.order;
-            let Some(model) = crate::catalog::model(&w.model).filter(|_| live) else { continue };
+            let model = models
+                .model(&w.model)
+                .cloned()
+                .unwrap_or_else(|| Arc::new(ServedModel::unlisted(&w.model)));
             let images = image_dates(
                 w.reference_date.unwrap_or(w.from),
                 u32::try_from(w.image_frequency).unwrap_or(1),
@@ -36,7 +53,7 @@ impl Tenant {
                 month_end(start),
             );
             let price = o.billing.price(
-                model,
+                &model,
                 &w.satellite_constellations,
                 images.len(),
                 spend,
@@ -56,10 +73,9 @@ impl State {
     pub(crate) fn apikey_info(&self, id: &str, config: &Config) -> ApiKeyInfo {
         let account = self.account(id, config);
         let next = first_of_next_month(self.today());
-        let next_month = self
-            .tenants
-            .get(id)
-            .map_or(0.0, |t| t.renewal_charges(next, 0.0).iter().map(|(_, c)| c).sum());
+        let next_month = self.tenants.get(id).map_or(0.0, |t| {
+            t.renewal_charges(next, 0.0, &config.models).iter().map(|(_, c)| c).sum()
+        });
         ApiKeyInfo {
             key: Some("****".to_owned()),
             credit_amount: Some(0.0),

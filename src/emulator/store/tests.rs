@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::State;
 use crate::api::types::{OrderStatus, TaskOrder, TileRef};
 use crate::emulator::config::{Config, RenewalStop};
+use crate::emulator::models::{Catalogue, builtin};
 use crate::emulator::reply::Refusal;
 use crate::emulator::validation::{Aoi, ValidOrder};
 use crate::grid::Cell;
@@ -145,7 +146,7 @@ fn deduplication_drops_tiles_a_live_overlapping_order_covers() {
 
     // No overlap: another model, a later period, or no deduplication asked for.
     let stratus3 = ValidOrder {
-        model: crate::catalog::model("Stratus3").unwrap(),
+        model: std::sync::Arc::clone(builtin().model("Stratus3").unwrap()),
         ..tiles(&[t], "2025-04-01", "2025-04-30")
     };
     assert_eq!(s.create(ID, stratus3, &config).unwrap().tiles.len(), 1);
@@ -261,9 +262,9 @@ fn accepted_recurring_orders_renew_on_each_first() {
     let start = balance(&s);
     assert!(close(start, 10_000.0 - 300.0));
 
-    s.set_now(at("2025-04-30T23:59:59Z"));
+    s.set_now(at("2025-04-30T23:59:59Z"), builtin());
     assert!(close(balance(&s), start), "nothing renews before 00:00 on the 1st");
-    s.advance(Duration::seconds(1));
+    s.advance(Duration::seconds(1), builtin());
     // May, weekly from 1 April: 6, 13, 20, 27 → 4 × 100 km² × €0.20.
     assert!(close(balance(&s), start - 80.0), "{}", balance(&s));
     let orders = &s.tenants[ID].orders;
@@ -276,11 +277,11 @@ fn accepted_recurring_orders_renew_on_each_first() {
 
     // Moving back renews nothing; crossing 1 June and 1 July renews twice:
     // June 3, 10, 17, 24 (80 €) and July 1, 8, 15, 22, 29 (100 €).
-    s.set_now(at("2025-04-20T00:00:00Z"));
+    s.set_now(at("2025-04-20T00:00:00Z"), builtin());
     assert!(close(balance(&s), start - 80.0));
-    s.set_now(at("2025-07-02T00:00:00Z"));
+    s.set_now(at("2025-07-02T00:00:00Z"), builtin());
     assert!(close(balance(&s), start - 80.0 - 80.0 - 100.0), "{}", balance(&s));
-    s.set_now(at("2025-07-03T00:00:00Z"));
+    s.set_now(at("2025-07-03T00:00:00Z"), builtin());
     assert!(close(balance(&s), start - 260.0), "a month is billed once");
 }
 
@@ -294,16 +295,16 @@ fn status_follows_the_clock_after_acceptance() {
     let fixed = create(&mut s, fixed, &config);
     assert!(s.accept(&recurring) && s.accept(&fixed));
     assert_eq!(status(&s, &recurring), OrderStatus::Preparing);
-    s.advance(Duration::hours(23));
+    s.advance(Duration::hours(23), builtin());
     assert_eq!(status(&s, &fixed), OrderStatus::Preparing, "a day in Preparing");
-    s.advance(Duration::hours(1));
+    s.advance(Duration::hours(1), builtin());
     assert_eq!(status(&s, &recurring), OrderStatus::UpToDate);
     assert_eq!(status(&s, &fixed), OrderStatus::AwaitingSatelliteProducts);
-    s.set_now(at("2025-05-01T00:00:00Z"));
+    s.set_now(at("2025-05-01T00:00:00Z"), builtin());
     assert_eq!(status(&s, &fixed), OrderStatus::Processing);
-    s.set_now(at("2025-05-31T23:00:00Z"));
+    s.set_now(at("2025-05-31T23:00:00Z"), builtin());
     assert_eq!(status(&s, &fixed), OrderStatus::Processing);
-    s.set_now(at("2025-06-01T00:00:00Z"));
+    s.set_now(at("2025-06-01T00:00:00Z"), builtin());
     assert_eq!(status(&s, &fixed), OrderStatus::Completed);
     assert_eq!(status(&s, &recurring), OrderStatus::UpToDate);
 }
@@ -328,8 +329,30 @@ fn fixed_windows_expire_when_their_storage_ends() {
     };
     assert_eq!(guids(s.list(ID, false, false)), [kept.clone(), recurring.clone()]);
     assert_eq!(guids(s.list(ID, false, true)), [old, kept.clone(), recurring.clone()]);
-    s.set_now(at("2025-04-30T23:59:59Z"));
+    s.set_now(at("2025-04-30T23:59:59Z"), builtin());
     assert_eq!(guids(s.list(ID, false, false)), [kept, recurring.clone()]);
-    s.set_now(at("2025-05-01T00:00:00Z"));
+    s.set_now(at("2025-05-01T00:00:00Z"), builtin());
     assert_eq!(guids(s.list(ID, false, false)), [recurring]);
+}
+
+#[test]
+fn renewals_price_with_the_served_catalogue() {
+    let file = br#"{"TaskingModels": [{"Model": "Cumulus1", "PriceEurPerKm2": 0.1,
+        "SupportedSatelliteConstellations": [{"SatelliteConstellation": "Sentinel2"}]}]}"#;
+    let models = Catalogue::from_json(file).unwrap();
+    let config = Config { auto_accept: true, models: models.clone(), ..Config::default() };
+    let mut s = state(&config);
+    let cumulus = ValidOrder {
+        model: std::sync::Arc::clone(models.model("Cumulus1").unwrap()),
+        constellations: vec!["Sentinel2".to_owned()],
+        ..ValidOrder::stratus2(Aoi::km2(100.0), "2025-04-01", None)
+    };
+    create(&mut s, cumulus, &config);
+    // April 1, 8, 15, 22, 29 → 5 × 100 km² × €0.10; May 6, 13, 20, 27 → 4 × 100 × €0.10.
+    assert!(close(balance(&s), 10_000.0 - 50.0));
+    s.set_now(at("2025-05-01T00:00:00Z"), &models);
+    assert!(close(balance(&s), 10_000.0 - 90.0), "{}", balance(&s));
+    // Under a catalogue without the model, it renews priced like Stratus-2: June 3–24, €0.20.
+    s.set_now(at("2025-06-01T00:00:00Z"), builtin());
+    assert!(close(balance(&s), 10_000.0 - 170.0), "{}", balance(&s));
 }
