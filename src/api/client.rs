@@ -11,6 +11,7 @@ use std::time::{Instant, SystemTime};
 use serde::de::{DeserializeOwned, IgnoredAny};
 
 use super::Error;
+use super::body::{self, BodyError};
 use super::config::Config;
 use super::request::{self, Idempotency, ListQuery, Method, Request};
 use super::response::{self, Reply};
@@ -280,7 +281,19 @@ impl Client {
                 .get(reqwest::header::RETRY_AFTER)
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| parse_retry_after(v, SystemTime::now()));
-            let body = resp.bytes().await.map_err(|e| transport(&e))?.to_vec();
+            let body = match body::read(resp, self.config.max_answer_bytes).await {
+                Ok(body) => body,
+                Err(BodyError::Transport(e)) => return Err(transport(&e)),
+                Err(BodyError::TooLong { limit }) => {
+                    return Err(Error::Decode {
+                        request: req.describe(),
+                        reason: format!(
+                            "the answer is longer than {}; skyform does not read it",
+                            body::shown(limit)
+                        ),
+                    });
+                }
+            };
             Ok(Reply { status, retry_after, body })
         }
         .await;

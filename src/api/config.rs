@@ -64,7 +64,16 @@ pub struct Config {
     pub sleeper: Sleeper,
     /// Jitter source; uniform random unless a test fixes it.
     pub jitter: Jitter,
+    /// The most bytes read of one answer ([`MAX_ANSWER_BYTES`] unless a test
+    /// lowers it); a longer answer is an error, never read into memory whole.
+    pub max_answer_bytes: usize,
 }
+
+/// The most bytes skyform reads of one API answer: 64 MiB, some thirty
+/// times the order list of an account with 10,000 orders of detailed polygons.
+/// An answer longer than that comes from something that is not the API
+/// (or a server gone wrong), and reading it would only exhaust memory.
+pub const MAX_ANSWER_BYTES: usize = 64 << 20;
 
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -93,6 +102,7 @@ impl Config {
             retry: RetryPolicy::default(),
             sleeper: Arc::new(|d| Box::pin(tokio::time::sleep(d))),
             jitter: Arc::new(rand::random::<f64>),
+            max_answer_bytes: MAX_ANSWER_BYTES,
         })
     }
 

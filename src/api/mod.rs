@@ -7,6 +7,7 @@
 //! Creates are never retried and report [`CreateOutcome`]; cancels report
 //! [`CancelOutcome`].
 
+mod body;
 pub mod client;
 pub mod config;
 pub mod error;
@@ -19,7 +20,7 @@ pub mod types;
 use std::io::IsTerminal;
 
 pub use client::{CancelOutcome, Client, CreateOutcome};
-pub use config::{ApiKey, Config, DEFAULT_URL, Jitter, Sleeper};
+pub use config::{ApiKey, Config, DEFAULT_URL, Jitter, MAX_ANSWER_BYTES, Sleeper};
 pub use error::Error;
 pub use request::ListQuery;
 pub use retry::RetryPolicy;

@@ -122,6 +122,9 @@ fn run_with(
 
     let entries: BTreeMap<String, _> =
         desired.orders.iter().map(|o| (o.name.clone(), o.clone())).collect();
+    // Before the first create: a run killed half-way leaves them for the next.
+    let intents =
+        settle::record_intents(&mut pending, &plan, chrono::Utc::now()).map_err(Stop::Early)?;
     applying.store(true, Ordering::SeqCst);
     let report = rt.block_on(async {
         let progress = console::progress_bar(&plan, view.shows_progress());
@@ -135,14 +138,16 @@ fn run_with(
         progress.finish();
         report
     });
-    view.report(&report, &mut std::io::stdout().lock())
-        .map_err(|e| Stop::Reported(super::stdout_error(e)))?;
+    // A report that cannot be written (stdout closed) still lets the record
+    // below be saved first: it is what keeps the next run from buying again.
+    let reported = view.report(&report, &mut std::io::stdout().lock());
     let new = settle::items_of(&plan, &report, chrono::Utc::now());
     let unlisted = rt
         .block_on(settle::after_apply(
             &conn.client,
             &mut pending,
             &desired,
+            &intents,
             new,
             settings.recheck_wait,
             chrono::Utc::now(),
@@ -151,6 +156,7 @@ fn run_with(
             },
         ))
         .map_err(Stop::Reported)?;
+    reported.map_err(|e| Stop::Reported(super::stdout_error(e)))?;
     if !unlisted.is_empty() {
         let _ = writeln!(
             std::io::stderr(),

@@ -89,20 +89,44 @@ pub async fn before_plan(
     Ok(live)
 }
 
+/// The item of change `index` of `plan`, for the order with `guid` (`None`:
+/// the create's outcome is not known).
+fn item_of(plan: &Plan, index: usize, guid: Option<String>, now: DateTime<Utc>) -> Option<Item> {
+    let change = plan.changes.get(index)?;
+    Some(Item {
+        entry: change.name.clone()?,
+        spec_digest: change.desired.as_ref()?.spec_digest.clone(),
+        guid,
+        request: change.request.clone()?,
+        recorded_at: now,
+    })
+}
+
+/// Before applying: every create `plan` may send, as an item of unknown
+/// outcome, saved before the first create is sent. An apply that returns
+/// replaces them with what it did ([`after_apply`]); one killed half-way
+/// leaves them, and the next run waits for their orders as for any create
+/// whose answer was lost, instead of buying them again.
+pub fn record_intents(
+    pending: &mut Pending,
+    plan: &Plan,
+    now: DateTime<Utc>,
+) -> Result<Vec<Item>, crate::Error> {
+    let intents: Vec<Item> =
+        plan.priceable().into_iter().filter_map(|i| item_of(plan, i, None, now)).collect();
+    if !intents.is_empty() {
+        let mut items = pending.items().to_vec();
+        items.extend(intents.iter().cloned());
+        pending.set_items(items);
+        pending.save()?;
+    }
+    Ok(intents)
+}
+
 /// The items an apply leaves to check: its new orders (with their GUIDs),
 /// except duplicates it cancelled again, and the creates whose outcome stayed
 /// unknown (without).
 pub fn items_of(plan: &Plan, report: &Report, now: DateTime<Utc>) -> Vec<Item> {
-    let item = |index: usize, guid: Option<String>| {
-        let change = plan.changes.get(index)?;
-        Some(Item {
-            entry: change.name.clone()?,
-            spec_digest: change.desired.as_ref()?.spec_digest.clone(),
-            guid,
-            request: change.request.clone()?,
-            recorded_at: now,
-        })
-    };
     // A duplicate this run cancelled again (repair) is not waited for.
     let cancelled = |g: &str| {
         report.repairs.iter().any(|r| {
@@ -111,34 +135,39 @@ pub fn items_of(plan: &Plan, report: &Report, now: DateTime<Utc>) -> Vec<Item> {
     };
     let created = report.items.iter().filter_map(|i| match (&i.step, &i.outcome) {
         (Step::Create, StepOutcome::Done { guid: Some(g), .. }) if !cancelled(g) => {
-            item(i.index, Some(g.clone()))
+            item_of(plan, i.index, Some(g.clone()), now)
         }
         _ => None,
     });
-    let unknown = report.maybe_created.iter().filter_map(|&i| item(i, None));
+    let unknown = report.maybe_created.iter().filter_map(|&i| item_of(plan, i, None, now));
     created.chain(unknown).collect()
 }
 
-/// After applying: records `new` items, then waits up to `window` until every
-/// new order with a GUID shows in the list. Returns those that do not; they
-/// stay in the record (saved here) for the next run.
+/// After applying: replaces the `intents` [`record_intents`] saved with the
+/// `new` items, then waits up to `window` until every new order with a GUID
+/// shows in the list. Returns those that do not; they stay in the record
+/// (saved here) for the next run.
+#[allow(clippy::too_many_arguments)]
 pub async fn after_apply(
     client: &Client,
     pending: &mut Pending,
     desired: &DesiredSet,
+    intents: &[Item],
     new: Vec<Item>,
     window: Duration,
     now: DateTime<Utc>,
     say: &dyn Fn(&str),
 ) -> Result<Vec<Item>, crate::Error> {
-    if new.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut items = pending.items().to_vec();
+    let mut items: Vec<Item> =
+        pending.items().iter().filter(|i| !intents.contains(i)).cloned().collect();
+    let waits = !new.is_empty();
     items.extend(new);
     pending.set_items(items);
     // Saved before waiting: an apply killed while it waits leaves the record.
     pending.save()?;
+    if !waits {
+        return Ok(Vec::new());
+    }
     let unlisted = |sorted: &super::Sorted| -> Vec<Item> {
         sorted.waiting.iter().filter(|i| i.guid.is_some()).cloned().collect()
     };

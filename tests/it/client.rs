@@ -362,3 +362,30 @@ fn log_scenario() {
     assert!(text.contains("attempt=2") && text.contains("duration_ms="), "{text}");
     assert!(!text.contains(&key), "the key appears in the log:\n{text}");
 }
+
+/// A client like `env`'s that reads at most `limit` bytes of an answer.
+fn limited(env: &Env, limit: usize) -> Client {
+    let mut config = Config::new(&env.emu.url(), ApiKey::new(env.emu.key())).expect("config");
+    config.max_answer_bytes = limit;
+    config.sleeper = Arc::new(|_| Box::pin(async {}));
+    Client::new(config).expect("client")
+}
+
+#[test]
+fn an_answer_longer_than_the_limit_is_an_error_and_a_create_stays_unknown() {
+    let env = Env::with(emulator::Config { auto_accept: true, ..emu_config() }, None);
+    for _ in 0..3 {
+        assert!(matches!(block_on(env.client.create(&order(None))), CreateOutcome::Created(_)));
+    }
+    let e = block_on(limited(&env, 1024).list(ListQuery::default())).unwrap_err();
+    assert!(
+        e.to_string().contains("the answer is longer than 1 KiB; skyform does not read it"),
+        "{e}"
+    );
+    assert_eq!(env.calls_to("GET", ORDERS), 1, "not retried: the same answer would come back");
+    // The create was carried out; its answer was not read: the outcome is unknown, never "refused".
+    let outcome = block_on(limited(&env, 100).create(&order(None)));
+    assert!(matches!(outcome, CreateOutcome::Unknown(_)), "{outcome:?}");
+    assert_eq!(env.emu.orders().len(), 4);
+    assert_eq!(block_on(env.client.list(ListQuery::default())).expect("list").len(), 4);
+}

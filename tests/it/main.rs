@@ -17,6 +17,7 @@ mod examples;
 mod harness;
 mod hostile;
 mod hostile_sandbox;
+mod killed;
 mod layout;
 mod lists;
 mod live_api;

@@ -1,0 +1,72 @@
+//! An apply killed while a create is in flight: the order may exist on the
+//! server without any answer having reached skyform. The apply records every
+//! create it is about to send before sending it, so the next run waits for
+//! such an order to show in the list instead of buying it again.
+
+use std::time::{Duration, Instant};
+
+use skyform::emulator::{Config, Fault, Modes};
+
+use crate::apply::{entry, manifest};
+use crate::harness::Env;
+
+/// The pending record, relative to the working directory.
+const RECORD: &str = ".skyform/pending.json";
+
+/// A refusal the create's own validation would not give.
+fn refused() -> Fault {
+    Fault::Refused { field: "Wkt".into(), message: "refused for this test".into() }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_apply_killed_during_its_create_is_not_bought_again_by_the_next_run() {
+    let env = Env::with(Config { auto_accept: true, ..Config::default() });
+    env.write("o.yaml", &manifest(&[entry("a", 9.0, "")]));
+    // The create is stored at once and answered only after a minute, and the
+    // list shows an order only 5 s after its create: the next run's first
+    // list cannot see it.
+    env.emu.script("POST", "/api/tasking/orders", vec![Fault::Hang(Duration::from_secs(60))]);
+    env.emu.set_modes(Modes { list_lag: Duration::from_secs(5), ..Modes::default() });
+    let mut child = env
+        .command(&["apply", "--auto-approve", "o.yaml"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn apply");
+    let started = Instant::now();
+    while env.emu.orders().is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(60), "the create never arrived");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().expect("SIGKILL");
+    child.wait().expect("wait");
+    let record = std::fs::read_to_string(env.path().join(RECORD)).expect("the record of intents");
+    assert!(record.contains("\"entry\": \"a\"") && record.contains("\"guid\": null"), "{record}");
+    let out = env.run(&["apply", "--auto-approve", "--recheck-wait", "30", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(env.live().len(), 1, "bought twice:\n{}\n{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("from an earlier apply"), "{}", out.stderr);
+    assert!(out.stdout.contains("No changes"), "{}", out.stdout);
+    assert!(!env.path().join(RECORD).exists(), "the order showed up: nothing is left pending");
+}
+
+#[test]
+fn an_apply_that_returns_leaves_no_intent_behind() {
+    let env = Env::with(Config { auto_accept: true, ..Config::default() });
+    env.write("o.yaml", &manifest(&[entry("a", 9.0, ""), entry("b", 9.2, "")]));
+    // The second create is refused for good: apply fails, but it returns.
+    env.emu.script("POST", "/api/tasking/orders", vec![Fault::Latency(Duration::ZERO), refused()]);
+    let out = env.run(&["apply", "--auto-approve", "--concurrency", "1", "o.yaml"]);
+    assert_ne!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(env.live().len(), 1);
+    assert!(!env.path().join(RECORD).exists(), "{}", out.stderr);
+    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        !out.stderr.contains("earlier apply"),
+        "no wait for what was never bought:\n{}",
+        out.stderr
+    );
+    assert_eq!(env.live().len(), 2);
+}
