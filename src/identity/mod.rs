@@ -6,7 +6,10 @@
 //! ([`geometry`]) or as GUID sets. Matching many entries against many live
 //! orders is a hash join ([`match_all`]). Orders that look like an earlier
 //! version of an entry (replace candidates) are found by [`earlier_versions`].
+//! Which tiles the server's deduplication finds already ordered by other
+//! orders is [`dedupe`]'s rule, shared with the emulator.
 
+pub mod dedupe;
 mod geometry;
 mod matching;
 mod overlap;
@@ -208,10 +211,13 @@ pub fn live_digest(order: &TaskOrder) -> String {
 ///
 /// For a polygon entry, the preferred match (see [`Matching`]). For a tile
 /// entry, `Some` only when the union of matching orders covers every wanted
-/// GUID; the order returned is the one holding the most GUIDs of `sent` (the
-/// remainder no order covered when the plan was made), so that the order the
-/// create placed wins over an older one that covers more of the entry; ties go
-/// to the order covering the most wanted GUIDs.
+/// GUID, or, when `sent` deduplicates, every wanted GUID they miss is one the
+/// server's deduplication finds in another live order ([`dedupe`]: sending the
+/// create again would be refused). The order returned is one of the matching
+/// orders: the one holding the most GUIDs of `sent` (the remainder no order
+/// covered when the plan was made), so that the order the create placed wins
+/// over an older one that covers more of the entry; ties go to the order
+/// covering the most wanted GUIDs.
 pub fn find_match<'a>(
     desired: &DesiredOrder,
     sent: &OrderRequest,
@@ -219,7 +225,14 @@ pub fn find_match<'a>(
 ) -> Option<&'a TaskOrder> {
     let m = match_all(std::slice::from_ref(desired), live);
     let entry = m.entries.into_iter().next()?;
-    if !entry.is_satisfied() {
+    let deduplicated = || {
+        let settings = dedupe::Settings::of_spec(&desired.spec);
+        let (tiles, minitiles) = (&entry.missing_tiles, &entry.missing_minitiles);
+        let covered = dedupe::already_ordered(&settings, live, tiles, minitiles);
+        covered.tiles == *tiles && covered.minitiles == *minitiles
+    };
+    let deduplicates = sent.tile_deduplication == Some(true);
+    if entry.orders.is_empty() || !(entry.is_satisfied() || (deduplicates && deduplicated())) {
         return None;
     }
     match &desired.spec.aoi {

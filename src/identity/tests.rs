@@ -3,7 +3,7 @@ use uuid::Uuid;
 use super::geometry;
 use super::*;
 use crate::api::types::{OrderRequest, OrderStatus};
-use crate::spec::Ensure;
+use crate::spec::{Ensure, OrderSpec};
 use crate::testing::{day, entry, order, spec, tiles, wkt_aoi};
 
 fn geojson_aoi(text: &str) -> Aoi {
@@ -241,6 +241,34 @@ fn find_match_after_an_unknown_create() {
     assert!(find_match(&t, &sent_tiles(&[2]), std::slice::from_ref(&part)).is_none());
     let live = [part, order("rest", "Review", &spec(tiles(&[2], &[])), None)];
     assert!(find_match(&t, &sent_tiles(&[2]), &live).is_some());
+}
+
+#[test]
+fn find_match_counts_what_the_servers_deduplication_finds_in_other_orders() {
+    // The entry wants 1, 2, 3 from May to June; `a` (May) holds 1 and 2, so
+    // the create sent 3 only and the server placed it.
+    let may = OrderSpec {
+        from: day("2025-05-01"),
+        to: Some(day("2025-05-31")),
+        ..spec(tiles(&[1, 2], &[]))
+    };
+    let want = OrderSpec { to: Some(day("2025-06-30")), ..may.clone() };
+    let want = OrderSpec { aoi: tiles(&[1, 2, 3], &[]), ..want };
+    let t = entry("t", want.clone());
+    let a = order("a", "Processing", &may, None);
+    let new = order("new", "Review", &OrderSpec { aoi: tiles(&[3], &[]), ..want }, None);
+    let sent = OrderRequest { tile_deduplication: Some(true), ..sent_tiles(&[3]) };
+    let live = [a.clone(), new];
+    let found = find_match(&t, &sent, &live).map(|o| o.task_order_guid.as_str());
+    assert_eq!(found, Some("new"));
+    // Not without deduplication, not before the new order shows, and not when
+    // `a` no longer covers.
+    let plain = OrderRequest { tile_deduplication: Some(false), ..sent.clone() };
+    assert!(find_match(&t, &plain, &live).is_none());
+    assert!(find_match(&t, &sent, std::slice::from_ref(&a)).is_none());
+    let mut cancelled = a;
+    cancelled.ordering_process_status = OrderStatus::Canceled;
+    assert!(find_match(&t, &sent, &[cancelled, live[1].clone()]).is_none());
 }
 
 #[test]

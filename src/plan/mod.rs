@@ -16,6 +16,7 @@
 
 pub mod account;
 mod action;
+mod dedupe;
 pub mod diff;
 mod duplicates;
 mod live;
@@ -218,11 +219,13 @@ pub struct TileCoverage {
     pub tiles_wanted: usize,
     /// Minitiles the entry wants.
     pub minitiles_wanted: usize,
-    /// Tiles no live order covers (these go in `request`).
+    /// Tiles no live order covers (these go in `request`): neither one of the
+    /// entry's orders nor, when the create deduplicates, an order the server's
+    /// deduplication finds them in (see `dedupe`).
     pub tiles_missing: usize,
-    /// Minitiles no live order covers (these go in `request`).
+    /// Minitiles no live order covers (these go in `request`), as `tiles_missing`.
     pub minitiles_missing: usize,
-    /// GUIDs of the live orders that cover part of the entry.
+    /// GUIDs of the live orders that cover part of the entry, both kinds.
     pub covered_by: Vec<String>,
 }
 

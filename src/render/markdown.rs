@@ -331,8 +331,9 @@ fn keep_item(c: &Change) -> String {
     let mut item = format!("- {}", code(super::display_name(c), false));
     if let Some(l) = &c.live {
         let _ = write!(item, " {} {}", l.status, code(&l.guid, false));
-    } else if let Some(reason) = &c.reason {
-        let _ = write!(item, " — {}", reason.replace('\n', " "));
+    }
+    if let Some(reason) = &c.reason {
+        let _ = write!(item, " — {}", prose(&reason.replace('\n', " ")));
     }
     item.push('\n');
     item

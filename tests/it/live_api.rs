@@ -169,13 +169,12 @@ fn a_cadence_only_change_of_a_tile_entry_creates_a_new_order() {
 #[test]
 fn a_create_refused_as_fully_deduplicated_is_already_ordered_not_a_failure() {
     let env = Env::with(Config { auto_accept: true, ..Config::default() });
-    let april = tile_entry("april", "2025-04-01", 3);
-    env.write("o.yaml", &manifest(std::slice::from_ref(&april)));
-    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
-    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
-    // The same tile and cadence from May: the April order already covers it.
-    env.write("o.yaml", &manifest(&[april, tile_entry("may", "2025-05-01", 3)]));
-    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    // The same tile and cadence from April and from May, planned together:
+    // once the April order exists, the server finds the tile in it. (Once it
+    // is listed, the plan says so itself: `may` is `keep`, see `dedupe.rs`.)
+    let (april, may) = (tile_entry("april", "2025-04-01", 3), tile_entry("may", "2025-05-01", 3));
+    env.write("o.yaml", &manifest(&[april, may]));
+    let out = env.run(&["apply", "--auto-approve", "--concurrency", "1", "o.yaml"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     assert!(
         out.stdout.contains("already ordered: the server's tile deduplication found "),
@@ -183,6 +182,8 @@ fn a_create_refused_as_fully_deduplicated_is_already_ordered_not_a_failure() {
         out.stdout
     );
     assert_eq!(env.live().len(), 1, "nothing bought twice");
+    let again = env.run(&["plan", "--detailed-exitcode", "o.yaml"]);
+    assert_eq!(again.code, 0, "{}\n{}", again.stdout, again.stderr);
 }
 
 #[test]

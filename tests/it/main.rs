@@ -8,6 +8,7 @@ mod client;
 mod concurrency;
 mod confirm;
 mod convergence;
+mod dedupe;
 mod emulator;
 mod emulator_faults;
 mod emulator_models;

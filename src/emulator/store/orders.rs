@@ -3,8 +3,6 @@
 //!
 //! Pure, no IO.
 
-use std::collections::BTreeSet;
-
 use chrono::NaiveDate;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -16,8 +14,8 @@ use crate::emulator::config::{Config, RenewalStop};
 use crate::emulator::dates::{first_of_next_month, month_end};
 use crate::emulator::quote;
 use crate::emulator::reply::Refusal;
-use crate::emulator::tiles;
 use crate::emulator::validation::{Aoi, ValidOrder};
+use crate::identity::dedupe;
 use crate::money::cents;
 
 impl State {
@@ -142,33 +140,23 @@ impl State {
     }
 }
 
-/// Drops the tiles an earlier live order with the same model, constellations,
-/// cadence (`ImageFrequency`, `ReferenceDate`) and an overlapping period
-/// already covers (part B item 13). The seed page ("Tasking / Order
-/// Endpoints", "Common Failure and Fix") names Model, SatelliteConstellations,
-/// tile selection and time/cadence settings as what deduplication depends on;
-/// that cadence must be equal (not merely producing overlapping dates) and
-/// periods only overlap is the emulator's assumption.
+/// Drops the tiles an earlier live order already covers under the same
+/// settings (part B item 13; the rule, shared with the plan, is
+/// [`crate::identity::dedupe`]'s), and refuses when nothing is left.
 fn dedupe(tenant: &Tenant, order: &mut ValidOrder) -> Result<(), Refusal> {
+    let settings = dedupe::Settings::new(
+        &order.model.name,
+        &order.constellations,
+        i64::from(order.image_frequency),
+        order.reference_date,
+        order.from,
+        order.to,
+    );
     let Aoi::Tiles { tiles, minitiles } = &mut order.aoi else { return Ok(()) };
-    let set = |v: &[String]| v.iter().map(|s| s.to_ascii_lowercase()).collect::<BTreeSet<_>>();
-    let wanted = set(&order.constellations);
-    let end = |to: Option<NaiveDate>| to.unwrap_or(NaiveDate::MAX);
-    let ordered: BTreeSet<Uuid> = tenant
-        .orders
-        .iter()
-        .map(|o| &o.order)
-        .filter(|w| !w.ordering_process_status.is_canceled())
-        .filter(|w| w.model.eq_ignore_ascii_case(&order.model.name))
-        .filter(|w| set(&w.satellite_constellations) == wanted)
-        .filter(|w| w.image_frequency == i64::from(order.image_frequency))
-        .filter(|w| w.reference_date.unwrap_or(w.from) == order.reference_date)
-        .filter(|w| w.from <= end(order.to) && order.from <= end(w.to))
-        .flat_map(|w| w.tiles.iter().chain(&w.mini_tiles))
-        .filter_map(|t| Uuid::parse_str(&t.guid).ok())
-        .collect();
-    tiles.retain(|g| !tiles::covered(&ordered, *g));
-    minitiles.retain(|g| !tiles::covered(&ordered, *g));
+    let orders = tenant.orders.iter().map(|o| &o.order);
+    let covered = dedupe::already_ordered(&settings, orders, tiles.iter(), minitiles.iter());
+    tiles.retain(|g| !covered.tiles.contains(g));
+    minitiles.retain(|g| !covered.minitiles.contains(g));
     if tiles.is_empty() && minitiles.is_empty() {
         return Err(Refusal::field("TileGuids", "All tiles and minitiles are already ordered"));
     }

@@ -15,7 +15,7 @@ use super::live::{cancel_effect, live_change, summary};
 use super::pairing;
 use super::{
     Action, BudgetLimits, CancelEffect, Change, Cost, DesiredSummary, FORMAT_VERSION, FieldChange,
-    Plan, TileCoverage, duplicates,
+    Plan, TileCoverage, dedupe, duplicates,
 };
 
 /// Options of one diff.
@@ -95,6 +95,7 @@ pub fn diff(desired: &DesiredSet, live: &[TaskOrder], opts: &DiffOptions) -> Pla
     }
     live_changes.sort_by(|a, b| live_guid(a).cmp(live_guid(b)));
     changes.extend(live_changes);
+    dedupe::drop_already_ordered(&mut changes, entries, live, &matching);
 
     Plan {
         format_version: FORMAT_VERSION,

@@ -1,0 +1,159 @@
+//! Tile deduplication in the plan (issue 11, item 4): an entry whose tiles
+//! earlier orders with the same settings already cover is `keep`, so that a
+//! second plan after apply has no changes; what the server would not drop is
+//! still bought.
+
+use skyform::emulator::Fault;
+use skyform::grid::Cell;
+
+use crate::apply::manifest;
+use crate::harness::{Env, actions, json};
+
+/// The GUID of the tile at this longitude (latitude 56).
+fn tile(lon: f64) -> String {
+    Cell::tile_at(lon, 56.0).guid().to_string()
+}
+
+/// A tile entry of the tiles at `lons`, every 3 days from `from` to `to`.
+fn tiles_entry(name: &str, lons: &[f64], from: &str, to: &str, extra: &str) -> String {
+    let guids: Vec<String> = lons.iter().map(|&lon| tile(lon)).collect();
+    format!(
+        "  - name: {name}
+    Model: Stratus2
+    SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]
+    StorageMonths: 1
+    ApiRequests: 1
+    ImageFrequency: 3
+    From: {from}
+    To: {to}
+    TileGuids: [{}]
+{extra}",
+        guids.join(", ")
+    )
+}
+
+/// Entry `a`: tiles T1, T2 in May 2025.
+fn a() -> String {
+    tiles_entry("a", &[9.0, 10.0], "2025-05-01", "2025-05-31", "")
+}
+
+/// Entry `b`: the tiles at `lons` in May and June 2025, which overlaps `a`.
+fn b(lons: &[f64], extra: &str) -> String {
+    tiles_entry("b", lons, "2025-05-01", "2025-06-30", extra)
+}
+
+/// An emulator where `a` is applied, then the manifest `a` + `b`.
+fn with_a_applied(b: &str) -> Env {
+    let env = Env::new();
+    env.write("o.yaml", &manifest(&[a()]));
+    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    env.write("o.yaml", &manifest(&[a(), b.to_owned()]));
+    env
+}
+
+fn no_changes(env: &Env, extra: &[&str]) {
+    let args = [&["plan", "--detailed-exitcode"][..], extra, &["o.yaml"]].concat();
+    let out = env.run(&args);
+    assert_eq!(out.code, 0, "{args:?}: {}\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("No changes."), "{}", out.stdout);
+}
+
+#[test]
+fn an_entry_whose_tiles_are_all_already_ordered_is_keep_naming_the_order() {
+    let env = with_a_applied(&b(&[9.0, 10.0], ""));
+    let a_guid = env.live()[0].task_order_guid.clone();
+    let doc = json(&env.run(&["plan", "--format", "json", "o.yaml"]));
+    assert_eq!(actions(&doc), [("a".into(), "keep".into()), ("b".into(), "keep".into())]);
+    let keep = &doc["changes"][1];
+    assert_eq!(keep["live"]["guid"], a_guid.as_str());
+    let reason = keep["reason"].as_str().unwrap();
+    assert!(reason.contains(&format!("`{a_guid}`")), "{reason}");
+    assert!(reason.contains("tile deduplication"), "{reason}");
+    assert!(keep["request"].is_null());
+
+    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("No changes."), "{}", out.stdout);
+    assert_eq!(env.live().len(), 1, "nothing bought");
+    no_changes(&env, &[]);
+    no_changes(&env, &["--prune"]);
+    let detailed = env.run(&["plan", "--detailed", "o.yaml"]);
+    assert!(
+        detailed.stdout.contains(&format!("already ordered by `{a_guid}`")),
+        "{}",
+        detailed.stdout
+    );
+    let markdown = env.run(&["plan", "--format", "markdown", "o.yaml"]);
+    assert!(markdown.stdout.contains("tile deduplication"), "{}", markdown.stdout);
+}
+
+#[test]
+fn a_partly_covered_entry_orders_only_the_rest_and_then_has_no_changes() {
+    let env = with_a_applied(&b(&[9.0, 10.0, 11.0], ""));
+    let doc = json(&env.run(&["plan", "--format", "json", "o.yaml"]));
+    assert_eq!(actions(&doc)[1], ("b".into(), "create".into()));
+    let request = &doc["changes"][1]["request"];
+    assert_eq!(request["TileGuids"], serde_json::json!([tile(11.0)]), "{request}");
+
+    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let live = env.live();
+    assert_eq!(live.len(), 2, "{live:?}");
+    let rest: Vec<_> =
+        live.iter().filter(|o| o.to.is_some_and(|t| t.to_string() == "2025-06-30")).collect();
+    assert_eq!(rest.len(), 1, "{live:?}");
+    let guids: Vec<&str> = rest[0].tiles.iter().map(|t| t.guid.as_str()).collect();
+    assert_eq!(guids, [tile(11.0)]);
+    no_changes(&env, &[]);
+    // The remainder's order is `b`'s: `--prune` leaves it.
+    no_changes(&env, &["--prune"]);
+}
+
+#[test]
+fn without_tile_deduplication_the_entry_is_bought_whole() {
+    let env = with_a_applied(&b(&[9.0, 10.0, 11.0], "    TileDeduplication: false\n"));
+    let doc = json(&env.run(&["plan", "--format", "json", "o.yaml"]));
+    assert_eq!(actions(&doc)[1], ("b".into(), "create".into()));
+    assert_eq!(doc["changes"][1]["request"]["TileGuids"].as_array().unwrap().len(), 3);
+    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let live = env.live();
+    assert_eq!(live.len(), 2, "{live:?}");
+    assert!(live.iter().any(|o| o.tiles.len() == 3), "{live:?}");
+    no_changes(&env, &[]);
+}
+
+#[test]
+fn an_order_the_plan_cancels_covers_nothing() {
+    // `a` leaves the manifests and `b` wants one of its tiles: `a`'s order,
+    // still in `Review`, covers it until `--prune` cancels it.
+    let env = with_a_applied(&b(&[9.0], ""));
+    env.write("o.yaml", &manifest(&[b(&[9.0], "")]));
+    let a_guid = env.live()[0].task_order_guid.clone();
+    let doc = json(&env.run(&["plan", "--format", "json", "o.yaml"]));
+    assert_eq!(actions(&doc), [("b".into(), "keep".into()), (a_guid.clone(), "unmanaged".into())]);
+    let doc = json(&env.run(&["plan", "--format", "json", "--prune", "o.yaml"]));
+    assert_eq!(actions(&doc), [("b".into(), "create".into()), (a_guid, "cancel".into())]);
+    // The create goes first and the server still finds the tile in `a`'s
+    // order: nothing is bought, `a` is refunded, and the next apply buys `b`.
+    let out = env.run(&["apply", "--auto-approve", "--prune", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("already ordered"), "{}", out.stdout);
+    assert!(env.live().is_empty());
+    let out = env.run(&["apply", "--auto-approve", "--prune", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(env.live().len(), 1);
+    no_changes(&env, &["--prune"]);
+}
+
+#[test]
+fn a_deduplicated_create_whose_answer_is_lost_is_found_not_sent_again() {
+    let env = with_a_applied(&b(&[9.0, 10.0, 11.0], ""));
+    env.emu.script("POST", "/api/tasking/orders", vec![Fault::CommitThenDrop]);
+    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("found the order"), "{}", out.stdout);
+    assert_eq!(env.live().len(), 2);
+    no_changes(&env, &[]);
+}
