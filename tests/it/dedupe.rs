@@ -134,17 +134,45 @@ fn an_order_the_plan_cancels_covers_nothing() {
     let doc = json(&env.run(&["plan", "--format", "json", "o.yaml"]));
     assert_eq!(actions(&doc), [("b".into(), "keep".into()), (a_guid.clone(), "unmanaged".into())]);
     let doc = json(&env.run(&["plan", "--format", "json", "--prune", "o.yaml"]));
-    assert_eq!(actions(&doc), [("b".into(), "create".into()), (a_guid, "cancel".into())]);
-    // The create goes first and the server still finds the tile in `a`'s
-    // order: nothing is bought, `a` is refunded, and the next apply buys `b`.
+    assert_eq!(actions(&doc), [("b".into(), "create".into()), (a_guid.clone(), "cancel".into())]);
+    // The create goes first, while `a`'s order still holds the tile: it is
+    // sent without deduplication, so `b` is bought and `a` refunded at once.
+    let plan = json(&env.run(&["plan", "--format", "json", "--prune", "o.yaml"]));
+    assert_eq!(
+        plan["changes"][0]["request"]["TileDeduplication"], false,
+        "{:#}",
+        plan["changes"][0]
+    );
     let out = env.run(&["apply", "--auto-approve", "--prune", "o.yaml"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
-    assert!(out.stdout.contains("already ordered"), "{}", out.stdout);
-    assert!(env.live().is_empty());
-    let out = env.run(&["apply", "--auto-approve", "--prune", "o.yaml"]);
-    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
-    assert_eq!(env.live().len(), 1);
+    assert!(!out.stdout.contains("already ordered"), "{}", out.stdout);
+    let live = env.live();
+    assert_eq!(live.len(), 1);
+    assert_eq!(live[0].tiles.len(), 1);
+    assert_ne!(live[0].task_order_guid, a_guid);
     no_changes(&env, &["--prune"]);
+}
+
+#[test]
+fn a_replace_of_a_tile_order_in_review_buys_the_new_one_in_the_same_apply() {
+    // Only `StorageMonths` changes: the new order has the old one's model,
+    // constellations and cadence, so the server would drop every tile while
+    // the old order (in `Review`, refunded by the cancel) still holds them.
+    let env = Env::new();
+    env.write("o.yaml", &manifest(&[a()]));
+    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let old = env.live()[0].task_order_guid.clone();
+    env.write("o.yaml", &manifest(&[a().replace("StorageMonths: 1", "StorageMonths: 2")]));
+    let doc = json(&env.run(&["plan", "--format", "json", "o.yaml"]));
+    assert_eq!(actions(&doc), [("a".into(), "replace".into())]);
+    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let live = env.live();
+    assert_eq!(live.len(), 1, "{live:?}");
+    assert_ne!(live[0].task_order_guid, old, "the old order is refunded");
+    assert_eq!((live[0].storage_months, live[0].tiles.len()), (2, 2));
+    no_changes(&env, &[]);
 }
 
 #[test]

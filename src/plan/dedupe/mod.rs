@@ -16,7 +16,9 @@
 //! - the item's note names the covering orders; `tiles.covered_by` lists them
 //!   with the entry's own orders;
 //! - covering orders stay whatever else they are (another entry's, or
-//!   unmanaged and pruned by `--prune`): they are not the entry's order.
+//!   unmanaged and pruned by `--prune`): they are not the entry's order;
+//! - a `create` or `replace` whose tiles only orders this plan cancels hold
+//!   is sent with `TileDeduplication: false` ([`sends_deduplicated`]).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -37,7 +39,7 @@ pub(super) fn drop_already_ordered(
     live: &[TaskOrder],
     matching: &Matching,
 ) {
-    if !changes.iter().any(deduplicates) {
+    if !changes.iter().any(sends_deduplicated) {
         return;
     }
     let leaving: BTreeSet<String> = changes
@@ -96,6 +98,62 @@ pub(super) fn drop_already_ordered(
             c.request = Some(rest.to_request(Some(true)));
         }
     }
+    let held_by_leaving = |c: &Change| -> Option<Vec<String>> {
+        let entry = &entries[*c.name.as_deref().and_then(|n| by_name.get(n))?];
+        let request = c.request.as_ref()?;
+        let guids = |g: &Option<Vec<String>>| -> BTreeSet<Uuid> {
+            g.iter().flatten().filter_map(|s| Uuid::parse_str(s).ok()).collect()
+        };
+        let (tiles, minitiles) = (guids(&request.tile_guids), guids(&request.mini_tile_guids));
+        let settings = Settings::of_spec(&entry.spec);
+        let staying = ledger.covered(&settings, &tiles, &minitiles, |i| counts[i]);
+        let leaving = ledger.covered(&settings, &tiles, &minitiles, |i| !counts[i]);
+        let mut by: Vec<String> =
+            leaving.by.iter().map(|&i| live[i].task_order_guid.clone()).collect();
+        by.sort();
+        (staying.is_empty() && !leaving.is_empty()).then_some(by)
+    };
+    for c in changes.iter_mut() {
+        if !sends_deduplicated(c) {
+            continue;
+        }
+        let Some(by) = held_by_leaving(c) else { continue };
+        if let Some(r) = c.request.as_mut() {
+            r.tile_deduplication = Some(false);
+        }
+        let orders: Vec<String> = by.iter().map(|g| format!("`{g}`")).collect();
+        let line = format!(
+            "sent with `TileDeduplication: false`: {} this plan cancels {} some of its tiles, \
+             which the server would otherwise drop (creates go before cancels)",
+            orders.join(", "),
+            if by.len() == 1 { "holds" } else { "hold" }
+        );
+        c.reason = Some(match c.reason.take() {
+            Some(r) => format!("{r}; {line}"),
+            None => line,
+        });
+    }
+}
+
+/// True for a `create` or `replace` that still sends tiles with
+/// `TileDeduplication: true`.
+///
+/// Such a create may want tiles that only orders this plan cancels hold:
+/// `--prune` or `ensure: absent` takes them away, or they are the old order
+/// of this very replace. Apply sends creates before cancels, so the server
+/// would still find those tiles ordered and drop them, and once the cancels
+/// are done nothing would hold them: the entry would need a second apply.
+/// Its request is sent without deduplication instead (see
+/// [`drop_already_ordered`]), but only when no order that stays holds any of
+/// its tiles: those were taken out of a plain create's request, and a
+/// replace that has them keeps the server's deduplication.
+fn sends_deduplicated(c: &Change) -> bool {
+    matches!(c.action, Action::Create | Action::Replace)
+        && c.request.as_ref().is_some_and(|r| {
+            r.tile_deduplication == Some(true)
+                && (r.tile_guids.as_ref().is_some_and(|g| !g.is_empty())
+                    || r.mini_tile_guids.as_ref().is_some_and(|g| !g.is_empty()))
+        })
 }
 
 /// True for an item whose create the server deduplicates: a tile `create`, or

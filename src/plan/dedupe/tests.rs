@@ -42,6 +42,11 @@ fn ids(n: &[u128]) -> Vec<String> {
     n.iter().map(|&n| Uuid::from_u128(n).to_string()).collect()
 }
 
+/// The `TileDeduplication` a change's request sends.
+fn dedupes(c: &crate::plan::Change) -> Option<bool> {
+    c.request.as_ref().and_then(|r| r.tile_deduplication)
+}
+
 /// The tile GUIDs a change's request orders.
 fn requested(c: &crate::plan::Change) -> Vec<String> {
     c.request.as_ref().and_then(|r| r.tile_guids.clone()).unwrap_or_default()
@@ -146,6 +151,10 @@ fn an_order_the_plan_cancels_covers_nothing() {
     let plan = run(vec![entry("e", want.clone())], std::slice::from_ref(&a), &opts(true, &[]));
     assert_eq!(lines(&plan), [("e".into(), Create), ("a".into(), Cancel)]);
     assert_eq!(requested(&plan.changes[0]), ids(&[1]));
+    // The create goes before the cancel: sent without deduplication, so the
+    // server does not drop the tile the cancelled order still holds.
+    assert_eq!(dedupes(&plan.changes[0]), Some(false));
+    assert!(plan.changes[0].reason.as_deref().unwrap().contains("`a` this plan cancels holds"));
     // Cancelled by an `ensure: absent` entry, unless that entry is not targeted.
     let mut gone = entry("gone", may(&[1, 2], &[]));
     gone.ensure = Ensure::Absent;
@@ -175,4 +184,23 @@ fn a_replace_that_keeps_its_old_order_is_a_create_the_server_deduplicates() {
     let c = &plan.changes[0];
     assert_eq!((c.action, c.cancel_effect.clone()), (Replace, Some(CancelEffect::FullRefund)));
     assert_eq!(requested(c), ids(&[1, 2]));
+    assert_eq!(dedupes(c), Some(false), "the old order's tiles are bought for the new one");
+}
+
+#[test]
+fn a_create_keeps_deduplication_when_an_order_that_stays_holds_a_tile_too() {
+    // Tile 1 is held by the replaced order only, tile 2 by it and by `k`, an
+    // order another entry keeps: the server must still drop tile 2.
+    let want = may(&[1, 2], &[]);
+    let old = order("o", "Review", &OrderSpec { storage_months: 2, ..want.clone() }, None);
+    let other = OrderSpec { storage_months: 3, ..may(&[2], &[]) };
+    let kept = order("k", "Review", &other, None);
+    let entries = vec![entry("e", want), entry("other", other)];
+    let plan = run(entries, &[old, kept], &opts(false, &[]));
+    let c = &plan.changes[0];
+    assert_eq!(c.action, Replace);
+    assert_eq!(dedupes(c), Some(true));
+    // Without a holder that stays, the flag is what the entry says.
+    let plan = run(vec![entry("e", may_june(&[3], &[]))], &[], &opts(false, &[]));
+    assert_eq!(dedupes(&plan.changes[0]), Some(true));
 }
