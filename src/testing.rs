@@ -83,3 +83,14 @@ pub(crate) fn tiles(tiles: &[u128], minitiles: &[u128]) -> Aoi {
         minitiles: minitiles.iter().map(|&n| Uuid::from_u128(n)).collect(),
     }
 }
+
+/// Diff options at 2025-06-10 12:00 UTC, with `--prune` and `--target` as given.
+pub(crate) fn diff_options(prune: bool, targets: &[&str]) -> crate::plan::DiffOptions {
+    use chrono::TimeZone;
+    crate::plan::DiffOptions {
+        prune,
+        targets: targets.iter().map(|s| (*s).to_owned()).collect(),
+        max_cost: None,
+        now: chrono::Utc.with_ymd_and_hms(2025, 6, 10, 12, 0, 0).unwrap(),
+    }
+}

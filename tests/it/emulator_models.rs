@@ -2,44 +2,19 @@
 //! against and pricing with the catalogue of `examples/emulator-models.json`
 //! (which replaces the built-in one), and refusing a bad file before it starts.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-
 use serde_json::{Value, json};
 
 use crate::emulator::{Api, ORDERS, SMALL_WKT};
-use crate::harness::{repo, skyform};
+use crate::harness::{EmulatorProcess, repo, skyform};
 
-/// A `skyform emulator` child process, killed when dropped.
-struct Emulator {
-    child: Child,
-    url: String,
+/// `skyform emulator --auto-accept --models FILE`, run from the repository.
+fn start(models: &str) -> EmulatorProcess {
+    EmulatorProcess::start(&["--auto-accept", "--models", models], &repo())
 }
 
-impl Emulator {
-    fn start(models: &str) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_skyform"))
-            .args(["emulator", "--listen", "127.0.0.1:0", "--auto-accept", "--models", models])
-            .current_dir(repo())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start the emulator");
-        let mut url = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut url).unwrap();
-        Self { child, url: url.trim().to_owned() }
-    }
-
-    fn api(&self) -> Api {
-        Api { http: reqwest::Client::new(), url: self.url.clone(), key: "sandbox".to_owned() }
-    }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// A client of `emu` with the emulator's default key.
+fn api(emu: &EmulatorProcess) -> Api {
+    Api { http: reqwest::Client::new(), url: emu.url.clone(), key: "sandbox".to_owned() }
 }
 
 fn body(model: &str, constellations: &[&str]) -> Value {
@@ -51,8 +26,8 @@ fn body(model: &str, constellations: &[&str]) -> Value {
 
 #[tokio::test]
 async fn a_models_file_replaces_the_catalogue_it_serves_validates_and_prices() {
-    let emu = Emulator::start("examples/emulator-models.json");
-    let api = emu.api();
+    let emu = start("examples/emulator-models.json");
+    let api = api(&emu);
     let (status, v) = api.get("/api/tasking/models").await;
     assert_eq!(status, 200, "{v}");
     let served: Vec<&str> = v["Data"]["TaskingModels"]

@@ -1,6 +1,7 @@
 //! The one helper module of the integration tests: run the real binary and
-//! capture its output ([`skyform`], [`Output`]), and a test environment of a
-//! temporary directory with manifests and an in-process emulator ([`Env`]).
+//! capture its output ([`skyform`], [`Output`]), a test environment of a
+//! temporary directory with manifests and an in-process emulator ([`Env`]),
+//! and `skyform emulator` as a child process ([`EmulatorProcess`]).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -156,5 +157,38 @@ pub(crate) fn skyform(dir: &Path, args: &[&str]) -> Output {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         code: out.status.code().unwrap_or(-1),
+    }
+}
+
+/// A `skyform emulator` child process on a free loopback port, killed when dropped.
+pub(crate) struct EmulatorProcess {
+    child: std::process::Child,
+    /// The base URL it printed.
+    pub(crate) url: String,
+}
+
+impl EmulatorProcess {
+    /// Starts `skyform emulator --listen 127.0.0.1:0 ARGS…` in `dir` and reads
+    /// the URL it prints first.
+    pub(crate) fn start(args: &[&str], dir: &Path) -> Self {
+        use std::io::{BufRead, BufReader};
+        let mut child = Command::new(env!("CARGO_BIN_EXE_skyform"))
+            .args(["emulator", "--listen", "127.0.0.1:0"])
+            .args(args)
+            .current_dir(dir)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start skyform emulator");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("url");
+        Self { child, url: line.trim().to_owned() }
+    }
+}
+
+impl Drop for EmulatorProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }

@@ -5,37 +5,9 @@
 //! unused ones `null`, the model in lower case, R1's default cadence, and
 //! Python's `True`/`False` in query strings. Only the base URL differs.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-
 use serde_json::{Value, json};
 
-/// `skyform emulator` on a free port; killed when dropped.
-struct Emulator {
-    child: std::process::Child,
-    url: String,
-}
-
-impl Emulator {
-    fn start() -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_skyform"))
-            .args(["emulator", "--listen", "127.0.0.1:0", "--api-key", "py-key"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start skyform emulator");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("url");
-        Self { child, url: line.trim().to_owned() }
-    }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use crate::harness::EmulatorProcess;
 
 /// One call as the Python client sends it; the answer's status and JSON.
 async fn call(
@@ -60,7 +32,8 @@ async fn call(
 
 #[tokio::test]
 async fn the_python_clients_flow_runs_unmodified_but_for_the_base_url() {
-    let emu = Emulator::start();
+    let dir = tempfile::tempdir().expect("a directory");
+    let emu = EmulatorProcess::start(&["--api-key", "py-key"], dir.path());
     let http = reqwest::Client::new();
     let url = |path: &str| format!("{}{path}", emu.url);
 

@@ -1,20 +1,10 @@
-use chrono::{TimeZone, Utc};
 use uuid::Uuid;
 
 use crate::api::types::TaskOrder;
 use crate::plan::Action::{Cancel, Create, Keep, Replace, Unmanaged};
 use crate::plan::{Action, CancelEffect, Cost, DiffOptions, Plan, diff};
 use crate::spec::{DesiredOrder, DesiredSet, Ensure, OrderSpec};
-use crate::testing::{day, entry, order, spec, tiles};
-
-fn opts(prune: bool, targets: &[&str]) -> DiffOptions {
-    DiffOptions {
-        prune,
-        targets: targets.iter().map(|s| (*s).to_owned()).collect(),
-        max_cost: None,
-        now: Utc.with_ymd_and_hms(2025, 6, 10, 12, 0, 0).unwrap(),
-    }
-}
+use crate::testing::{day, diff_options as opts, entry, order, spec, tiles};
 
 fn run(orders: Vec<DesiredOrder>, live: &[TaskOrder], o: &DiffOptions) -> Plan {
     diff(&DesiredSet { orders, ..DesiredSet::default() }, live, o)

@@ -5,21 +5,12 @@ use super::*;
 use crate::api::types::TaskOrder;
 use crate::plan::Action::{Blocked, Cancel, Create, Keep, Replace, Unmanaged};
 use crate::spec::{Budget, OrderSpec};
-use crate::testing::{day, entry, order, spec, tiles, wkt_aoi};
+use crate::testing::{day, diff_options as opts, entry, order, spec, tiles, wkt_aoi};
 
 const A: &str = "POLYGON((10 56,10.2 56,10.1 56.3,10 56))";
 const A_BBOX: &str = "GEOMETRYCOLLECTION(POLYGON((10 56,10.2 56,10.2 56.3,10 56.3,10 56)))";
 const B: &str = "POLYGON((1 1,2 1,2 2,1 2,1 1))";
 const C: &str = "POLYGON((3 3,4 3,4 4,3 4,3 3))";
-
-fn opts(prune: bool, targets: &[&str]) -> DiffOptions {
-    DiffOptions {
-        prune,
-        targets: targets.iter().map(|s| (*s).to_owned()).collect(),
-        max_cost: None,
-        now: Utc.with_ymd_and_hms(2025, 6, 10, 12, 0, 0).unwrap(),
-    }
-}
 
 fn set(orders: Vec<DesiredOrder>) -> DesiredSet {
     DesiredSet { orders, ..DesiredSet::default() }
