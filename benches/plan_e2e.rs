@@ -1,7 +1,8 @@
 //! End-to-end planning speed against the emulator on loopback:
 //! - `plan_1000_new`: 1,000 entries that all need a create, 20 ms latency per
-//!   API call, 8 estimates in flight. The floor is 1,000 / 8 × 20 ms + one list
-//!   call = 2.52 s; the target is at most 1.3 × that.
+//!   API call, 8 estimates in flight. The floor is 1,000 / 8 × 20 ms + the list,
+//!   the account reads and the models read = 2.56 s; the target is at most
+//!   1.3 × that.
 //! - `plan_10000_matching`: 10,000 entries that all match live orders (one list
 //!   call, no estimates); target under 2 s.
 //!

@@ -103,6 +103,11 @@ pub fn check<'a>(
             });
             continue;
         };
+        // A model listed without constellations says nothing about them: the
+        // estimate checks them.
+        if model.supported_satellite_constellations.is_empty() {
+            continue;
+        }
         let has = |c: &str| w.constellations.iter().any(|w| w.eq_ignore_ascii_case(c));
         let (required, optional) = split(model);
         for req in required.iter().filter(|c| !has(c)) {
@@ -210,6 +215,14 @@ mod tests {
             ]
         );
         assert_eq!(got[0].1, ["add `Sentinel2` to `SatelliteConstellations`"]);
+    }
+
+    #[test]
+    fn a_model_listed_without_constellations_leaves_them_to_the_estimate() {
+        let offered: TaskingModels =
+            serde_json::from_value(json!({"TaskingModels": [{"Model": "Cumulus1"}]})).unwrap();
+        assert!(check([wanted("Cumulus1", &["Sentinel9"])], &offered).is_empty());
+        assert_eq!(check([wanted("Stratus2", &["Sentinel1"])], &offered).len(), 1);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Tile deduplication in the plan (issue 11, item 4): an entry whose tiles
+//! Tile deduplication in the plan: an entry whose tiles
 //! earlier orders with the same settings already cover is `keep`, so that a
 //! second plan after apply has no changes; what the server would not drop is
 //! still bought.

@@ -1,4 +1,4 @@
-//! Following the live API rather than a snapshot (issue 11): the server's
+//! Following the live API rather than a snapshot: the server's
 //! clock, the content type on every call, exports that validate, the
 //! account's concurrency limit and 1003, renewal variants, deduplication
 //! with cadence, real tile GUIDs in the sandbox, models from the API.

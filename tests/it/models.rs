@@ -1,4 +1,4 @@
-//! Models from the API (issue 11): the built-in catalogue is an offline
+//! Models from the API: the built-in catalogue is an offline
 //! snapshot that only warns about names it does not know; `plan` and `apply`
 //! check every create against `GET /api/tasking/models`.
 

@@ -18,7 +18,7 @@ use crate::catalog;
 use crate::tiers::Family;
 
 /// EUR per km² per image of a model whose price is not known: Stratus-2's base
-/// rate (docs A11), the "priced like Stratus-2".
+/// rate (docs A11). Assumption: the docs publish no price for a model they do not list.
 pub const DEFAULT_BASE_EUR_PER_KM2: f64 = 0.20;
 /// The discount column of a model whose family is not known: Stratus-2's.
 pub const DEFAULT_FAMILY: Family = Family::Stratus;

@@ -27,6 +27,7 @@ use uuid::Uuid;
 use super::live::summary;
 use super::{Action, CancelEffect, Change, Cost, TileCoverage};
 use crate::api::types::TaskOrder;
+use crate::calendar::first_of_next_month;
 use crate::identity::Matching;
 use crate::identity::dedupe::{Covered, Ledger, Settings};
 use crate::spec::{Aoi, DesiredOrder};
@@ -80,6 +81,23 @@ pub(super) fn drop_already_ordered(
             covered_by,
         });
         c.reason = Some(note(&covered, &by));
+        // The entry's own order, whose renewal was stopped, is what holds them.
+        let own_stopped = match covered.by.iter().map(|&i| &live[i]).collect::<Vec<_>>()[..] {
+            [o] if entry.spec.to.is_none()
+                && c.live.as_ref().is_some_and(|l| l.guid == o.task_order_guid) =>
+            {
+                o.to
+            }
+            _ => None,
+        };
+        if let Some(end) = own_stopped {
+            c.reason = Some(format!(
+                "{}; its renewal was stopped and it runs through {end}, so the server refuses a \
+                 new order overlapping it: to renew from the next month, set `From` to {}",
+                c.reason.take().unwrap_or_default(),
+                first_of_next_month(end)
+            ));
+        }
         if rest_tiles.is_empty() && rest_minitiles.is_empty() {
             let kept = m
                 .orders

@@ -71,7 +71,7 @@ fn an_entry_whose_tiles_another_order_holds_under_the_same_settings_is_keep() {
 
 #[test]
 fn the_entrys_own_remainder_and_the_orders_that_deduplicated_it_make_a_keep() {
-    // Case (b) of issue 11: the server created the entry's order with tile 3
+    // A partly deduplicated create: the server created the entry's order with tile 3
     // only, since `a` held 1 and 2.
     let want = may_june(&[1, 2, 3], &[]);
     let own = order("own", "Review", &OrderSpec { aoi: tiles(&[3], &[]), ..want.clone() }, None);
@@ -167,6 +167,14 @@ fn a_replace_that_keeps_its_old_order_is_a_create_the_server_deduplicates() {
     assert_eq!((c.action, c.live.as_ref().unwrap().guid.as_str()), (Keep, "s"));
     assert!(c.field_changes.is_empty() && c.cancel_effect.is_none() && c.request.is_none());
     assert!(c.reason.as_deref().unwrap().contains("`TileDeduplication: false`"));
+    assert!(
+        c.reason.as_deref().unwrap().ends_with(
+            "its renewal was stopped and it runs through 2025-06-30, so the server refuses a new \
+             order overlapping it: to renew from the next month, set `From` to 2025-07-01"
+        ),
+        "{:?}",
+        c.reason
+    );
 
     // An old order the replace cancels covers nothing: the replace stays.
     let old = order("o", "Review", &OrderSpec { storage_months: 2, ..want.clone() }, None);
