@@ -20,7 +20,7 @@
 //!   the account has. Assumption: orders still in `Review` are accepted by then.
 //!   Each new recurring create's `monthly` becomes its marginal share of it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -135,11 +135,13 @@ pub fn summarize(plan: &mut Plan, live: &[TaskOrder], start: &AccountStart) {
 fn refunds(plan: &Plan, live: &[TaskOrder], spend: f64) -> f64 {
     let mut top = spend;
     let mut total = 0.0;
+    let by_guid: HashMap<&str, &TaskOrder> =
+        live.iter().map(|o| (o.task_order_guid.as_str(), o)).collect();
     for c in &plan.changes {
         let refunded = matches!(c.action, Action::Cancel | Action::Replace)
             && c.cancel_effect == Some(CancelEffect::FullRefund);
-        let order = c.live.as_ref().and_then(|l| live.iter().find(|o| o.task_order_guid == l.guid));
-        let Some(o) = order.filter(|_| refunded) else { continue };
+        let order = c.live.as_ref().filter(|_| refunded).and_then(|l| by_guid.get(l.guid.as_str()));
+        let Some(&o) = order else { continue };
         let first_end = o.to.unwrap_or_else(|| month_end(plan.today.max(o.from)));
         let Some(bill) = Bill::of_order(o, o.from, first_end) else { continue };
         let refund = cents(tiers::charge_ending_at(bill.family, top - bill.storage, bill.list))
@@ -154,7 +156,7 @@ fn refunds(plan: &Plan, live: &[TaskOrder], spend: f64) -> f64 {
 fn next_month(plan: &mut Plan, live: &[TaskOrder]) -> Figure {
     let start = first_of_next_month(plan.today);
     let end = month_end(start);
-    let stopped: Vec<&str> = plan
+    let stopped: HashSet<&str> = plan
         .changes
         .iter()
         .filter(|c| matches!(c.action, Action::Cancel | Action::Replace))
