@@ -209,3 +209,16 @@ fn recheck_polls_double_and_fill_the_window() {
     let total: Duration = recheck_polls(Duration::from_secs(40)).iter().sum();
     assert_eq!(total, Duration::from_secs(40));
 }
+
+#[test]
+fn re_lists_come_every_batch_but_never_more_than_the_cap() {
+    use super::{MAX_RELISTS, relist_every};
+    assert_eq!(relist_every(1_000, 8), 32);
+    assert_eq!(relist_every(10, 8), 32);
+    assert_eq!(relist_every(5, 0), 4, "concurrency 0 counts as 1");
+    for (creates, concurrency) in [(6_000, 10), (100_000, 16), (1_025, 8)] {
+        let every = relist_every(creates, concurrency);
+        assert!(creates.div_ceil(every) <= MAX_RELISTS, "{creates} creates: every {every}");
+        assert!(every >= concurrency * 4);
+    }
+}
