@@ -94,10 +94,19 @@ pub fn orders(
 pub fn summary_line(plan: &Plan) -> String {
     let n = plan.counts();
     if !plan.has_changes() && n.blocked == 0 {
-        // An `ensure: absent` entry with nothing to cancel is unchanged but matches no order.
-        let matched = plan.changes.iter().filter(|c| c.action == Action::Keep && c.live.is_some());
+        // An `ensure: absent` entry with nothing to cancel is unchanged but
+        // matches no order; an order two tile entries share counts once.
+        let matched: std::collections::BTreeSet<&str> = plan
+            .changes
+            .iter()
+            .filter(|c| c.action == Action::Keep)
+            .flat_map(|c| {
+                let covering = c.tiles.iter().flat_map(|t| &t.covered_by);
+                c.live.iter().map(|l| &l.guid).chain(covering).map(String::as_str)
+            })
+            .collect();
         let mut line =
-            format!("No changes. {} the manifests.", orders_match(matched.count(), "match"));
+            format!("No changes. {} the manifests.", orders_match(matched.len(), "match"));
         if n.unmanaged > 0 {
             line.pop();
             let _ = write!(line, "; {} in no manifest.", orders_match(n.unmanaged, "are"));

@@ -245,3 +245,20 @@ fn the_account_line_in_every_format() {
         serde_json::to_string_pretty(&json["summary"]["account"]).unwrap()
     );
 }
+
+#[test]
+fn an_order_two_entries_keep_counts_once_in_the_no_changes_line() {
+    let mut plan = no_change_plan();
+    let shared = plan.changes[0].live.clone();
+    plan.changes[1].live = shared;
+    assert_eq!(super::summary_line(&plan), "No changes. 4 orders match the manifests.");
+    // A tile entry kept by two orders counts both.
+    plan.changes[2].tiles = Some(crate::plan::TileCoverage {
+        tiles_wanted: 2,
+        minitiles_wanted: 0,
+        tiles_missing: 0,
+        minitiles_missing: 0,
+        covered_by: vec!["b01b2c3d-0000-4000-8000-00000000000a".into()],
+    });
+    assert_eq!(super::summary_line(&plan), "No changes. 5 orders match the manifests.");
+}
