@@ -3,6 +3,8 @@
 //! create it is about to send before sending it, so the next run waits for
 //! such an order to show in the list instead of buying it again.
 
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use skyform::emulator::{Config, Fault, Modes};
@@ -24,14 +26,14 @@ fn an_apply_killed_during_its_create_is_not_bought_again_by_the_next_run() {
     let env = Env::with(Config { auto_accept: true, ..Config::default() });
     env.write("o.yaml", &manifest(&[entry("a", 9.0, "")]));
     // The create is stored at once and answered only after a minute, and the
-    // list shows an order only 5 s after its create: the next run's first
-    // list cannot see it.
+    // list leaves the new order out until the test says otherwise.
     env.emu.script("POST", "/api/tasking/orders", vec![Fault::Hang(Duration::from_secs(60))]);
-    env.emu.set_modes(Modes { list_lag: Duration::from_secs(5), ..Modes::default() });
+    let lagging = |lag: u64| Modes { list_lag: Duration::from_secs(lag), ..Modes::default() };
+    env.emu.set_modes(lagging(3_600));
     let mut child = env
         .command(&["apply", "--auto-approve", "o.yaml"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
         .spawn()
         .expect("spawn apply");
     let started = Instant::now();
@@ -43,11 +45,31 @@ fn an_apply_killed_during_its_create_is_not_bought_again_by_the_next_run() {
     child.wait().expect("wait");
     let record = std::fs::read_to_string(env.path().join(RECORD)).expect("the record of intents");
     assert!(record.contains("\"entry\": \"a\"") && record.contains("\"guid\": null"), "{record}");
-    let out = env.run(&["apply", "--auto-approve", "--recheck-wait", "30", "o.yaml"]);
-    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
-    assert_eq!(env.live().len(), 1, "bought twice:\n{}\n{}", out.stdout, out.stderr);
-    assert!(out.stderr.contains("from an earlier apply"), "{}", out.stderr);
-    assert!(out.stdout.contains("No changes"), "{}", out.stdout);
+
+    // The next run does not see the order in its first list: it must wait for
+    // it. Once it says so, the list catches up.
+    let mut next = env
+        .command(&["apply", "--auto-approve", "--recheck-wait", "60", "o.yaml"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn the next apply");
+    let mut stderr = BufReader::new(next.stderr.take().expect("stderr"));
+    let mut said = String::new();
+    let mut line = String::new();
+    while stderr.read_line(&mut line).expect("read stderr") > 0 {
+        said.push_str(&line);
+        if line.contains("from an earlier apply") {
+            env.emu.set_modes(lagging(0));
+        }
+        line.clear();
+    }
+    let out = next.wait_with_output().expect("wait");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{said}");
+    assert!(said.contains("from an earlier apply"), "it never waited:\n{said}");
+    assert_eq!(env.live().len(), 1, "bought twice:\n{stdout}\n{said}");
+    assert!(stdout.contains("No changes"), "{stdout}");
     assert!(!env.path().join(RECORD).exists(), "the order showed up: nothing is left pending");
 }
 
