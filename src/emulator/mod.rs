@@ -49,7 +49,6 @@
 //!   are never written, tenants are keyed by a hash of the key.
 
 pub mod area;
-pub mod dates;
 pub mod pricing;
 pub mod tiles;
 

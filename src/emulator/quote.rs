@@ -10,10 +10,10 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use super::dates::{first_of_next_month, image_dates, month_end};
 use super::pricing::{Billing, Price};
 use super::validation::{Aoi, ValidOrder};
 use crate::api::types::{CostBreakdown, CostTotal, Estimate, TileRef};
+use crate::calendar::{first_of_next_month, image_dates, month_end};
 use crate::money::cents;
 
 /// The price of an order placed today.

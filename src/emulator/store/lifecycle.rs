@@ -8,8 +8,8 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::state::{State, StoredOrder, month_key};
 use crate::api::types::OrderStatus;
+use crate::calendar::{first_of_next_month, image_dates, month_end};
 use crate::emulator::clock;
-use crate::emulator::dates::{first_of_next_month, image_dates, month_end};
 use crate::emulator::models::Catalogue;
 use crate::money::cents;
 

@@ -10,8 +10,8 @@ use uuid::Uuid;
 
 use super::state::{State, StoredOrder, Tenant, month_key};
 use crate::api::types::{OrderStatus, TaskOrder};
+use crate::calendar::{first_of_next_month, month_end};
 use crate::emulator::config::{Config, RenewalStop};
-use crate::emulator::dates::{first_of_next_month, month_end};
 use crate::emulator::quote;
 use crate::emulator::reply::Refusal;
 use crate::emulator::validation::{Aoi, ValidOrder};

@@ -14,8 +14,8 @@ use chrono::NaiveDate;
 
 use super::state::{State, Tenant};
 use crate::api::types::ApiKeyInfo;
+use crate::calendar::{first_of_next_month, image_dates, month_end};
 use crate::emulator::config::Config;
-use crate::emulator::dates::{first_of_next_month, image_dates, month_end};
 use crate::emulator::models::{Catalogue, ServedModel};
 use crate::money::cents;
 

@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Action, CancelEffect, Cost, Plan};
 use crate::api::types::{OrderRequest, TaskOrder};
-use crate::calendar::{first_of_next_month, month_end};
+use crate::calendar::{self, first_of_next_month, month_end};
 use crate::catalog::{self, MINITILE_KM2, MINITILE_MULTIPLIER, TILE_KM2, TILE_MULTIPLIER};
 use crate::money::cents;
 use crate::tiers::{self, Family};
@@ -231,7 +231,8 @@ impl Bill {
 
     /// A live order's images in `from..=to`.
     fn of_order(o: &TaskOrder, from: NaiveDate, to: NaiveDate) -> Option<Self> {
-        let images = count_images(o.reference_date.unwrap_or(o.from), o.image_frequency, from, to);
+        let images =
+            calendar::image_count(o.reference_date.unwrap_or(o.from), o.image_frequency, from, to);
         let mode = if o.tiles.is_empty() && o.mini_tiles.is_empty() {
             (o.task_order_area_km2, 1.0)
         } else {
@@ -248,7 +249,7 @@ impl Bill {
         }
         let reference =
             r.reference_date.as_deref().and_then(|d| d.parse().ok()).unwrap_or(order_from);
-        let images = count_images(reference, r.image_frequency.unwrap_or(1), from, to);
+        let images = calendar::image_count(reference, r.image_frequency.unwrap_or(1), from, to);
         let (tiles, minis) = (
             r.tile_guids.as_ref().map_or(0, Vec::len),
             r.mini_tile_guids.as_ref().map_or(0, Vec::len),
@@ -263,17 +264,6 @@ fn tile_mode(tiles: usize, minitiles: usize) -> (f64, f64) {
     #[allow(clippy::cast_precision_loss)]
     let (t, m) = (tiles as f64 * TILE_KM2, minitiles as f64 * MINITILE_KM2);
     (t + m, (t * TILE_MULTIPLIER + m * MINITILE_MULTIPLIER) / (t + m))
-}
-
-/// Days `d` in `from..=to` with `(d − reference) mod frequency == 0` (the docs'
-/// "modulus formula", contract part B item 4).
-fn count_images(reference: NaiveDate, frequency: i64, from: NaiveDate, to: NaiveDate) -> u32 {
-    if frequency < 1 || to < from {
-        return 0;
-    }
-    let gap = (frequency - (from - reference).num_days().rem_euclid(frequency)) % frequency;
-    let span = (to - from).num_days() - gap;
-    if span < 0 { 0 } else { u32::try_from(span / frequency + 1).unwrap_or(u32::MAX) }
 }
 
 #[cfg(test)]

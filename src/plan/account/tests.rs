@@ -85,14 +85,6 @@ fn plan(changes: Vec<Change>) -> Plan {
 }
 
 #[test]
-fn images_follow_the_modulus_rule() {
-    // Weekly from 2025-01-01: May has 6, 13, 20, 27.
-    assert_eq!(count_images(day("2025-01-01"), 7, day("2025-05-01"), day("2025-05-31")), 4);
-    assert_eq!(count_images(day("2025-04-01"), 3, day("2025-04-01"), day("2025-04-30")), 10);
-    assert_eq!(count_images(day("2025-04-01"), 0, day("2025-04-01"), day("2025-04-30")), 0);
-}
-
-#[test]
 fn next_month_bills_renewals_progressively_and_counts_the_new_order_marginally() {
     // Two recurring orders of 1,000 km²: 4 May images each, €800 list price each.
     let a = order("a", 1_000.0, None, OrderStatus::UpToDate);

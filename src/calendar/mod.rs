@@ -1,6 +1,7 @@
 //! Calendar months, the unit in which ClearSKY bills, renews and cancels orders:
 //! month starts and ends, the first day of the next month, month keys
-//! (`2025-04`), and whose clock says which month it is (the server's).
+//! (`2025-04`), whose clock says which month it is (the server's), and the
+//! image dates of a cadence ([`cadence`]).
 //!
 //! Pure, no IO: no function here reads the clock; callers pass the day. Every
 //! module that reasons about months (manifest checks, plan cancel rules, the
@@ -9,7 +10,11 @@
 //! The functions saturate instead of failing at the far end of chrono's range
 //! (year 262 142): a date that cannot exist becomes [`NaiveDate::MAX`].
 
+mod cadence;
+
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+
+pub use cadence::{image_count, image_dates};
 
 /// How far this machine's clock may be off from the server's before skyform
 /// says so: a few minutes, more than any request takes.
@@ -91,10 +96,7 @@ pub fn month_key(day: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn day(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
+    use crate::testing::day;
 
     #[test]
     fn month_ends_follow_month_lengths_and_leap_years() {

@@ -1,6 +1,5 @@
-//! Image dates of the emulator (contract part B item 4, A5.4
-//! `ReferenceDate`/`ImageFrequency`); the calendar-month rules of A8's
-//! month-based renewal live in [`crate::calendar`] and are re-exported here.
+//! Image dates (contract part B item 4, A5.4 `ReferenceDate`/`ImageFrequency`):
+//! the one cadence rule the emulator bills by and the plan forecasts with.
 //!
 //! Pure, no IO. An order receives an image on every day `d` of its window with
 //! `(d − ReferenceDate).days mod ImageFrequency == 0` (the docs' "modulus
@@ -9,8 +8,6 @@
 //! than a division by zero.
 
 use chrono::{Days, NaiveDate};
-
-pub use crate::calendar::{first_of_next_month, month_end};
 
 /// Returns every image date in `from..=to_inclusive` on the cadence of `frequency_days`
 /// anchored at `reference`, in ascending order.
@@ -35,15 +32,24 @@ pub fn image_dates(
     dates
 }
 
+/// How many images [`image_dates`] gives, for a live order's cadence: a
+/// frequency below 1 (or beyond any real one) gives none.
+pub fn image_count(
+    reference: NaiveDate,
+    frequency_days: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> u32 {
+    let frequency = u32::try_from(frequency_days).unwrap_or(0);
+    u32::try_from(image_dates(reference, frequency, from, to).len()).unwrap_or(u32::MAX)
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::Datelike;
 
     use super::*;
-
-    fn day(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
+    use crate::testing::day;
 
     #[test]
     fn weekly_cadence_from_new_year_hits_the_docs_days() {
@@ -88,5 +94,14 @@ mod tests {
             image_dates(day("2025-01-01"), 1, day("2025-01-05"), day("2025-01-05")).len(),
             1
         );
+    }
+
+    #[test]
+    fn a_live_orders_cadence_counts_its_images() {
+        // Weekly from 2025-01-01: May has 6, 13, 20, 27.
+        assert_eq!(image_count(day("2025-01-01"), 7, day("2025-05-01"), day("2025-05-31")), 4);
+        assert_eq!(image_count(day("2025-04-01"), 3, day("2025-04-01"), day("2025-04-30")), 10);
+        assert_eq!(image_count(day("2025-04-01"), 0, day("2025-04-01"), day("2025-04-30")), 0);
+        assert_eq!(image_count(day("2025-04-01"), -3, day("2025-04-01"), day("2025-04-30")), 0);
     }
 }
