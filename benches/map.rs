@@ -4,7 +4,7 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use skyform::api::types::{OrderRequest, OrderStatus};
-use skyform::plan::{Action, Change, Cost, FORMAT_VERSION, LiveOrderSummary, Plan, Price};
+use skyform::plan::{Action, Change, Cost, LiveOrderSummary, Plan, Price};
 use skyform::render::{self, Format, Options};
 
 fn main() {
@@ -63,18 +63,7 @@ fn plan(n: usize) -> Plan {
             c
         })
         .collect();
-    Plan {
-        format_version: FORMAT_VERSION,
-        generated_at: Utc.with_ymd_and_hms(2025, 6, 14, 9, 30, 0).unwrap(),
-        today: NaiveDate::from_ymd_opt(2025, 6, 14).unwrap(),
-        prune: true,
-        targets: Vec::new(),
-        changes,
-        duplicates: Vec::new(),
-        budget: None,
-        account: None,
-        tile_footprints: std::collections::BTreeMap::new(),
-    }
+    Plan { prune: true, ..Plan::new(Utc.with_ymd_and_hms(2025, 6, 14, 9, 30, 0).unwrap(), changes) }
 }
 
 fn render_bench(bencher: divan::Bencher, n: usize, format: Format) {

@@ -178,7 +178,7 @@ fn plural(n: usize) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{Action, Change, FORMAT_VERSION};
+    use crate::plan::{Action, Change};
     use chrono::Utc;
 
     fn plan(costs: Vec<Cost>) -> Plan {
@@ -187,18 +187,7 @@ mod tests {
             .enumerate()
             .map(|(i, cost)| Change { cost, ..Change::new(Some(format!("e{i}")), Action::Create) })
             .collect();
-        Plan {
-            format_version: FORMAT_VERSION,
-            generated_at: Utc::now(),
-            today: Utc::now().date_naive(),
-            prune: false,
-            targets: Vec::new(),
-            changes,
-            duplicates: Vec::new(),
-            budget: None,
-            account: None,
-            tile_footprints: std::collections::BTreeMap::new(),
-        }
+        Plan::new(Utc::now(), changes)
     }
 
     #[test]

@@ -343,6 +343,24 @@ impl Change {
 }
 
 impl Plan {
+    /// A plan of `changes` computed at `generated_at`, with no `--prune`, no
+    /// targets, duplicates, budget, account or footprints (for library users,
+    /// tests and benchmarks; [`diff`] fills every field).
+    pub fn new(generated_at: DateTime<Utc>, changes: Vec<Change>) -> Self {
+        Self {
+            format_version: FORMAT_VERSION,
+            generated_at,
+            today: generated_at.date_naive(),
+            prune: false,
+            targets: Vec::new(),
+            changes,
+            duplicates: Vec::new(),
+            budget: None,
+            account: None,
+            tile_footprints: BTreeMap::new(),
+        }
+    }
+
     /// True when apply would create, replace or cancel something.
     pub fn has_changes(&self) -> bool {
         self.changes.iter().any(|c| c.action.is_change())

@@ -28,18 +28,7 @@ fn priced(currency: &str, current_month: f64, monthly: f64) -> Cost {
 }
 
 fn plan(changes: Vec<Change>, budget: Option<BudgetLimits>) -> Plan {
-    Plan {
-        format_version: FORMAT_VERSION,
-        generated_at: Utc.with_ymd_and_hms(2025, 6, 10, 12, 0, 0).unwrap(),
-        today: NaiveDate::from_ymd_opt(2025, 6, 10).unwrap(),
-        prune: false,
-        targets: Vec::new(),
-        changes,
-        duplicates: Vec::new(),
-        budget,
-        account: None,
-        tile_footprints: std::collections::BTreeMap::new(),
-    }
+    Plan { budget, ..Plan::new(Utc.with_ymd_and_hms(2025, 6, 10, 12, 0, 0).unwrap(), changes) }
 }
 
 const LIMIT: Option<BudgetLimits> =

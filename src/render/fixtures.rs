@@ -4,8 +4,8 @@ use chrono::{NaiveDate, TimeZone, Utc};
 
 use crate::api::types::{OrderRequest, OrderStatus};
 use crate::plan::{
-    Action, BudgetLimits, CancelEffect, Change, Cost, DesiredSummary, Duplicate, FORMAT_VERSION,
-    FieldChange, LiveOrderSummary, Plan, Price, TileCoverage,
+    Action, BudgetLimits, CancelEffect, Change, Cost, DesiredSummary, Duplicate, FieldChange,
+    LiveOrderSummary, Plan, Price, TileCoverage,
 };
 use crate::spec::Ensure;
 
@@ -14,18 +14,7 @@ pub(crate) fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 pub(crate) fn empty_plan(changes: Vec<Change>) -> Plan {
-    Plan {
-        format_version: FORMAT_VERSION,
-        generated_at: Utc.with_ymd_and_hms(2025, 6, 14, 9, 30, 0).unwrap(),
-        today: day(2025, 6, 14),
-        prune: false,
-        targets: Vec::new(),
-        changes,
-        duplicates: Vec::new(),
-        budget: None,
-        account: None,
-        tile_footprints: std::collections::BTreeMap::new(),
-    }
+    Plan::new(Utc.with_ymd_and_hms(2025, 6, 14, 9, 30, 0).unwrap(), changes)
 }
 
 pub(crate) fn desired(name: &str, line: usize, ensure: Ensure) -> DesiredSummary {

@@ -70,18 +70,7 @@ fn create(km2: f64, current_month: f64) -> Change {
 }
 
 fn plan(changes: Vec<Change>) -> Plan {
-    Plan {
-        format_version: 1,
-        generated_at: Utc.with_ymd_and_hms(2025, 4, 10, 12, 0, 0).unwrap(),
-        today: day("2025-04-10"),
-        prune: true,
-        targets: Vec::new(),
-        changes,
-        duplicates: Vec::new(),
-        budget: None,
-        account: None,
-        tile_footprints: std::collections::BTreeMap::new(),
-    }
+    Plan { prune: true, ..Plan::new(Utc.with_ymd_and_hms(2025, 4, 10, 12, 0, 0).unwrap(), changes) }
 }
 
 #[test]

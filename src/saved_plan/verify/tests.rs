@@ -5,7 +5,7 @@ use chrono::{TimeZone, Utc};
 use super::differences;
 use crate::api::types::{OrderRequest, OrderStatus};
 use crate::plan::{
-    Action, BudgetLimits, CancelEffect, Change, Cost, FORMAT_VERSION, LiveOrderSummary, Plan, Price,
+    Action, BudgetLimits, CancelEffect, Change, Cost, LiveOrderSummary, Plan, Price,
 };
 
 fn live(guid: &str) -> LiveOrderSummary {
@@ -55,21 +55,12 @@ fn prune(guid: &str) -> Change {
 }
 
 fn fresh() -> Plan {
+    let changes =
+        vec![create("a", "POLYGON((1 1,2 1,2 2,1 1))", 8.54), keep("b", "G-b"), prune("G-x")];
     Plan {
-        format_version: FORMAT_VERSION,
-        generated_at: Utc.with_ymd_and_hms(2025, 4, 10, 12, 0, 0).unwrap(),
-        today: Utc.with_ymd_and_hms(2025, 4, 10, 0, 0, 0).unwrap().date_naive(),
         prune: true,
-        targets: Vec::new(),
-        changes: vec![
-            create("a", "POLYGON((1 1,2 1,2 2,1 1))", 8.54),
-            keep("b", "G-b"),
-            prune("G-x"),
-        ],
-        duplicates: Vec::new(),
         budget: Some(BudgetLimits { max_current_month: Some(10.0), max_monthly: None }),
-        account: None,
-        tile_footprints: std::collections::BTreeMap::new(),
+        ..Plan::new(Utc.with_ymd_and_hms(2025, 4, 10, 12, 0, 0).unwrap(), changes)
     }
 }
 
