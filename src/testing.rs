@@ -94,3 +94,22 @@ pub(crate) fn diff_options(prune: bool, targets: &[&str]) -> crate::plan::DiffOp
         now: chrono::Utc.with_ymd_and_hms(2025, 6, 10, 12, 0, 0).unwrap(),
     }
 }
+
+/// A manifest of one polygon entry `a`, recurring from April 2025.
+pub(crate) const ONE_ENTRY_MANIFEST: &str = "orders:
+  - name: a
+    Model: Stratus2
+    SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]
+    StorageMonths: 1
+    ApiRequests: 1
+    ImageFrequency: 3
+    Wkt: POLYGON((9.0 56.0,9.05 56.0,9.05 56.05,9.0 56.05,9.0 56.0))
+    From: 2025-04-01
+";
+
+/// Writes `text` to `dir/o.yaml` and loads it (it must be valid).
+pub(crate) fn load_manifest(dir: &std::path::Path, text: &str) -> crate::spec::DesiredSet {
+    let path = dir.join("o.yaml");
+    std::fs::write(&path, text).unwrap();
+    crate::manifest::load(&[path]).expect("a valid manifest")
+}

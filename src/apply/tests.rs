@@ -12,19 +12,9 @@ use crate::api::{ApiKey, Client, Config};
 use crate::emulator::{self, Fault, Handle};
 use crate::plan::{self, DiffOptions, Plan};
 use crate::spec::DesiredSet;
+use crate::testing::{ONE_ENTRY_MANIFEST, load_manifest};
 
 const ORDERS: &str = "/api/tasking/orders";
-
-const MANIFEST: &str = "orders:
-  - name: a
-    Model: Stratus2
-    SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]
-    StorageMonths: 1
-    ApiRequests: 1
-    ImageFrequency: 3
-    Wkt: POLYGON((9.0 56.0,9.05 56.0,9.05 56.05,9.0 56.05,9.0 56.0))
-    From: 2025-04-01
-";
 
 /// An emulator, a client whose sleeper records, and the stop flag that the
 /// sleeper sets once it has slept `stop_after` times (an interrupt mid-wait).
@@ -56,12 +46,10 @@ impl Env {
         Self { emu, client, slept, stop, dir }
     }
 
-    /// Plans `MANIFEST` against the emulator and applies it, calling `on_event`
+    /// Plans `ONE_ENTRY_MANIFEST` against the emulator and applies it, calling `on_event`
     /// with the stop flag for each event.
     fn apply(&self, on_event: &(dyn Fn(&Event, &AtomicBool) + Sync)) -> Report {
-        let path = self.dir.path().join("o.yaml");
-        std::fs::write(&path, MANIFEST).unwrap();
-        let desired = crate::manifest::load(&[path]).expect("a valid manifest");
+        let desired = load_manifest(self.dir.path(), ONE_ENTRY_MANIFEST);
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         rt.block_on(async {
             let plan = self.plan(&desired).await;

@@ -4,23 +4,7 @@ use chrono::{TimeDelta, TimeZone, Utc};
 
 use super::*;
 use crate::spec::DesiredSet;
-
-const MANIFEST: &str = "orders:
-  - name: a
-    Model: Stratus2
-    SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]
-    StorageMonths: 1
-    ApiRequests: 1
-    ImageFrequency: 3
-    Wkt: POLYGON((9.0 56.0,9.05 56.0,9.05 56.05,9.0 56.05,9.0 56.0))
-    From: 2025-04-01
-";
-
-fn desired(dir: &Path, text: &str) -> DesiredSet {
-    let path = dir.join("o.yaml");
-    std::fs::write(&path, text).unwrap();
-    crate::manifest::load(&[path]).expect("a valid manifest")
-}
+use crate::testing::{ONE_ENTRY_MANIFEST, load_manifest};
 
 fn item(set: &DesiredSet, guid: Option<&str>, at: DateTime<Utc>) -> Item {
     let entry = &set.orders[0];
@@ -45,7 +29,7 @@ fn the_account_id_is_a_hash_that_depends_on_url_and_key() {
 #[test]
 fn the_record_is_kept_per_account_and_removed_when_empty() {
     let dir = tempfile::tempdir().unwrap();
-    let set = desired(dir.path(), MANIFEST);
+    let set = load_manifest(dir.path(), ONE_ENTRY_MANIFEST);
     let path = dir.path().join(".skyform/pending.json");
     let at = Utc.with_ymd_and_hms(2025, 4, 10, 12, 0, 0).unwrap();
     let mut mine = Pending::open(&path, "mine".into()).unwrap();
@@ -67,7 +51,7 @@ fn the_record_is_kept_per_account_and_removed_when_empty() {
 #[test]
 fn items_sort_into_listed_waiting_other_and_expired() {
     let dir = tempfile::tempdir().unwrap();
-    let set = desired(dir.path(), MANIFEST);
+    let set = load_manifest(dir.path(), ONE_ENTRY_MANIFEST);
     let now = Utc.with_ymd_and_hms(2025, 4, 10, 12, 0, 0).unwrap();
     let created = item(&set, Some("g1"), now);
     let unknown = item(&set, None, now);
@@ -89,7 +73,7 @@ fn items_sort_into_listed_waiting_other_and_expired() {
 #[test]
 fn a_stand_in_satisfies_its_entry_and_says_it_is_not_listed() {
     let dir = tempfile::tempdir().unwrap();
-    let set = desired(dir.path(), MANIFEST);
+    let set = load_manifest(dir.path(), ONE_ENTRY_MANIFEST);
     let now = Utc.with_ymd_and_hms(2025, 4, 10, 12, 0, 0).unwrap();
     let it = item(&set, Some("g1"), now);
     let order = stand_in(&it).unwrap();
