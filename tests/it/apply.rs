@@ -6,7 +6,7 @@ use std::time::Duration;
 use skyform::emulator::Fault;
 use skyform::grid::Cell;
 
-use crate::harness::{Env, json};
+use crate::harness::{Env, json, tile_entry};
 
 pub(crate) fn entry(name: &str, lon: f64, extra: &str) -> String {
     format!(
@@ -184,18 +184,9 @@ fn a_rejected_create_stops_further_creates_and_exits_5_with_the_api_message() {
 
 /// A tile entry of one tile, ordered every `frequency` days.
 fn one_tile_entry(name: &str, frequency: u32) -> String {
-    format!(
-        "  - name: {name}
-    Model: Stratus2
-    SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]
-    StorageMonths: 1
-    ApiRequests: 1
-    ImageFrequency: {frequency}
-    TileGuids: [{}]
-    From: 2025-04-01
-",
-        Cell::tile_at(10.0, 56.4).guid()
-    )
+    let tile = Cell::tile_at(10.0, 56.4).guid().to_string();
+    let frequency = frequency.to_string();
+    tile_entry(name, &[tile], &[("ImageFrequency", &frequency), ("From", "2025-04-01")])
 }
 
 /// An account and a manifest whose second create (`b`) passes its estimate but
@@ -227,30 +218,19 @@ fn a_create_that_commits_and_drops_the_connection_is_found_not_bought_twice() {
 }
 
 /// A tile entry wanting the tiles at these longitudes (latitude 56).
-fn tile_entry(lons: &[f64]) -> String {
+fn tiles_at(lons: &[f64]) -> String {
     let guids: Vec<String> =
         lons.iter().map(|&lon| Cell::tile_at(lon, 56.0).guid().to_string()).collect();
-    format!(
-        "  - name: t
-    Model: Stratus2
-    SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]
-    StorageMonths: 1
-    ApiRequests: 1
-    ImageFrequency: 3
-    From: 2025-04-01
-    TileGuids: [{}]
-",
-        guids.join(", ")
-    )
+    tile_entry("t", &guids, &[("ImageFrequency", "3"), ("From", "2025-04-01")])
 }
 
 #[test]
 fn an_unknown_tile_create_reports_the_new_order_not_the_one_covering_most_tiles() {
     let env = Env::new();
-    env.write("o.yaml", &manifest(&[tile_entry(&[9.0, 10.0, 11.0])]));
+    env.write("o.yaml", &manifest(&[tiles_at(&[9.0, 10.0, 11.0])]));
     assert_eq!(env.run(&["apply", "--auto-approve", "o.yaml"]).code, 0);
     let old = env.live()[0].task_order_guid.clone();
-    env.write("o.yaml", &manifest(&[tile_entry(&[9.0, 10.0, 11.0, 12.0])]));
+    env.write("o.yaml", &manifest(&[tiles_at(&[9.0, 10.0, 11.0, 12.0])]));
     env.emu.script("POST", "/api/tasking/orders", vec![Fault::CommitThenDrop]);
     let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);

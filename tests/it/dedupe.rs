@@ -7,29 +7,18 @@ use skyform::emulator::Fault;
 use skyform::grid::Cell;
 
 use crate::apply::manifest;
-use crate::harness::{Env, actions, json};
+use crate::harness::{Env, actions, json, tile_entry};
 
 /// The GUID of the tile at this longitude (latitude 56).
 fn tile(lon: f64) -> String {
     Cell::tile_at(lon, 56.0).guid().to_string()
 }
 
-/// A tile entry of the tiles at `lons`, every 3 days from `from` to `to`.
+/// A tile entry of the tiles at `lons`, every 3 days from `from` to `to`,
+/// with `extra` lines.
 fn tiles_entry(name: &str, lons: &[f64], from: &str, to: &str, extra: &str) -> String {
     let guids: Vec<String> = lons.iter().map(|&lon| tile(lon)).collect();
-    format!(
-        "  - name: {name}
-    Model: Stratus2
-    SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]
-    StorageMonths: 1
-    ApiRequests: 1
-    ImageFrequency: 3
-    From: {from}
-    To: {to}
-    TileGuids: [{}]
-{extra}",
-        guids.join(", ")
-    )
+    tile_entry(name, &guids, &[("ImageFrequency", "3"), ("From", from), ("To", to)]) + extra
 }
 
 /// Entry `a`: tiles T1, T2 in May 2025.

@@ -4,24 +4,15 @@
 use skyform::emulator::Fault;
 
 use crate::apply::{entry, manifest};
-use crate::harness::Env;
+use crate::harness::{Env, tile_entry};
 
 /// An entry with a well-formed tile GUID the API does not know: `validate`
 /// accepts it, the API refuses it (400, code 992).
 /// An entry the API refuses to estimate: a minitile's GUID listed as a tile.
 fn unknown_tile_entry() -> String {
     let minitile = skyform::grid::Cell::tile_at(10.0, 56.0).minitiles().next().unwrap().guid();
-    format!(
-        "  - name: bad-tiles
-    Model: Stratus2
-    SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]
-    StorageMonths: 1
-    ApiRequests: 1
-    ImageFrequency: 3
-    From: 2025-04-01
-    TileGuids: [{minitile}]
-"
-    )
+    let fields = [("ImageFrequency", "3"), ("From", "2025-04-01")];
+    tile_entry("bad-tiles", &[minitile.to_string()], &fields)
 }
 
 const ESTIMATE: &str = "/api/tasking/orders/estimate";

@@ -192,3 +192,24 @@ impl Drop for EmulatorProcess {
         let _ = self.child.wait();
     }
 }
+
+/// A tile entry `name` ordering `guids` with Stratus-2 on its three
+/// constellations, one storage month and one download, and `fields` (its
+/// cadence and period: `("ImageFrequency", "3")`, `("From", "2025-04-01")`, …).
+pub(crate) fn tile_entry(name: &str, guids: &[String], fields: &[(&str, &str)]) -> String {
+    use std::fmt::Write as _;
+    let mut s = format!(
+        "  - name: {name}
+    Model: Stratus2
+    SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]
+    StorageMonths: 1
+    ApiRequests: 1
+    TileGuids: [{}]
+",
+        guids.join(", ")
+    );
+    for (key, value) in fields {
+        let _ = writeln!(s, "    {key}: {value}");
+    }
+    s
+}

@@ -6,7 +6,7 @@
 use skyform::emulator::{Config, Fault, RenewalStop};
 
 use crate::apply::{entry, manifest};
-use crate::harness::{Env, json};
+use crate::harness::{Env, json, tile_entry};
 
 #[test]
 fn every_request_carries_the_json_content_type() {
@@ -133,30 +133,25 @@ fn calls_refused_with_1003_are_sent_again_after_a_backoff() {
 }
 
 /// A recurring tile entry from `from` with this cadence, deduplicated.
-fn tile_entry(name: &str, from: &str, frequency: u32) -> String {
-    let tile = skyform::grid::Cell::tile_at(10.0, 56.4).guid();
-    format!(
-        "  - name: {name}
-    Model: Stratus2
-    SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]
-    StorageMonths: 1
-    ApiRequests: 1
-    ImageFrequency: {frequency}
-    ReferenceDate: 2025-01-01
-    From: {from}
-    TileGuids: [{tile}]
-    TileDeduplication: true
-"
-    )
+fn recurring_tile(name: &str, from: &str, frequency: u32) -> String {
+    let tile = skyform::grid::Cell::tile_at(10.0, 56.4).guid().to_string();
+    let frequency = frequency.to_string();
+    let fields = [
+        ("ImageFrequency", frequency.as_str()),
+        ("ReferenceDate", "2025-01-01"),
+        ("From", from),
+        ("TileDeduplication", "true"),
+    ];
+    tile_entry(name, &[tile], &fields)
 }
 
 #[test]
 fn a_cadence_only_change_of_a_tile_entry_creates_a_new_order() {
     let env = Env::with(Config { auto_accept: true, ..Config::default() });
-    env.write("o.yaml", &manifest(&[tile_entry("t", "2025-04-01", 3)]));
+    env.write("o.yaml", &manifest(&[recurring_tile("t", "2025-04-01", 3)]));
     let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
-    env.write("o.yaml", &manifest(&[tile_entry("t", "2025-04-01", 2)]));
+    env.write("o.yaml", &manifest(&[recurring_tile("t", "2025-04-01", 2)]));
     let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     let every_2_days: Vec<_> = env.live().into_iter().filter(|o| o.image_frequency == 2).collect();
@@ -172,7 +167,8 @@ fn a_create_refused_as_fully_deduplicated_is_already_ordered_not_a_failure() {
     // The same tile and cadence from April and from May, planned together:
     // once the April order exists, the server finds the tile in it. (Once it
     // is listed, the plan says so itself: `may` is `keep`, see `dedupe.rs`.)
-    let (april, may) = (tile_entry("april", "2025-04-01", 3), tile_entry("may", "2025-05-01", 3));
+    let (april, may) =
+        (recurring_tile("april", "2025-04-01", 3), recurring_tile("may", "2025-05-01", 3));
     env.write("o.yaml", &manifest(&[april, may]));
     let out = env.run(&["apply", "--auto-approve", "--concurrency", "1", "o.yaml"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
@@ -236,18 +232,8 @@ fn a_future_start_recurring_order_cancelled_before_its_first_month_is_removed_an
 fn a_real_docs_tile_guid_plans_and_applies_in_the_sandbox() {
     let env = Env::new();
     let docs_tile = "c3528462-02fc-4301-bb37-8d226b45f149";
-    let body = tile_entry("docs-tile", "2025-04-01", 3)
-        .lines()
-        .map(|l| {
-            if l.contains("TileGuids") {
-                format!("    TileGuids: [{docs_tile}]")
-            } else {
-                l.to_owned()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    env.write("o.yaml", &manifest(&[format!("{body}\n")]));
+    let fields = [("ImageFrequency", "3"), ("From", "2025-04-01")];
+    env.write("o.yaml", &manifest(&[tile_entry("docs-tile", &[docs_tile.to_owned()], &fields)]));
     let plan = env.run(&["plan", "--sandbox", "--format", "json", "o.yaml"]);
     assert_eq!(plan.code, 0, "{}", plan.stderr);
     assert!(json(&plan)["changes"][0]["cost"]["current_month"].is_number(), "{}", plan.stdout);
