@@ -73,16 +73,20 @@ fn a_plan_without_creates_does_not_read_the_models() {
 }
 
 #[test]
-fn orders_warns_about_entries_the_api_would_refuse() {
+fn orders_and_export_warn_about_entries_the_api_would_refuse() {
     let env = Env::new();
     env.write("o.yaml", &manifest(&[entry_of("new", 9.2, "Cumulus1", "[Sentinel2]")]));
-    let out = env.run(&["orders", "o.yaml"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(
-        out.stderr.contains("warning: order `new`: model `Cumulus1` is not offered by the API"),
-        "{}",
-        out.stderr
-    );
+    for command in ["orders", "export"] {
+        let out = env.run(&[command, "o.yaml"]);
+        assert_eq!(out.code, 0, "{command}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("warning: order `new`: model `Cumulus1` is not offered by the API"),
+            "{command}: {}",
+            out.stderr
+        );
+    }
+    let models = env.emu.calls().iter().filter(|(_, p, _)| p.ends_with("/tasking/models")).count();
+    assert_eq!(models, 2, "one read per run");
 }
 
 /// An emulator serving `examples/emulator-models.json` (`Cumulus1` is only there).
