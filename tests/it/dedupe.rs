@@ -3,6 +3,8 @@
 //! second plan after apply has no changes; what the server would not drop is
 //! still bought.
 
+use std::time::Duration;
+
 use skyform::emulator::Fault;
 use skyform::grid::Cell;
 
@@ -172,5 +174,37 @@ fn a_deduplicated_create_whose_answer_is_lost_is_found_not_sent_again() {
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     assert!(out.stdout.contains("found the order"), "{}", out.stdout);
     assert_eq!(env.live().len(), 2);
+    no_changes(&env, &[]);
+}
+
+#[test]
+fn two_applies_of_the_same_tile_replace_at_once_buy_it_once() {
+    // The replace's create goes without deduplication: the lock, and the plan
+    // the second run makes once it holds it, are what keep it from buying twice.
+    let env = Env::new();
+    env.write("o.yaml", &manifest(&[a()]));
+    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    env.write("o.yaml", &manifest(&[a().replace("StorageMonths: 1", "StorageMonths: 2")]));
+    env.emu.script("POST", "/api/tasking/orders", vec![Fault::Latency(Duration::from_millis(300))]);
+    let runs: Vec<_> = (0..2)
+        .map(|_| {
+            env.command(&["apply", "--auto-approve", "o.yaml"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn apply")
+        })
+        .collect();
+    for run in runs {
+        let out = run.wait_with_output().expect("wait");
+        let (stdout, stderr) =
+            (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    }
+    let live = env.live();
+    assert_eq!(live.len(), 1, "{live:?}");
+    assert_eq!((live[0].storage_months, live[0].tiles.len()), (2, 2));
+    assert_eq!(env.emu.orders().iter().filter(|o| o.storage_months == 2).count(), 1);
     no_changes(&env, &[]);
 }
