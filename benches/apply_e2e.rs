@@ -12,11 +12,11 @@ use std::collections::BTreeMap;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use skyform::api::{self, ApiKey, Client};
+use clearsky::api::{self, ApiKey, Client};
+use clearsky_emulator::{self as emulator, Config};
 use skyform::apply::{self, Options};
 use skyform::cli::{Format, PlanFlags};
 use skyform::connect::Connection;
-use skyform::emulator::{self, Config};
 use skyform::settings::Planning;
 use skyform::workflow;
 

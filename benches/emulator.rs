@@ -4,9 +4,9 @@
 
 use std::sync::LazyLock;
 
+use clearsky_emulator::{self as emulator, Config, Handle};
 use divan::counter::ItemsCount;
 use serde_json::json;
-use skyform::emulator::{self, Config, Handle};
 
 fn main() {
     divan::main();

@@ -3,7 +3,7 @@
 //! with the output size reported as a byte counter.
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use skyform::api::types::{OrderRequest, OrderStatus};
+use clearsky::api::types::{OrderRequest, OrderStatus};
 use skyform::plan::{Action, Change, Cost, LiveOrderSummary, Plan, Price};
 use skyform::render::{self, Format, Options};
 

@@ -1,8 +1,8 @@
 //! Benchmarks of the pure planning core: `diff` over many orders that all match.
 
 use chrono::{NaiveDate, TimeZone, Utc};
+use clearsky::api::types::{OrderStatus, TaskOrder};
 use geo::{MultiPolygon, polygon};
-use skyform::api::types::{OrderStatus, TaskOrder};
 use skyform::plan::{DiffOptions, diff};
 use skyform::spec::{Aoi, DesiredOrder, DesiredSet, Ensure, OrderSpec, Source};
 

@@ -12,11 +12,11 @@ use std::path::PathBuf;
 use std::sync::LazyLock;
 use std::time::Duration;
 
+use clearsky::api::{self, ApiKey, Client, CreateOutcome};
+use clearsky_emulator::{self as emulator, Config, Handle};
 use futures::StreamExt;
-use skyform::api::{self, ApiKey, Client, CreateOutcome};
 use skyform::cli::{Format, PlanFlags};
 use skyform::connect::Connection;
-use skyform::emulator::{self, Config, Handle};
 use skyform::settings::Planning;
 use skyform::spec::DesiredSet;
 use skyform::workflow;

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use skyform::emulator::{self, Config};
+use clearsky_emulator::{self as emulator, Config};
 
 fn main() {
     divan::main();

@@ -45,23 +45,7 @@ pub enum ColorChoice {
     Never,
 }
 
-/// Output format of `plan`, `apply`, `orders`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum Format {
-    /// Terraform-like text for people.
-    #[default]
-    Human,
-    /// Versioned JSON (see `schemas/plan.schema.json`; `apply` writes JSON
-    /// lines, see `schemas/apply-events.schema.json`).
-    Json,
-    /// Markdown for a pull-request comment (with a ```geojson map unless `--no-map`).
-    Markdown,
-    /// An RFC 7946 GeoJSON FeatureCollection of the areas, styled by action
-    /// (`plan` and `orders`).
-    Geojson,
-    /// A self-contained SVG map of the areas (`plan` and `orders`).
-    Svg,
-}
+pub use crate::render::Format;
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
@@ -377,9 +361,19 @@ pub struct EmulatorArgs {
     /// How a recurring order shows once its renewal is stopped (undocumented;
     /// both candidates are offered).
     #[arg(long, value_enum, default_value = "month-end")]
-    pub renewal_stop: crate::emulator::RenewalStop,
+    pub renewal_stop: RenewalStopArg,
     /// Serve, validate against and price with the models in this JSON file
     /// (the answer of `GET /api/tasking/models`) instead of the built-in ones.
     #[arg(long, value_name = "FILE")]
     pub models: Option<PathBuf>,
+}
+
+/// `--renewal-stop`: how the emulator lists an order whose renewal was stopped
+/// (mapped onto the emulator's own setting by the `emulator` command).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RenewalStopArg {
+    /// `To` becomes the last day of the current month; the status follows the clock.
+    MonthEnd,
+    /// `OrderingProcessStatus` becomes `Canceled`; `To` stays null.
+    Canceled,
 }

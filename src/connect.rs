@@ -10,13 +10,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Utc};
 
-use crate::api::{self, Client};
-use crate::sandbox_lock::{self, SandboxLock};
-use crate::settings::ApiSettings;
-use crate::{Error, calendar, emulator, limits};
+use clearsky::api::{self, Client};
+use clearsky::calendar;
 
-/// The API key of the sandbox emulator (not a secret).
-pub const SANDBOX_KEY: &str = "sandbox";
+use crate::sandbox::{SANDBOX_KEY, Sandbox};
+use crate::settings::ApiSettings;
+use crate::{Error, limits};
 
 /// A client and, for `--sandbox`, the emulator it talks to.
 pub struct Connection {
@@ -30,7 +29,7 @@ pub struct Connection {
     concurrency: tokio::sync::OnceCell<NonZeroUsize>,
     /// Keeps the sandbox emulator running, and its state locked, while the
     /// command runs; the emulator is dropped (and its state written) first.
-    _sandbox: Option<(emulator::Handle, SandboxLock)>,
+    _sandbox: Option<Sandbox>,
 }
 
 impl std::fmt::Debug for Connection {
@@ -48,11 +47,7 @@ impl Connection {
         Self::with(client, Some(now), None)
     }
 
-    fn with(
-        client: Client,
-        fixed_now: Option<DateTime<Utc>>,
-        sandbox: Option<(emulator::Handle, SandboxLock)>,
-    ) -> Self {
+    fn with(client: Client, fixed_now: Option<DateTime<Utc>>, sandbox: Option<Sandbox>) -> Self {
         Self {
             client,
             fixed_now,
@@ -148,55 +143,11 @@ pub fn connect(args: &ApiSettings) -> Result<Connection, Error> {
 }
 
 fn sandbox(args: &ApiSettings) -> Result<Connection, Error> {
-    let path = &args.sandbox_state;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
-        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-            action: "create",
-            path: dir.to_owned(),
-            source,
-        })?;
-        let _ = writeln!(std::io::stderr(), "sandbox: created the directory `{}`", dir.display());
-    }
-    // Before the state is read: a concurrent run's changes must be in it.
-    let lock = sandbox_lock::acquire(path)?;
-    let config = emulator::Config {
-        api_keys: vec![SANDBOX_KEY.to_owned()],
-        auto_accept: true,
-        balance_eur: 1_000_000.0,
-        state_file: Some(path.clone()),
-        ..emulator::Config::default()
-    };
-    let handle = emulator::spawn(config).map_err(|source| Error::Io {
-        action: "start the sandbox with",
-        path: path.clone(),
-        source,
-    })?;
-    // Moving the clock forward renews recurring orders on each 1st passed.
-    match args.now {
-        Some(t) if t > handle.now() => {
-            handle.try_set_now(t).map_err(|e| Error::usage(format!("`--now`: {e}"), None))?;
-        }
-        Some(t) if t < handle.now() => {
-            let _ = writeln!(
-                std::io::stderr(),
-                "warning: `--now {}` is before the sandbox clock ({}), which never goes back; \
-                 planning at the sandbox clock (delete `{}` to start over)",
-                t.to_rfc3339(),
-                handle.now().to_rfc3339(),
-                path.display()
-            );
-        }
-        _ => {}
-    }
-    let _ = writeln!(
-        std::io::stderr(),
-        "sandbox: using the embedded ClearSKY emulator (state in `{}`); no real orders are placed",
-        path.display()
-    );
-    let mut config = api::Config::new(&handle.url(), api::ApiKey::new(SANDBOX_KEY))?;
+    let sandbox = Sandbox::start(&args.sandbox_state, args.now)?;
+    let mut config = api::Config::new(&sandbox.url(), api::ApiKey::new(SANDBOX_KEY))?;
     set_timeouts(&mut config, args);
-    let now = handle.now();
-    Ok(Connection::with(Client::new(config)?, Some(now), Some((handle, lock))))
+    let now = sandbox.now();
+    Ok(Connection::with(Client::new(config)?, Some(now), Some(sandbox)))
 }
 
 fn set_timeouts(config: &mut api::Config, args: &ApiSettings) {

@@ -41,7 +41,7 @@ pub enum Error {
     },
     /// The API (or the network) failed.
     #[error(transparent)]
-    Api(#[from] crate::api::Error),
+    Api(#[from] clearsky::api::Error),
     /// The command line or the environment is wrong.
     #[error("{message}")]
     Usage {

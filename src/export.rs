@@ -11,8 +11,10 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use crate::api::types::TaskOrder;
-use crate::{calendar, manifest};
+use clearsky::api::types::TaskOrder;
+use clearsky::calendar;
+
+use crate::manifest;
 
 /// What `export` writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,8 +140,8 @@ fn unique_name(taken: &mut BTreeSet<String>, o: &TaskOrder) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::types::{OrderStatus, TileRef};
     use chrono::NaiveDate;
+    use clearsky::api::types::{OrderStatus, TileRef};
 
     const TILE: &str = "c3528462-02fc-4301-bb37-8d226b45f149";
 

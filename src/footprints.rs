@@ -13,10 +13,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
 
-use crate::api::Client;
-use crate::api::types::{TaskOrder, TileSearchRequest};
 use crate::plan::Plan;
 use crate::render::OrderRow;
+use clearsky::api::Client;
+use clearsky::api::types::{TaskOrder, TileSearchRequest};
 
 /// Tile and minitile GUIDs to look up.
 #[derive(Debug, Default)]

@@ -6,37 +6,30 @@
 //! decides; `render` shows; `apply` executes. `emulator` is a local ClearSKY
 //! API used by the tests, `--sandbox` and the benchmarks.
 
-pub mod aoi;
-pub mod api;
 pub mod apply;
-pub mod calendar;
-pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod connect;
-pub mod emulator;
 pub mod error;
 pub mod export;
 pub mod footprints;
-pub mod grid;
 pub mod identity;
 pub mod limits;
 pub mod lock;
+pub mod logging;
 pub mod manifest;
-pub mod money;
 pub mod offered;
 pub mod pending;
 pub mod plan;
 pub mod pricing;
 pub mod progress;
-pub mod read;
 pub mod render;
-pub mod sandbox_lock;
+
+pub mod sandbox;
 pub mod saved_plan;
 pub mod settings;
 pub mod spec;
 pub mod suggest;
-pub mod tiers;
 pub mod workflow;
 
 #[cfg(test)]

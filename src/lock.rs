@@ -18,8 +18,8 @@ use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
-use crate::api::Client;
 use crate::settings::ApiSettings;
+use clearsky::api::Client;
 
 /// The environment variable that moves the lock directory (tests use it to
 /// simulate runs on different machines).
@@ -52,7 +52,7 @@ impl Account {
         if api.sandbox {
             let state = std::path::absolute(&api.sandbox_state)
                 .unwrap_or_else(|_| api.sandbox_state.clone());
-            return Self::new(&format!("sandbox:{}", state.display()), crate::connect::SANDBOX_KEY);
+            return Self::new(&format!("sandbox:{}", state.display()), crate::sandbox::SANDBOX_KEY);
         }
         let config = client.config();
         Self::new(&config.base_url, config.key.expose())

@@ -1,7 +1,7 @@
 //! The models the API offers (`GET /api/tasking/models`), and the check of
 //! what a run would order against them.
 //!
-//! The built-in [`crate::catalog`] is an offline snapshot: it lets `validate`
+//! The built-in [`clearsky::catalog`] is an offline snapshot: it lets `validate`
 //! work without an account, and it warns about names it does not know. The
 //! API's own list is the authority: `plan` and `apply` refuse to create an
 //! order whose model the API does not offer, or whose constellations break the
@@ -12,11 +12,11 @@
 
 use std::collections::BTreeSet;
 
-use crate::api::types::{TaskingModel, TaskingModels};
 use crate::manifest::{Diagnostic, Diagnostics};
 use crate::plan::Plan;
 use crate::spec::{DesiredSet, Ensure, Source};
 use crate::suggest::closest_ignoring_case;
+use clearsky::api::types::{TaskingModel, TaskingModels};
 
 /// One order a run would create: where it is written and what it names.
 #[derive(Debug, Clone)]

@@ -6,18 +6,15 @@
 //! sent to the estimate and create endpoints ([`OrderSpec::to_request`]).
 
 use std::collections::BTreeSet;
-use std::ops::RangeInclusive;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use geo::MultiPolygon;
 use uuid::Uuid;
 
-use crate::api::types::OrderRequest;
+use clearsky::api::types::OrderRequest;
 
-/// The `ImageFrequency` values the API accepts: days between images, from 1
-/// (daily) to 7 (weekly). The manifest checks and the emulator refuses by it.
-pub const IMAGE_FREQUENCY_DAYS: RangeInclusive<u32> = 1..=7;
+pub use clearsky::ranges::IMAGE_FREQUENCY_DAYS;
 
 /// Every field the server keeps for an order, in canonical form.
 #[derive(Debug, Clone, PartialEq)]

@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use crate::api::types::{OrderStatus, TaskOrder, TileRef};
 use crate::spec::{Aoi, DesiredOrder, Ensure, OrderSpec, Source};
+use clearsky::api::types::{OrderStatus, TaskOrder, TileRef};
 
 /// Parses `YYYY-MM-DD`.
 pub(crate) fn day(s: &str) -> NaiveDate {
@@ -18,7 +18,7 @@ pub(crate) fn day(s: &str) -> NaiveDate {
 
 /// A polygon AOI from WKT.
 pub(crate) fn wkt_aoi(text: &str) -> Aoi {
-    Aoi::Polygons(crate::aoi::to_multipolygons(&crate::aoi::from_wkt(text).unwrap()))
+    Aoi::Polygons(clearsky::aoi::to_multipolygons(&clearsky::aoi::from_wkt(text).unwrap()))
 }
 
 /// A recurring Stratus-2 spec from April 2025 with `aoi`.

@@ -8,8 +8,6 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::api::request::ListQuery;
-use crate::api::types::{TaskOrder, TaskingModels};
 use crate::connect::Connection;
 use crate::pending::{self, Pending};
 use crate::plan::{self, Plan};
@@ -17,6 +15,8 @@ use crate::progress::Progress;
 use crate::settings::Planning;
 use crate::spec::DesiredSet;
 use crate::{Error, ExitStatus, manifest, offered, pricing};
+use clearsky::api::request::ListQuery;
+use clearsky::api::types::{TaskOrder, TaskingModels};
 
 /// Loads and validates the manifests; prints warnings to stderr; on
 /// problems, prints them all and fails with [`Error::Invalid`].

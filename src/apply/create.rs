@@ -22,12 +22,12 @@ use std::time::Duration;
 
 use super::wait::{Waited, pause};
 use super::{Options, StepOutcome};
-use crate::api::request::ListQuery;
-use crate::api::types::OrderRequest;
-use crate::api::{Client, CreateOutcome, Error};
 use crate::identity;
 use crate::plan::Change;
 use crate::spec::DesiredOrder;
+use clearsky::api::request::ListQuery;
+use clearsky::api::types::OrderRequest;
+use clearsky::api::{Client, CreateOutcome, Error};
 
 /// How a create step ended, and whether it may have bought an order that
 /// could not be found.

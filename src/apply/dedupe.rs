@@ -8,8 +8,8 @@
 //! "already ordered" for a create sent with `TileDeduplication: true` (the
 //! emulator's "All tiles and minitiles are already ordered").
 
-use crate::api::Error;
-use crate::api::types::OrderRequest;
+use clearsky::api::Error;
+use clearsky::api::types::OrderRequest;
 
 /// The note for a create refused as fully deduplicated, or `None` for any
 /// other refusal.
@@ -40,7 +40,7 @@ pub(super) fn already_ordered(error: &Error, sent: &OrderRequest) -> Option<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::types::FieldErrors;
+    use clearsky::api::types::FieldErrors;
 
     fn refusal(field: &str, message: &str) -> Error {
         Error::Api {

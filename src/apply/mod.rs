@@ -34,9 +34,9 @@ use std::time::Duration;
 
 use futures::StreamExt;
 
-use crate::api::{self, CancelOutcome, Client};
 use crate::plan::{Action, CancelEffect, Change, Plan};
 use crate::spec::DesiredOrder;
+use clearsky::api::{self, CancelOutcome, Client};
 
 pub use report::{Event, EventKind, Item, Repair, Report, Step, StepOutcome};
 

@@ -15,11 +15,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
-use crate::api::Client;
-use crate::api::request::ListQuery;
 use crate::identity;
 use crate::plan::Plan;
 use crate::spec::DesiredOrder;
+use clearsky::api::Client;
+use clearsky::api::request::ListQuery;
 
 /// Lists the orders again while creates run, and says which creates another
 /// run has made unnecessary.

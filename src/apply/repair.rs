@@ -11,10 +11,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::api::Client;
-use crate::api::request::ListQuery;
 use crate::identity;
 use crate::spec::{Aoi, DesiredOrder};
+use clearsky::api::Client;
+use clearsky::api::request::ListQuery;
 
 use super::{Repair, Report, Step, StepOutcome};
 

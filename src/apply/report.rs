@@ -4,8 +4,8 @@
 //!
 //! Pure.
 
-use crate::api;
 use crate::plan::{Action, Change};
+use clearsky::api;
 
 /// One step of a change: replaces have both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -244,7 +244,7 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::types::FieldErrors;
+    use clearsky::api::types::FieldErrors;
 
     fn report(outcomes: Vec<(Step, StepOutcome)>) -> Report {
         let change = Change::new(Some("a".into()), Action::Replace);

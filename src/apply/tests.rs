@@ -8,11 +8,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::{Event, Options, Report, StepOutcome, execute, recheck_polls};
-use crate::api::{ApiKey, Client, Config};
-use crate::emulator::{self, Fault, Handle};
 use crate::plan::{self, DiffOptions, Plan};
 use crate::spec::DesiredSet;
 use crate::testing::{ONE_ENTRY_MANIFEST, load_manifest};
+use clearsky::api::{ApiKey, Client, Config};
+use clearsky_emulator::{self as emulator, Fault, Handle};
 
 const ORDERS: &str = "/api/tasking/orders";
 
@@ -63,7 +63,7 @@ impl Env {
     }
 
     async fn plan(&self, desired: &DesiredSet) -> Plan {
-        let live = self.client.list(crate::api::ListQuery::default()).await.expect("list");
+        let live = self.client.list(clearsky::api::ListQuery::default()).await.expect("list");
         let opts =
             DiffOptions { prune: false, targets: Vec::new(), max_cost: None, now: self.emu.now() };
         plan::diff(desired, &live, &opts)

@@ -9,7 +9,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use crate::api::Sleeper;
+use clearsky::api::Sleeper;
 
 /// The longest single sleep: how late an interrupt may be noticed.
 pub(crate) const SLICE: Duration = Duration::from_millis(100);

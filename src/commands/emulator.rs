@@ -6,10 +6,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::Context;
-use crate::cli::EmulatorArgs;
-use crate::emulator::{self, AreaRule, Catalogue, Config, FaultRates};
-use crate::read::{self, FileKind};
+use crate::cli::{EmulatorArgs, RenewalStopArg};
 use crate::{Error, ExitStatus};
+use clearsky::read::{self, FileKind};
+use clearsky_emulator::{self as emulator, AreaRule, Catalogue, Config, FaultRates};
 
 pub(crate) fn run(args: &EmulatorArgs, _ctx: Context) -> Result<ExitStatus, Error> {
     let config = settings(args)?;
@@ -93,7 +93,10 @@ fn settings(args: &EmulatorArgs) -> Result<Config, Error> {
     config.overdraft_eur = args.overdraft;
     config.state_file.clone_from(&args.state);
     config.max_connections = args.max_connections.map(std::num::NonZeroUsize::get);
-    config.renewal_stop = args.renewal_stop;
+    config.renewal_stop = match args.renewal_stop {
+        RenewalStopArg::MonthEnd => emulator::RenewalStop::MonthEnd,
+        RenewalStopArg::Canceled => emulator::RenewalStop::Canceled,
+    };
     if let Some(path) = &args.models {
         config.models = models(path)?;
     }

@@ -3,12 +3,12 @@
 use std::io::Write;
 
 use super::Context;
-use crate::api::types::TaskOrder;
 use crate::cli::ExportArgs;
 use crate::settings::ApiSettings;
 use crate::spec::DesiredSet;
 use crate::workflow::{self, runtime};
 use crate::{Error, ExitStatus, connect, export, identity};
+use clearsky::api::types::TaskOrder;
 
 /// Where editors find the schema: write it beside the manifest with `skyform schema > manifest.schema.json`.
 const SCHEMA_REF: &str = "manifest.schema.json";

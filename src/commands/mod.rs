@@ -44,7 +44,7 @@ impl Context {
 /// Runs the subcommand.
 pub fn run(args: Args) -> Result<ExitStatus, Error> {
     let ctx = Context::resolve(&args);
-    crate::api::init_logging(args.command.verbose());
+    crate::logging::init(args.command.verbose());
     match args.command {
         Command::Validate(a) => validate::run(&a, ctx),
         Command::Schema(a) => schema::run(&a),

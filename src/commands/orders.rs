@@ -3,13 +3,13 @@
 use std::io::Write;
 
 use super::Context;
-use crate::api::request::ListQuery;
 use crate::cli::OrdersArgs;
 use crate::render::{self, OrderRow};
 use crate::settings::ApiSettings;
 use crate::spec::DesiredSet;
 use crate::workflow::{self, runtime};
 use crate::{Error, ExitStatus, connect, footprints, identity};
+use clearsky::api::request::ListQuery;
 
 pub(crate) fn run(args: &OrdersArgs, ctx: Context) -> Result<ExitStatus, Error> {
     let api = ApiSettings::resolve(&args.api)?;

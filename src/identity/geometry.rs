@@ -16,11 +16,11 @@ pub const TOLERANCE: f64 = 1e-6;
 const CELL: f64 = 0.01;
 
 /// Parses a live order's `Wkt` into AOI parts by the shared rule of
-/// [`crate::aoi`]: each `POLYGON` of a collection is one part, each
+/// [`clearsky::aoi`]: each `POLYGON` of a collection is one part, each
 /// `MULTIPOLYGON` one part. `None` for anything else (points, lines, a nested
 /// collection, unparsable text, an empty collection).
 pub(crate) fn parse_wkt_parts(text: &str) -> Option<Vec<MultiPolygon<f64>>> {
-    crate::aoi::from_wkt(text).ok().map(|parts| crate::aoi::to_multipolygons(&parts))
+    clearsky::aoi::from_wkt(text).ok().map(|parts| clearsky::aoi::to_multipolygons(&parts))
 }
 
 /// True when `live` equals `desired` as sent or as per-part bounding boxes.

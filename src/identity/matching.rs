@@ -13,8 +13,8 @@ use uuid::Uuid;
 
 use super::geometry;
 use super::{Fingerprint, LiveAoi, LiveSpec};
-use crate::api::types::{OrderStatus, TaskOrder};
 use crate::spec::{Aoi, DesiredOrder, Ensure};
+use clearsky::api::types::{OrderStatus, TaskOrder};
 
 /// What the live orders are to each entry, and each live order to the entries.
 #[derive(Debug, Clone, PartialEq)]

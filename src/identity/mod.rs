@@ -22,9 +22,9 @@ use geo::MultiPolygon;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::api::types::{OrderRequest, TaskOrder};
-use crate::catalog;
 use crate::spec::{Aoi, DesiredOrder, OrderSpec};
+use clearsky::api::types::{OrderRequest, TaskOrder};
+use clearsky::catalog;
 
 pub use geometry::TOLERANCE;
 pub use matching::{EntryMatch, Matching, match_all};
@@ -140,7 +140,7 @@ pub struct LiveSpec {
 impl LiveSpec {
     /// Parses a listed order. Tiles win over `Wkt` when an order has both.
     pub fn of_order(order: &TaskOrder) -> Self {
-        let guids = |refs: &[crate::api::types::TileRef]| -> BTreeSet<Uuid> {
+        let guids = |refs: &[clearsky::api::types::TileRef]| -> BTreeSet<Uuid> {
             refs.iter().filter_map(|t| Uuid::parse_str(t.guid.trim()).ok()).collect()
         };
         let aoi = if !order.tiles.is_empty() || !order.mini_tiles.is_empty() {
@@ -226,9 +226,9 @@ pub fn find_match<'a>(
     let m = match_all(std::slice::from_ref(desired), live);
     let entry = m.entries.into_iter().next()?;
     let deduplicated = || {
-        let settings = dedupe::Settings::of_spec(&desired.spec);
+        let settings = dedupe::settings_of(&desired.spec);
         let (tiles, minitiles) = (&entry.missing_tiles, &entry.missing_minitiles);
-        let covered = dedupe::already_ordered(&settings, live, tiles, minitiles);
+        let covered = clearsky::dedupe::already_ordered(&settings, live, tiles, minitiles);
         covered.tiles == *tiles && covered.minitiles == *minitiles
     };
     let deduplicates = sent.tile_deduplication == Some(true);

@@ -2,13 +2,13 @@ use uuid::Uuid;
 
 use super::geometry;
 use super::*;
-use crate::api::types::{OrderRequest, OrderStatus};
 use crate::spec::{Ensure, OrderSpec};
 use crate::testing::{day, entry, order, spec, tiles, wkt_aoi};
+use clearsky::api::types::{OrderRequest, OrderStatus};
 
 fn geojson_aoi(text: &str) -> Aoi {
-    let parts = crate::aoi::from_geojson(serde_json::from_str(text).unwrap()).unwrap();
-    Aoi::Polygons(crate::aoi::to_multipolygons(&parts))
+    let parts = clearsky::aoi::from_geojson(serde_json::from_str(text).unwrap()).unwrap();
+    Aoi::Polygons(clearsky::aoi::to_multipolygons(&parts))
 }
 
 const TRIANGLE: &str = "POLYGON((10 56,10.2 56,10.1 56.3,10 56))";
@@ -109,7 +109,7 @@ fn polygon_aoi_cases() {
         ("unparsable live Wkt", wkt_aoi(TRIANGLE), "POLYGON((10 56,", false),
         ("non-polygonal live Wkt", wkt_aoi(TRIANGLE), "POINT(10 56)", false),
         (
-            // The API never stores one; `crate::aoi` refuses nested collections.
+            // The API never stores one; `clearsky::aoi` refuses nested collections.
             "nested collection in the live Wkt is not read",
             wkt_aoi(TRIANGLE),
             "GEOMETRYCOLLECTION(GEOMETRYCOLLECTION(POLYGON((10 56,10.2 56,10.1 56.3,10 56))))",

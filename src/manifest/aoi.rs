@@ -2,14 +2,14 @@
 //! (closed rings, coordinates in range, non-zero area) and the manifest's
 //! messages, on top of the shared split into parts.
 //!
-//! Pure, no IO. [`crate::aoi`] decides what one AOI part is (each top-level
+//! Pure, no IO. [`clearsky::aoi`] decides what one AOI part is (each top-level
 //! polygon or multipolygon, or each member of a collection; nested collections
 //! are refused); this module checks the parts and words every problem.
 
 use geo::{Area, Coord, LineString, MultiPolygon, Polygon};
 
 use super::geometry_checks;
-use crate::aoi::{self, Kind, Part, PartsError, RawPolygon};
+use clearsky::aoi::{self, Kind, Part, PartsError, RawPolygon};
 
 /// Parses WKT text into AOI parts, or says what is wrong with it.
 pub(crate) fn from_wkt(text: &str) -> Result<Vec<MultiPolygon<f64>>, String> {

@@ -11,9 +11,9 @@ use chrono::NaiveDate;
 
 use super::diagnostic::{Diagnostic, Diagnostics};
 use super::node::{Kind, Node, Pos};
-use crate::calendar;
-use crate::catalog;
 use crate::spec::{Ensure, IMAGE_FREQUENCY_DAYS};
+use clearsky::calendar;
+use clearsky::catalog;
 
 /// Where problems of one file go.
 pub(crate) struct Sink<'a> {

@@ -17,7 +17,7 @@
 use geo::algorithm::sweep::{Cross, Intersections};
 use geo::{Coord, Line, LineIntersection, LineString, MultiPolygon};
 
-use crate::emulator::{AreaRule, area};
+use clearsky::area::{self, AreaRule};
 
 /// The widest span of longitude a ring may cover, in degrees.
 const MAX_LON_SPAN: f64 = 180.0;

@@ -13,8 +13,8 @@ use super::diagnostic::{Diagnostic, Diagnostics};
 use super::node::{Node, Pos};
 use super::validate;
 use super::{scan, yaml_limits};
-use crate::read::{self, FileKind};
 use crate::spec::{DesiredSet, ManifestDigest};
+use clearsky::read::{self, FileKind};
 
 /// Loads and validates manifests: files, and directories (every `*.yaml` /
 /// `*.yml` directly inside, sorted). Returns every problem at once.

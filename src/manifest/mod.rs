@@ -26,8 +26,8 @@ use serde::Deserialize;
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use load::{Loaded, load, load_all, load_counted};
 
-use crate::catalog;
 use crate::spec::Ensure;
+use clearsky::catalog;
 
 /// One manifest file.
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 
 use super::diagnostic::{Diagnostic, Diagnostics};
-use crate::read;
+use clearsky::read;
 
 /// True for a name ending in `.yaml` or `.yml`, in any case.
 pub(crate) fn is_manifest_name(path: &Path) -> bool {

@@ -15,7 +15,9 @@ use super::fields::{Fields, Opt, Sink};
 use super::node::{Kind, Node, Pos};
 use super::{AOI_KEYS, BUDGET_KEYS, ORDER_FIELDS, TOOL_KEYS, TOP_KEYS, aoi, geometry_checks};
 use crate::spec::{Aoi, Budget, DesiredOrder, Ensure, OrderSpec, Source};
-use crate::{catalog, identity};
+use clearsky::catalog;
+
+use crate::identity;
 
 /// Reads an AOI file; the error is a message such as `no such file`.
 pub(crate) type ReadFile<'a> = dyn FnMut(&Path) -> Result<String, String> + 'a;

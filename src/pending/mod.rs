@@ -25,9 +25,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::Error;
-use crate::api::types::{OrderRequest, OrderStatus, TaskOrder, TileRef, parse_date};
 use crate::identity;
 use crate::spec::DesiredSet;
+use clearsky::api::types::{OrderRequest, OrderStatus, TaskOrder, TileRef, parse_date};
 
 /// Where the record is kept, relative to the working directory.
 pub const PATH: &str = ".skyform/pending.json";
@@ -95,7 +95,7 @@ impl Pending {
     }
 
     /// Reads the record at [`PATH`] for the account `config` reaches.
-    pub fn open_for(config: &crate::api::Config) -> Result<Self, Error> {
+    pub fn open_for(config: &clearsky::api::Config) -> Result<Self, Error> {
         Self::open(Path::new(PATH), account_id(&config.base_url, config.key.expose()))
     }
 

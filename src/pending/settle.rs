@@ -13,13 +13,13 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::{Item, NOT_YET_LISTED, Pending, sort, stand_in};
-use crate::api::request::ListQuery;
-use crate::api::types::TaskOrder;
-use crate::api::{self, Client};
 use crate::apply::wait::pause;
 use crate::apply::{Report, Step, StepOutcome, recheck_polls};
 use crate::plan::Plan;
 use crate::spec::DesiredSet;
+use clearsky::api::request::ListQuery;
+use clearsky::api::types::TaskOrder;
+use clearsky::api::{self, Client};
 
 /// Before planning: waits up to `window` for the recorded orders of the
 /// loaded entries to show in `live`, and returns the list to plan from.

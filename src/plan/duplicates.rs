@@ -14,14 +14,14 @@
 
 use chrono::NaiveDate;
 
-use crate::api::types::TaskOrder;
 use crate::spec::{Aoi, DesiredOrder};
+use clearsky::api::types::TaskOrder;
 
 use serde::{Deserialize, Serialize};
 
 use super::live::{cancel_effect, live_change, summary};
 use super::{Action, CancelEffect, Change, Cost, LiveOrderSummary};
-use crate::api::types::OrderRequest;
+use clearsky::api::types::OrderRequest;
 
 /// Extra live orders matching one entry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

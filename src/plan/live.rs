@@ -7,9 +7,9 @@
 use chrono::NaiveDate;
 
 use super::{Action, CancelEffect, Change, LiveOrderSummary};
-use crate::api::types::TaskOrder;
-use crate::calendar::month_end;
 use crate::identity;
+use clearsky::api::types::TaskOrder;
+use clearsky::calendar::month_end;
 
 /// The cancel rules by lifecycle stage: `Review` is fully refunded; an accepted
 /// recurring order stops renewing after this month; an accepted order with `To`

@@ -27,8 +27,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::api::types::{OrderRequest, OrderStatus};
 use crate::spec::Ensure;
+use clearsky::api::types::{OrderRequest, OrderStatus};
 
 pub use action::Action;
 pub use diff::{DiffOptions, diff};

@@ -6,8 +6,8 @@
 //! at once (contract A5.10). A figure neither gives is `None` with a note
 //! saying what the plan assumed; it is never a silent zero.
 
-use crate::api::types::{AccountInfo, ApiKeyInfo};
 use crate::plan::account::AccountStart;
+use clearsky::api::types::{AccountInfo, ApiKeyInfo};
 
 /// The account's start from the two endpoints' answers; a failed call
 /// (`None`) only leaves its figures unknown.

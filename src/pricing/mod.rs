@@ -17,10 +17,10 @@ use std::sync::{Mutex, PoisonError};
 
 use futures::StreamExt;
 
-use crate::api::types::{Estimate, FieldErrors, codes};
-use crate::api::{self, Client};
-use crate::catalog;
 use crate::plan::{Cost, Plan, Price};
+use clearsky::api::types::{Estimate, FieldErrors, codes};
+use clearsky::api::{self, Client};
+use clearsky::catalog;
 
 /// An estimate the API refused for good: the entry's create would be refused too.
 #[derive(Debug)]

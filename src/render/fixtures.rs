@@ -2,12 +2,12 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 
-use crate::api::types::{OrderRequest, OrderStatus};
 use crate::plan::{
     Action, BudgetLimits, CancelEffect, Change, Cost, DesiredSummary, Duplicate, FieldChange,
     LiveOrderSummary, Plan, Price, TileCoverage,
 };
 use crate::spec::Ensure;
+use clearsky::api::types::{OrderRequest, OrderStatus};
 
 pub(crate) fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()

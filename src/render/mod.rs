@@ -27,7 +27,6 @@ mod fixtures;
 use std::fmt::Write as _;
 use std::io;
 
-pub use crate::cli::Format;
 pub use apply::{
     APPLY_EVENTS_FORMAT_VERSION, ApplyRenderer, apply_events_schema, apply_summary_line,
 };
@@ -36,6 +35,24 @@ pub use orders::OrderRow;
 use crate::plan::{
     Action, BUDGET_CURRENCY, BudgetCheck, BudgetStatus, CancelEffect, Change, Plan, Price,
 };
+
+/// Output format of `plan`, `apply`, `orders`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum Format {
+    /// Terraform-like text for people.
+    #[default]
+    Human,
+    /// Versioned JSON (see `schemas/plan.schema.json`; `apply` writes JSON
+    /// lines, see `schemas/apply-events.schema.json`).
+    Json,
+    /// Markdown for a pull-request comment (with a ```geojson map unless `--no-map`).
+    Markdown,
+    /// An RFC 7946 GeoJSON FeatureCollection of the areas, styled by action
+    /// (`plan` and `orders`).
+    Geojson,
+    /// A self-contained SVG map of the areas (`plan` and `orders`).
+    Svg,
+}
 
 /// How to render, beyond the format.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

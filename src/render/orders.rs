@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::map::Map;
 use super::{Format, Options, style};
-use crate::api::types::TaskOrder;
+use clearsky::api::types::TaskOrder;
 
 /// One live order and the manifest entry it matches.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,8 +121,8 @@ fn markdown(rows: &[OrderRow], w: &mut dyn io::Write) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::types::OrderStatus;
     use crate::render::fixtures::day;
+    use clearsky::api::types::OrderStatus;
 
     fn order(guid: &str, to: Option<chrono::NaiveDate>, area: f64) -> TaskOrder {
         TaskOrder {

@@ -174,8 +174,8 @@ fn an_unpriced_item_is_never_shown_as_zero() {
 
 #[test]
 fn a_pruned_order_and_an_uncancellable_old_order() {
-    use crate::api::types::OrderStatus;
     use crate::plan::CancelEffect;
+    use clearsky::api::types::OrderStatus;
     let mut pruned = fixtures::change(None, Action::Cancel);
     pruned.live = Some(fixtures::live("11112222-0000-4000-8000-000000000009", OrderStatus::Review));
     pruned.cancel_effect = Some(CancelEffect::FullRefund);

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::calendar;
+use clearsky::calendar;
 
 /// The default of `--max-plan-age`.
 pub const DEFAULT_MAX_AGE: &str = "24h";

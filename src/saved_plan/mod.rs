@@ -20,11 +20,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
-use crate::api::types::TaskOrder;
 use crate::identity;
 use crate::plan::Plan;
-use crate::read::{self, FileKind};
 use crate::spec::ManifestDigest;
+use clearsky::api::types::TaskOrder;
+use clearsky::read::{self, FileKind};
 
 pub use age::{DEFAULT_MAX_AGE, format_age, parse_age};
 

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use skyform::emulator::Fault;
-use skyform::grid::Cell;
+use clearsky::grid::Cell;
+use clearsky_emulator::Fault;
 
 use crate::harness::{Env, json, tile_entry};
 
@@ -331,7 +331,7 @@ fn out_of_range_numbers_are_usage_errors_before_any_request() {
 #[cfg(unix)]
 #[test]
 fn the_first_interrupt_lets_changes_in_flight_finish_and_exits_5() {
-    use skyform::emulator::Config;
+    use clearsky_emulator::Config;
     use std::time::{Duration, Instant};
     let env = Env::with(Config { latency: Duration::from_millis(40), ..Config::default() });
     let entries: Vec<String> =

@@ -74,7 +74,7 @@ fn a_stale_saved_plan_is_refused_with_its_reasons() {
 fn a_create_with_an_unknown_outcome_is_rechecked_in_the_open() {
     let env = Env::new();
     env.write("o.yaml", &manifest(&[entry("a", 9.0, "")]));
-    env.emu.script("POST", "/api/tasking/orders", vec![skyform::emulator::Fault::CommitThenDrop]);
+    env.emu.script("POST", "/api/tasking/orders", vec![clearsky_emulator::Fault::CommitThenDrop]);
     let out = env.run(&["apply", "--auto-approve", "--format", "json", "o.yaml"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     let events = events(&out.stdout);

@@ -28,9 +28,9 @@ fn every_command_has_help_with_an_example() {
 #[test]
 fn verbose_logs_every_request_and_never_the_key() {
     let key = "sk-live-7f3a9c1e5b2d4c6a8e0f";
-    let env = crate::harness::Env::with(skyform::emulator::Config {
+    let env = crate::harness::Env::with(clearsky_emulator::Config {
         api_keys: vec![key.to_owned()],
-        ..skyform::emulator::Config::default()
+        ..clearsky_emulator::Config::default()
     });
     env.write(
         "o.yaml",

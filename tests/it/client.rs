@@ -8,9 +8,9 @@ use std::io;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use skyform::api::types::{OrderRequest, TileSearchRequest};
-use skyform::api::{ApiKey, CancelOutcome, Client, Config, CreateOutcome, Error, ListQuery};
-use skyform::emulator::{self, Fault, Handle};
+use clearsky::api::types::{OrderRequest, TileSearchRequest};
+use clearsky::api::{ApiKey, CancelOutcome, Client, Config, CreateOutcome, Error, ListQuery};
+use clearsky_emulator::{self as emulator, Fault, Handle};
 
 const ORDERS: &str = "/api/tasking/orders";
 const MODELS: &str = "/api/tasking/models";

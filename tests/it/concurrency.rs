@@ -6,9 +6,9 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use skyform::api::types::OrderRequest;
-use skyform::api::{self, CreateOutcome};
-use skyform::emulator::{Config, Fault};
+use clearsky::api::types::OrderRequest;
+use clearsky::api::{self, CreateOutcome};
+use clearsky_emulator::{Config, Fault};
 
 use crate::convergence::manifest;
 use crate::harness::{AARHUS_ENTRY, Env, json};

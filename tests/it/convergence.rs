@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use skyform::emulator::{Config, FaultRates};
+use clearsky_emulator::{Config, FaultRates};
 
 use crate::harness::Env;
 

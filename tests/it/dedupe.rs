@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
-use skyform::emulator::Fault;
-use skyform::grid::Cell;
+use clearsky::grid::Cell;
+use clearsky_emulator::Fault;
 
 use crate::apply::manifest;
 use crate::harness::{Env, actions, json, tile_entry};

@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 
 use chrono::{TimeZone, Utc};
+use clearsky_emulator::{self as emulator, Config, Handle};
 use serde_json::{Value, json};
-use skyform::emulator::{self, Config, Handle};
 
 /// The docs' estimate example (same text as the area module's `DOCS_ESTIMATE_WKT`).
 pub(crate) const DOCS_WKT: &str = "GEOMETRYCOLLECTION (\

@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
+use clearsky_emulator::{self as emulator, Config, Fault, FaultRates};
 use serde_json::{Value, json};
-use skyform::emulator::{self, Config, Fault, FaultRates};
 
 use crate::emulator::{Api, ORDERS, SMALL_WKT, guids, order, start};
 

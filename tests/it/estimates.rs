@@ -1,7 +1,7 @@
 //! Plan and apply when estimates fail: an unpriced create needs
 //! `--allow-unpriced`; an estimate the API refuses for good fails the plan.
 
-use skyform::emulator::Fault;
+use clearsky_emulator::Fault;
 
 use crate::apply::{entry, manifest};
 use crate::harness::{Env, tile_entry};
@@ -10,7 +10,7 @@ use crate::harness::{Env, tile_entry};
 /// accepts it, the API refuses it (400, code 992).
 /// An entry the API refuses to estimate: a minitile's GUID listed as a tile.
 fn unknown_tile_entry() -> String {
-    let minitile = skyform::grid::Cell::tile_at(10.0, 56.0).minitiles().next().unwrap().guid();
+    let minitile = clearsky::grid::Cell::tile_at(10.0, 56.0).minitiles().next().unwrap().guid();
     let fields = [("ImageFrequency", "3"), ("From", "2025-04-01")];
     tile_entry("bad-tiles", &[minitile.to_string()], &fields)
 }

@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use skyform::api::types::TaskOrder;
-use skyform::emulator::{self, Config, Handle};
+use clearsky::api::types::TaskOrder;
+use clearsky_emulator::{self as emulator, Config, Handle};
 
 /// The docs' Aarhus bay polygon as one recurring manifest entry.
 pub(crate) const AARHUS_ENTRY: &str = "  - name: aarhus-bay

@@ -5,9 +5,9 @@
 
 use std::process::Stdio;
 
+use clearsky_emulator::{self as emulator, Config, State};
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use skyform::emulator::{self, Config, State};
 
 use crate::hostile::{manifest_with, run};
 

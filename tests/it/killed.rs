@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use skyform::emulator::{Config, Fault, Modes};
+use clearsky_emulator::{Config, Fault, Modes};
 
 use crate::apply::{entry, manifest};
 use crate::harness::Env;

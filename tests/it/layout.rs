@@ -1,6 +1,9 @@
 //! The source layout rules the code review relies on, checked on every test
-//! run: no source file over 500 lines, and no two modules that import each
-//! other (neither two top-level modules nor two files of one folder).
+//! run: no source file over 500 lines; no two modules of a crate that import
+//! each other (neither two top-level modules nor two files of one folder);
+//! skyform uses the emulator only where it wires the sandbox in; `render`
+//! never names `cli`. Between crates, cargo itself refuses a cycle, and the
+//! manifests below say which crate may depend on which.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -25,10 +28,13 @@ fn sources(dir: &str) -> Vec<PathBuf> {
     files
 }
 
-/// The module path of a file below `src/`: `emulator/store/mod.rs` → `[emulator, store]`.
-fn module_of(file: &Path) -> Vec<String> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let rel = file.strip_prefix(&src).expect("file under src");
+/// The source folders of the workspace's crates.
+const CRATE_SOURCES: [&str; 3] = ["src", "crates/clearsky/src", "crates/clearsky-emulator/src"];
+
+/// The module path of a file below `root`: `store/mod.rs` → `[store]`.
+fn module_of(root: &str, file: &Path) -> Vec<String> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(root);
+    let rel = file.strip_prefix(&src).expect("file under the crate's sources");
     let mut parts: Vec<String> =
         rel.with_extension("").iter().map(|p| p.to_string_lossy().into_owned()).collect();
     if parts.last().is_some_and(|p| p == "mod" || p == "lib" || p == "main") {
@@ -86,7 +92,7 @@ fn imports(me: &[String], text: &str) -> Vec<Vec<String>> {
 #[test]
 fn no_source_file_is_over_500_lines() {
     let mut long = Vec::new();
-    for dir in ["src", "tests", "benches"] {
+    for dir in CRATE_SOURCES.into_iter().chain(["tests", "benches"]) {
         for file in sources(dir) {
             let lines = std::fs::read_to_string(&file).expect("read").lines().count();
             if lines > MAX_LINES {
@@ -127,13 +133,70 @@ fn cycles(files: &[(Vec<String>, String)]) -> Vec<String> {
 
 #[test]
 fn no_two_modules_import_each_other() {
-    let files: Vec<(Vec<String>, String)> = sources("src")
+    let mut found = Vec::new();
+    for root in CRATE_SOURCES {
+        let files: Vec<(Vec<String>, String)> = sources(root)
+            .iter()
+            .filter(|f| !is_test_file(f))
+            .map(|f| (module_of(root, f), std::fs::read_to_string(f).expect("read source")))
+            .collect();
+        found.extend(cycles(&files).into_iter().map(|c| format!("{root}: {c}")));
+    }
+    assert!(found.is_empty(), "modules that import each other:\n{}", found.join("\n"));
+}
+
+/// The files of `root` whose code (outside `#[cfg(test)]`) mentions `name`,
+/// except those in `allowed` (paths relative to `root`, a folder ending in `/`).
+fn files_naming(root: &str, name: &str, allowed: &[&str]) -> Vec<String> {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join(root);
+    sources(root)
         .iter()
         .filter(|f| !is_test_file(f))
-        .map(|f| (module_of(f), std::fs::read_to_string(f).expect("read source")))
-        .collect();
-    let found = cycles(&files);
-    assert!(found.is_empty(), "modules that import each other:\n{}", found.join("\n"));
+        .filter_map(|f| {
+            let rel = f.strip_prefix(&base).expect("under root").to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(f).expect("read source");
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            let ok = allowed.iter().any(|a| rel == *a || (a.ends_with('/') && rel.starts_with(a)));
+            (!ok && code.contains(name)).then_some(rel)
+        })
+        .collect()
+}
+
+#[test]
+fn skyform_uses_the_emulator_only_to_wire_in_the_sandbox() {
+    let found = files_naming("src", "clearsky_emulator", &["sandbox/", "commands/emulator.rs"]);
+    assert!(
+        found.is_empty(),
+        "only src/sandbox/ may start the emulator, not:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_service_crate_knows_neither_skyform_nor_the_emulator() {
+    let manifest = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/clearsky/Cargo.toml"),
+    )
+    .expect("read crates/clearsky/Cargo.toml");
+    let deps = manifest.split("[dependencies]").nth(1).expect("a [dependencies] table");
+    for name in ["skyform", "clearsky-emulator", "axum"] {
+        assert!(!deps.contains(name), "crates/clearsky must not depend on `{name}`");
+    }
+    let emulator = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/clearsky-emulator/Cargo.toml"),
+    )
+    .expect("read crates/clearsky-emulator/Cargo.toml");
+    assert!(!emulator.contains("skyform"), "the emulator must not depend on skyform");
+}
+
+#[test]
+fn render_never_names_the_command_line() {
+    let found = files_naming("src/render", "crate::cli", &[]);
+    assert!(
+        found.is_empty(),
+        "render/ must take resolved options, not flags:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use skyform::emulator::{Fault, Malformed, Modes};
+use clearsky_emulator::{Fault, Malformed, Modes};
 
 use crate::apply::entry;
 use crate::harness::{Env, json};

@@ -3,7 +3,7 @@
 //! account's concurrency limit and 1003, renewal variants, deduplication
 //! with cadence, real tile GUIDs in the sandbox, models from the API.
 
-use skyform::emulator::{Config, Fault, RenewalStop};
+use clearsky_emulator::{Config, Fault, RenewalStop};
 
 use crate::apply::{entry, manifest};
 use crate::harness::{Env, json, tile_entry};
@@ -134,7 +134,7 @@ fn calls_refused_with_1003_are_sent_again_after_a_backoff() {
 
 /// A recurring tile entry from `from` with this cadence, deduplicated.
 fn recurring_tile(name: &str, from: &str, frequency: u32) -> String {
-    let tile = skyform::grid::Cell::tile_at(10.0, 56.4).guid().to_string();
+    let tile = clearsky::grid::Cell::tile_at(10.0, 56.4).guid().to_string();
     let frequency = frequency.to_string();
     let fields = [
         ("ImageFrequency", frequency.as_str()),

@@ -2,7 +2,7 @@
 //! snapshot that only warns about names it does not know; `plan` and `apply`
 //! check every create against `GET /api/tasking/models`.
 
-use skyform::emulator::{Catalogue, Config};
+use clearsky_emulator::{Catalogue, Config};
 
 use crate::apply::{entry, manifest};
 use crate::harness::{Env, json};

@@ -3,8 +3,8 @@
 //! credit balance before and after), within one cent per change.
 
 use chrono::{TimeZone, Utc};
-use skyform::emulator::Config;
-use skyform::grid::Cell;
+use clearsky::grid::Cell;
+use clearsky_emulator::Config;
 
 use crate::harness::{Env, json};
 

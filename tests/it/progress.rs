@@ -7,7 +7,7 @@ use std::process::{Child, ChildStdin, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use skyform::emulator::Config;
+use clearsky_emulator::Config;
 
 use crate::apply::{entry, manifest};
 use crate::harness::Env;

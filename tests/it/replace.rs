@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use skyform::emulator::Fault;
+use clearsky_emulator::Fault;
 
 use crate::harness::{Env, json};
 

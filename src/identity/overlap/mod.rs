@@ -20,8 +20,8 @@ use std::collections::HashMap;
 use geo::{Area, BooleanOps, BoundingRect, Intersects, MultiPolygon, Rect};
 
 use super::{Fingerprint, LiveAoi, LiveSpec, geometry, same_aoi};
-use crate::api::types::TaskOrder;
 use crate::spec::{Aoi, DesiredOrder};
+use clearsky::api::types::TaskOrder;
 
 /// Least intersection over union of two areas for an order with the entry's
 /// fields to count as an earlier version of it. One moved vertex keeps a

@@ -26,11 +26,11 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{Action, CancelEffect, Cost, Plan};
-use crate::api::types::{OrderRequest, TaskOrder};
-use crate::calendar::{self, first_of_next_month, month_end};
-use crate::catalog::{self, MINITILE_KM2, MINITILE_MULTIPLIER, TILE_KM2, TILE_MULTIPLIER};
-use crate::money::cents;
-use crate::tiers::{self, Family};
+use clearsky::api::types::{OrderRequest, TaskOrder};
+use clearsky::calendar::{self, first_of_next_month, month_end};
+use clearsky::catalog::{self, MINITILE_KM2, MINITILE_MULTIPLIER, TILE_KM2, TILE_MULTIPLIER};
+use clearsky::money::cents;
+use clearsky::tiers::{self, Family};
 
 /// Where the account stands before the plan, as the account endpoints said.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

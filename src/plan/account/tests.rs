@@ -3,8 +3,8 @@
 use chrono::{TimeZone, Utc};
 
 use super::*;
-use crate::api::types::OrderStatus;
 use crate::plan::{Change, LiveOrderSummary, Price};
+use clearsky::api::types::OrderStatus;
 
 fn day(s: &str) -> NaiveDate {
     s.parse().unwrap()

@@ -26,11 +26,11 @@ use uuid::Uuid;
 
 use super::live::summary;
 use super::{Action, CancelEffect, Change, Cost, TileCoverage};
-use crate::api::types::TaskOrder;
-use crate::calendar::first_of_next_month;
 use crate::identity::Matching;
-use crate::identity::dedupe::{Covered, Ledger, Settings};
 use crate::spec::{Aoi, DesiredOrder};
+use clearsky::api::types::TaskOrder;
+use clearsky::calendar::first_of_next_month;
+use clearsky::dedupe::{Covered, Ledger};
 
 /// Applies the deduplication rule to `changes` (see the module rules).
 /// `matching` is the diff's matching of `entries` against `live`.
@@ -56,7 +56,7 @@ pub(super) fn drop_already_ordered(
         let Some(&e) = c.name.as_deref().and_then(|n| by_name.get(n)) else { continue };
         let (entry, m) = (&entries[e], &matching.entries[e]);
         let Aoi::Tiles { tiles, minitiles } = &entry.spec.aoi else { continue };
-        let settings = Settings::of_spec(&entry.spec);
+        let settings = crate::identity::dedupe::settings_of(&entry.spec);
         let covered =
             ledger.covered(&settings, &m.missing_tiles, &m.missing_minitiles, |i| counts[i]);
         if covered.is_empty() {
@@ -123,7 +123,7 @@ pub(super) fn drop_already_ordered(
             g.iter().flatten().filter_map(|s| Uuid::parse_str(s).ok()).collect()
         };
         let (tiles, minitiles) = (guids(&request.tile_guids), guids(&request.mini_tile_guids));
-        let settings = Settings::of_spec(&entry.spec);
+        let settings = crate::identity::dedupe::settings_of(&entry.spec);
         let staying = ledger.covered(&settings, &tiles, &minitiles, |i| counts[i]);
         let leaving = ledger.covered(&settings, &tiles, &minitiles, |i| !counts[i]);
         let mut by: Vec<String> =

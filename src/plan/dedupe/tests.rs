@@ -1,10 +1,10 @@
 use uuid::Uuid;
 
-use crate::api::types::TaskOrder;
 use crate::plan::Action::{Cancel, Create, Keep, Replace, Unmanaged};
 use crate::plan::{Action, CancelEffect, Cost, DiffOptions, Plan, diff};
 use crate::spec::{DesiredOrder, DesiredSet, Ensure, OrderSpec};
 use crate::testing::{day, diff_options as opts, entry, order, spec, tiles};
+use clearsky::api::types::TaskOrder;
 
 fn run(orders: Vec<DesiredOrder>, live: &[TaskOrder], o: &DiffOptions) -> Plan {
     diff(&DesiredSet { orders, ..DesiredSet::default() }, live, o)
@@ -122,7 +122,7 @@ fn without_deduplication_other_settings_or_a_cancelled_order_the_entry_is_bought
     let weekly = order("w", "Review", &OrderSpec { image_frequency: 7, ..may(&[1, 2], &[]) }, None);
     let june = OrderSpec { from: day("2025-07-01"), to: Some(day("2025-07-31")), ..want.clone() };
     let mut cancelled = a.clone();
-    cancelled.ordering_process_status = crate::api::types::OrderStatus::Canceled;
+    cancelled.ordering_process_status = clearsky::api::types::OrderStatus::Canceled;
     for live in [weekly, cancelled] {
         let plan =
             run(vec![entry("e", want.clone())], std::slice::from_ref(&live), &opts(false, &[]));

@@ -6,10 +6,10 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::api::types::TaskOrder;
-use crate::calendar::month_end;
 use crate::identity::{self, Fingerprint, Matching};
 use crate::spec::{Aoi, DesiredOrder, DesiredSet, Ensure};
+use clearsky::api::types::TaskOrder;
+use clearsky::calendar::month_end;
 
 use super::live::{cancel_effect, live_change, summary};
 use super::pairing;

@@ -2,10 +2,10 @@ use chrono::TimeZone;
 use uuid::Uuid;
 
 use super::*;
-use crate::api::types::TaskOrder;
 use crate::plan::Action::{Blocked, Cancel, Create, Keep, Replace, Unmanaged};
 use crate::spec::{Budget, OrderSpec};
 use crate::testing::{day, diff_options as opts, entry, order, spec, tiles, wkt_aoi};
+use clearsky::api::types::TaskOrder;
 
 const A: &str = "POLYGON((10 56,10.2 56,10.1 56.3,10 56))";
 const A_BBOX: &str = "GEOMETRYCOLLECTION(POLYGON((10 56,10.2 56,10.2 56.3,10 56.3,10 56)))";

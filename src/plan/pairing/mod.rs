@@ -18,9 +18,9 @@ use geo::orient::{Direction, Orient};
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 
 use super::FieldChange;
-use crate::api::types::TaskOrder;
 use crate::identity::{self, EarlierVersion, Kinship, LiveAoi, LiveSpec, Matching};
 use crate::spec::{Aoi, DesiredOrder, Ensure, geometry_collection_wkt};
+use clearsky::api::types::TaskOrder;
 
 /// What the pairing found.
 #[derive(Debug, Default)]

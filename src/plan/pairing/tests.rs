@@ -1,11 +1,11 @@
 use chrono::{TimeZone, Utc};
 
-use crate::api::types::TaskOrder;
 use crate::plan::Action::{self, Blocked, Cancel, Create, Keep, Replace, Unmanaged};
 use crate::plan::diff::{DiffOptions, diff};
 use crate::plan::{CancelEffect, Plan};
 use crate::spec::{DesiredOrder, DesiredSet, OrderSpec};
 use crate::testing::{day, entry, order, spec, wkt_aoi};
+use clearsky::api::types::TaskOrder;
 
 /// A 0.1° × 0.1° square.
 const OLD: &str = "POLYGON((10 56,10.1 56,10.1 56.1,10 56.1,10 56))";

@@ -12,7 +12,7 @@
 //!    execution order. Each is sent at its *predicted* position: the spend so
 //!    far plus the answers already in, plus, for those still in flight, the
 //!    average list price seen so far run through the published table
-//!    ([`crate::tiers`]).
+//!    ([`clearsky::tiers`]).
 //! 2. **Check.** Walking the changes in order with the true running spend, an
 //!    answer stands when it was priced within half a cent of its true position,
 //!    or when the published table says the position makes no difference (both
@@ -33,11 +33,11 @@ use std::sync::Mutex;
 use futures::StreamExt;
 
 use super::cost_of;
-use crate::api::types::{Estimate, OrderRequest};
-use crate::api::{self};
-use crate::money::cents;
 use crate::plan::Cost;
-use crate::tiers::{self, Family};
+use clearsky::api::types::{Estimate, OrderRequest};
+use clearsky::api::{self};
+use clearsky::money::cents;
+use clearsky::tiers::{self, Family};
 
 /// How far a priced position may be from the true one, EUR: an error of at
 /// most this moves a price by less than a cent (a later euro is never dearer).

@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::*;
-use crate::api::types::CostBreakdown;
+use clearsky::api::types::CostBreakdown;
 
 /// A job whose list price (EUR, undiscounted) is carried in `ApiRequests` cents.
 fn job(index: usize, list: f64, family: Family) -> Job {

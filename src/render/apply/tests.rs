@@ -1,6 +1,6 @@
 use super::*;
-use crate::api::types::FieldErrors;
 use crate::plan::Change;
+use clearsky::api::types::FieldErrors;
 
 const SCHEMA_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/apply-events.schema.json");
 
@@ -36,7 +36,8 @@ fn part_way() -> (Vec<Event>, Report) {
     let done = StepOutcome::Done { guid: Some("g-new".into()), note: None };
     let mut fields = FieldErrors::new();
     fields.insert("TileGuids".into(), vec!["unknown tile".into()]);
-    let refused = crate::api::Error::Api { status: 400, code: None, message: "no".into(), fields };
+    let refused =
+        clearsky::api::Error::Api { status: 400, code: None, message: "no".into(), fields };
     let failed = StepOutcome::from_error(&refused);
     let events = vec![
         Event::started(0, &a, Step::Create),

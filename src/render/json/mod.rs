@@ -16,11 +16,11 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::schema::{ActionView, generate};
-use crate::money::cents;
 use crate::plan::{
     self, BudgetStatus, CancelEffect, Change, Cost, Duplicate, LiveOrderSummary, Plan,
 };
 use crate::spec::Ensure;
+use clearsky::money::cents;
 
 /// Writes `plan` as one pretty-printed JSON document followed by a newline.
 pub(super) fn render(plan: &Plan, w: &mut dyn io::Write) -> io::Result<()> {

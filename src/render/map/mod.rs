@@ -4,7 +4,7 @@
 //! disagree about what is shown.
 //!
 //! Pure, no IO. Geometry comes from the value rendered and nothing else: a
-//! request's or a live order's `Wkt` or `GeoJson`, split by [`crate::aoi`], and
+//! request's or a live order's `Wkt` or `GeoJson`, split by [`clearsky::aoi`], and
 //! tile and minitile cells from their footprints ([`Plan::tile_footprints`], or
 //! the footprint a listed order's tile reference carries). Rings follow the
 //! right-hand rule of RFC 7946 (exterior counter-clockwise, holes clockwise);
@@ -19,9 +19,9 @@ use geo::orient::{Direction, Orient};
 use geo::{LineString, MultiPolygon, Polygon, Rect};
 
 use super::{Options, OrderRow, display_name};
-use crate::aoi;
-use crate::api::types::{OrderRequest, OrderStatus};
 use crate::plan::{Action, Change, Cost, LiveOrderSummary, Plan, Price};
+use clearsky::aoi;
+use clearsky::api::types::{OrderRequest, OrderStatus};
 
 /// Everything a map shows.
 #[derive(Debug, Clone)]

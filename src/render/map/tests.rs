@@ -79,7 +79,7 @@ fn tiles_without_footprints_and_broken_geometry_are_listed_as_undrawn() {
 
 #[test]
 fn live_orders_are_kept_or_unmanaged_with_status_and_entry() {
-    use crate::api::types::{TaskOrder, TileRef};
+    use clearsky::api::types::{TaskOrder, TileRef};
     let order = |guid: &str, wkt: Option<&str>| TaskOrder {
         task_order_guid: guid.into(),
         billing_cycle: None,

@@ -15,9 +15,9 @@ use serde_json::Value;
 
 use super::SavedPlan;
 use super::age::age_reasons;
-use crate::api::types::{OrderRequest, TaskOrder};
 use crate::plan::{BudgetLimits, Change, Cost, Plan};
 use crate::spec::ManifestDigest;
+use clearsky::api::types::{OrderRequest, TaskOrder};
 
 /// Two prices closer than this (in their currency) are equal.
 const CENT: f64 = 0.01;

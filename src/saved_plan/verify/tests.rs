@@ -3,10 +3,10 @@
 use chrono::{TimeZone, Utc};
 
 use super::differences;
-use crate::api::types::{OrderRequest, OrderStatus};
 use crate::plan::{
     Action, BudgetLimits, CancelEffect, Change, Cost, LiveOrderSummary, Plan, Price,
 };
+use clearsky::api::types::{OrderRequest, OrderStatus};
 
 fn live(guid: &str) -> LiveOrderSummary {
     LiveOrderSummary {

@@ -33,7 +33,7 @@ use super::clock;
 use super::faults::{Fault, Malformed, Modes};
 use super::reply::json;
 use super::{Call, FaultRates, Shared, State};
-use crate::api::types::parse_date;
+use clearsky::api::types::parse_date;
 
 const KEYS: &[&str] = &[
     "Now",

@@ -11,11 +11,11 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::api::types::{AccountInfo, TaskOrder};
-pub(super) use crate::calendar::month_key;
-use crate::emulator::config::Config;
-use crate::emulator::pricing::Billing;
-use crate::money::cents;
+use crate::config::Config;
+use crate::pricing::Billing;
+use clearsky::api::types::{AccountInfo, TaskOrder};
+pub(super) use clearsky::calendar::month_key;
+use clearsky::money::cents;
 
 /// Everything the emulator remembers.
 #[derive(Debug, Clone, Serialize, Deserialize)]

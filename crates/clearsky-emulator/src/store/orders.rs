@@ -9,14 +9,14 @@ use rand::{Rng, SeedableRng};
 use uuid::Uuid;
 
 use super::state::{State, StoredOrder, Tenant, month_key};
-use crate::api::types::{OrderStatus, TaskOrder};
-use crate::calendar::{first_of_next_month, month_end};
-use crate::emulator::config::{Config, RenewalStop};
-use crate::emulator::quote;
-use crate::emulator::reply::Refusal;
-use crate::emulator::validation::{Aoi, ValidOrder};
-use crate::identity::dedupe;
-use crate::money::cents;
+use crate::config::{Config, RenewalStop};
+use crate::quote;
+use crate::reply::Refusal;
+use crate::validation::{Aoi, ValidOrder};
+use clearsky::api::types::{OrderStatus, TaskOrder};
+use clearsky::calendar::{first_of_next_month, month_end};
+use clearsky::dedupe;
+use clearsky::money::cents;
 
 impl State {
     /// Places an order: deduplicates tiles, checks and deducts credits, stores it.
@@ -142,7 +142,7 @@ impl State {
 
 /// Drops the tiles an earlier live order already covers under the same
 /// settings (part B item 13; the rule, shared with the plan, is
-/// [`crate::identity::dedupe`]'s), and refuses when nothing is left.
+/// [`clearsky::dedupe`]'s), and refuses when nothing is left.
 fn dedupe(tenant: &Tenant, order: &mut ValidOrder) -> Result<(), Refusal> {
     let settings = dedupe::Settings::new(
         &order.model.name,

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 
-use super::area::AreaRule;
 use super::models::Catalogue;
+use clearsky::area::AreaRule;
 
 /// Settings of one emulator instance.
 #[derive(Debug, Clone)]
@@ -68,7 +68,7 @@ impl Default for Config {
 /// stopped ("cancel recurring"). The docs say only that it "remains visible
 /// but no longer renews" (D11, D44); these are the two candidates of part B
 /// item 9, neither confirmed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RenewalStop {
     /// `To` becomes the last day of the current month; the status follows the clock.
     #[default]

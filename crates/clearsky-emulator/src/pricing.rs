@@ -4,7 +4,7 @@
 //! `(model base + selected optional add-ons) × mode multiplier` (docs
 //! D37, Pricing & Billing → tile and minitile discounts); the month's spend
 //! tiers then discount it progressively by model family, as
-//! [`crate::tiers::charge`] does (docs, Pricing & Billing → Monthly Spend
+//! [`clearsky::tiers::charge`] does (docs, Pricing & Billing → Monthly Spend
 //! Tiers: five bands, "applied to model package base rate + selected optional
 //! input add-on rates", each part of a straddling order at its band). Storage
 //! is `area × images × (StorageMonths − 1) × €0.00001` (docs D34, undiscounted
@@ -13,9 +13,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::models::ServedModel;
-use crate::catalog::{self, MINITILE_KM2, MINITILE_MULTIPLIER, TILE_KM2, TILE_MULTIPLIER};
-use crate::money::cents;
-use crate::tiers;
+use clearsky::catalog::{self, MINITILE_KM2, MINITILE_MULTIPLIER, TILE_KM2, TILE_MULTIPLIER};
+use clearsky::money::cents;
+use clearsky::tiers;
 
 /// What a price depends on.
 #[derive(Debug, Clone, Copy)]
@@ -119,7 +119,7 @@ pub fn tile_mode(tiles: usize, minitiles: usize) -> (f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::models::builtin;
+    use crate::models::builtin;
 
     fn input<'a>(model: &'a str, constellations: &'a [String]) -> PriceInput<'a> {
         PriceInput {

@@ -14,7 +14,7 @@ use super::faults::Fault;
 use super::reply::{Refusal, answer, ok, ok_null};
 use super::validation::{self, ValidOrder};
 use super::{Call, Shared, connections, headers, quote, tiles};
-use crate::api::types::{
+use clearsky::api::types::{
     DetailsRequest, FieldErrors, OrderRequest, TaskOrders, TileSearch, TileSearchRequest,
 };
 
@@ -257,7 +257,8 @@ fn search_tiles(body: &[u8]) -> Result<TileSearch, Refusal> {
     }
     if wkt.is_some() || geo_json.is_some() {
         let field = if wkt.is_some() { "Wkt" } else { "GeoJson" };
-        let parts = super::area::parse_aoi(wkt, geo_json).map_err(|m| Refusal::field(field, &m))?;
+        let parts =
+            clearsky::area::parse_aoi(wkt, geo_json).map_err(|m| Refusal::field(field, &m))?;
         return Ok(TileSearch { tiles: tiles::search_geometry(&parts) });
     }
     let (field, guids, mini) = if tile_guids.is_empty() {

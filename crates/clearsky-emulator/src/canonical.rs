@@ -5,4 +5,4 @@
 //! (shared with the client, which reads answers the same way) before
 //! decoding it into the API's wire types.
 
-pub(crate) use crate::api::types::casing::canonical_keys;
+pub(crate) use clearsky::api::types::casing::canonical_keys;

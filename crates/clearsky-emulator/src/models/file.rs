@@ -3,7 +3,7 @@
 //! "Succeeded": true, "Error": null}` envelope, or only its `Data`), with keys
 //! in any case, read into a [`Catalogue`] that replaces the built-in one.
 //!
-//! Pure, no IO: the command reads the file (through `crate::read`).
+//! Pure, no IO: the command reads the file (through `clearsky::read`).
 //!
 //! Assumptions (skyform's, not ClearSKY's; the API's answer carries no prices):
 //! - Each model may carry two price fields of skyform's own: `PriceEurPerKm2`
@@ -24,10 +24,10 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{Addon, Catalogue, DEFAULT_BASE_EUR_PER_KM2, DEFAULT_FAMILY, ServedModel};
-use crate::api::types::TaskingModel;
-use crate::api::types::casing::canonical_keys;
-use crate::catalog;
-use crate::tiers::Family;
+use clearsky::api::types::TaskingModel;
+use clearsky::api::types::casing::canonical_keys;
+use clearsky::catalog;
+use clearsky::tiers::Family;
 
 /// Every key the file may use, in its canonical spelling.
 const KEYS: &[&str] = &[

@@ -1,5 +1,5 @@
 //! Tile search and tile coverage of the emulator (contract A5.2, A9, A12 and
-//! part B items 5 and 13), built on the deterministic grid of [`crate::grid`].
+//! part B items 5 and 13), built on the deterministic grid of [`clearsky::grid`].
 //!
 //! Pure, no IO. A search by geometry returns every tile whose footprint
 //! intersects the AOI; a search by GUID decodes the GUID (grid GUIDs describe
@@ -15,9 +15,9 @@ use geo::{Intersects, MultiPolygon, Polygon};
 use sha2::Digest as _;
 use uuid::Uuid;
 
-use crate::api::types::TileInfo;
-use crate::emulator::area::polygon_wkt;
-use crate::grid::{Cell, col_width_deg, row_height_deg};
+use clearsky::api::types::TileInfo;
+use clearsky::area::polygon_wkt;
+use clearsky::grid::{Cell, col_width_deg, row_height_deg};
 
 /// Returns every tile intersecting the AOI, sorted by row then column.
 #[allow(clippy::cast_possible_truncation)]
@@ -65,7 +65,7 @@ pub fn describe_as(guid: &str, mini: bool) -> Option<TileInfo> {
     let lat = -50.0 + f64::from(u16::from_be_bytes([hash[0], hash[1]]) % 11_000) / 100.0;
     let lon = -180.0 + f64::from(u16::from_be_bytes([hash[2], hash[3]]) % 36_000) / 100.0;
     let tile = Cell::tile_at(lon, lat);
-    let n = crate::grid::MINITILES_PER_SIDE;
+    let n = clearsky::grid::MINITILES_PER_SIDE;
     let cell = if mini { Cell { sub: Some((hash[4] % n, hash[5] % n)), ..tile } } else { tile };
     Some(TileInfo { guid: uuid.hyphenated().to_string(), ..info(cell) })
 }
@@ -107,7 +107,7 @@ pub fn utm_epsg(lon: f64, lat: f64) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::area::parse_aoi;
+    use clearsky::area::parse_aoi;
     use wkt::TryFromWkt;
 
     const AARHUS: &str = "POLYGON((9.87 56.47,10.19 56.47,10.19 56.28,9.87 56.28,9.87 56.47))";

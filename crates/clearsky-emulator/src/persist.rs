@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use super::store::State;
-use crate::read::{self, FileKind};
+use clearsky::read::{self, FileKind};
 
 /// Reads a state file; `Ok(None)` when it does not exist yet.
 pub(crate) fn load(path: &Path) -> io::Result<Option<State>> {

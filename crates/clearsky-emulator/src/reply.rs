@@ -8,7 +8,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::api::types::{Envelope, ErrorBody, FieldErrors, ProblemDetails, codes};
+use clearsky::api::types::{Envelope, ErrorBody, FieldErrors, ProblemDetails, codes};
 
 /// The message of every 400/992 answer, as ASP.NET words it.
 const VALIDATION_MESSAGE: &str = "One or more validation errors occurred.";

@@ -4,7 +4,7 @@
 //! estimates, creates and renewals price with.
 //!
 //! Pure, no IO. The default is built from the client's offline snapshot
-//! ([`crate::catalog`]), so every answer and price of an emulator without
+//! ([`clearsky::catalog`]), so every answer and price of an emulator without
 //! `--models` is the built-in one; `skyform emulator --models FILE` replaces it
 //! with a file in the shape of the API's answer (see `file`, which also holds
 //! the assumptions about prices the API does not publish).
@@ -13,9 +13,9 @@ mod file;
 
 use std::sync::{Arc, LazyLock};
 
-use crate::api::types::{SupportedConstellation, TaskingModel, TaskingModels};
-use crate::catalog;
-use crate::tiers::Family;
+use clearsky::api::types::{SupportedConstellation, TaskingModel, TaskingModels};
+use clearsky::catalog;
+use clearsky::tiers::Family;
 
 /// EUR per km² per image of a model whose price is not known: Stratus-2's base
 /// rate (docs A11). Assumption: the docs publish no price for a model they do not list.
@@ -119,7 +119,7 @@ pub struct Catalogue {
     constellations: Vec<String>,
 }
 
-/// Returns the built-in catalogue ([`crate::catalog`]'s models and constellations).
+/// Returns the built-in catalogue ([`clearsky::catalog`]'s models and constellations).
 pub fn builtin() -> &'static Catalogue {
     static BUILTIN: LazyLock<Catalogue> = LazyLock::new(|| Catalogue {
         models: catalog::MODELS.iter().map(|m| Arc::new(ServedModel::from_builtin(m))).collect(),

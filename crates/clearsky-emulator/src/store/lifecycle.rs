@@ -7,11 +7,11 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::state::{State, StoredOrder, month_key};
-use crate::api::types::OrderStatus;
-use crate::calendar::{first_of_next_month, image_dates, month_end};
-use crate::emulator::clock;
-use crate::emulator::models::Catalogue;
-use crate::money::cents;
+use crate::clock;
+use crate::models::Catalogue;
+use clearsky::api::types::OrderStatus;
+use clearsky::calendar::{first_of_next_month, image_dates, month_end};
+use clearsky::money::cents;
 
 impl State {
     /// Control plane: ClearSKY accepts an order in `Review`.

@@ -11,14 +11,14 @@ use uuid::Uuid;
 
 use std::sync::Arc;
 
-use super::area::{self, AoiArea, AreaRule};
 use super::canonical::canonical_keys;
 use super::models::{Catalogue, ServedModel};
 use super::reply::Refusal;
 use super::tiles;
-use crate::api::types::{FieldErrors, OrderRequest, parse_date};
-use crate::calendar;
-use crate::spec::IMAGE_FREQUENCY_DAYS;
+use clearsky::api::types::{FieldErrors, OrderRequest, parse_date};
+use clearsky::area::{self, AoiArea, AreaRule};
+use clearsky::calendar;
+use clearsky::ranges::IMAGE_FREQUENCY_DAYS;
 
 /// Every request key the emulator knows, in the API's spelling.
 const KNOWN_KEYS: &[&str] = &[
@@ -323,7 +323,7 @@ fn check_constellations(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grid::Cell;
+    use clearsky::grid::Cell;
 
     const SMALL_WKT: &str = "POLYGON((9.90 56.40,9.91 56.40,9.91 56.41,9.90 56.41,9.90 56.40))";
 
@@ -346,7 +346,7 @@ mod tests {
     }
 
     fn check(req: &OrderRequest) -> Result<ValidOrder, FieldErrors> {
-        order(req, AreaRule::BoundingBox, crate::emulator::models::builtin())
+        order(req, AreaRule::BoundingBox, crate::models::builtin())
     }
 
     fn fields(errs: &FieldErrors) -> Vec<&str> {

@@ -8,12 +8,12 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::State;
-use crate::api::types::{OrderStatus, TaskOrder, TileRef};
-use crate::emulator::config::{Config, RenewalStop};
-use crate::emulator::models::{Catalogue, builtin};
-use crate::emulator::reply::Refusal;
-use crate::emulator::validation::{Aoi, ValidOrder};
-use crate::grid::Cell;
+use crate::config::{Config, RenewalStop};
+use crate::models::{Catalogue, builtin};
+use crate::reply::Refusal;
+use crate::validation::{Aoi, ValidOrder};
+use clearsky::api::types::{OrderStatus, TaskOrder, TileRef};
+use clearsky::grid::Cell;
 
 const ID: &str = "tenant";
 const MONTH_END: RenewalStop = RenewalStop::MonthEnd;

@@ -13,11 +13,11 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use super::state::{State, Tenant};
-use crate::api::types::ApiKeyInfo;
-use crate::calendar::{first_of_next_month, image_dates, month_end};
-use crate::emulator::config::Config;
-use crate::emulator::models::{Catalogue, ServedModel};
-use crate::money::cents;
+use crate::config::Config;
+use crate::models::{Catalogue, ServedModel};
+use clearsky::api::types::ApiKeyInfo;
+use clearsky::calendar::{first_of_next_month, image_dates, month_end};
+use clearsky::money::cents;
 
 impl Tenant {
     /// What renewing on `start` (a 1st) bills each live accepted recurring

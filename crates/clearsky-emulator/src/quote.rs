@@ -12,9 +12,9 @@ use uuid::Uuid;
 
 use super::pricing::{Billing, Price};
 use super::validation::{Aoi, ValidOrder};
-use crate::api::types::{CostBreakdown, CostTotal, Estimate, TileRef};
-use crate::calendar::{first_of_next_month, image_dates, month_end};
-use crate::money::cents;
+use clearsky::api::types::{CostBreakdown, CostTotal, Estimate, TileRef};
+use clearsky::calendar::{first_of_next_month, image_dates, month_end};
+use clearsky::money::cents;
 
 /// The price of an order placed today.
 #[derive(Debug, Clone)]
@@ -164,7 +164,7 @@ pub(crate) fn estimate(order: &ValidOrder, q: &Quote, today: NaiveDate) -> Estim
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grid::Cell;
+    use clearsky::grid::Cell;
 
     fn day(s: &str) -> NaiveDate {
         s.parse().unwrap()

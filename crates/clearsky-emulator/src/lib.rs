@@ -48,7 +48,6 @@
 //! - With a state file, the file's clock wins over [`Config::now`]; API keys
 //!   are never written, tenants are keyed by a hash of the key.
 
-pub mod area;
 pub mod pricing;
 pub mod tiles;
 
@@ -79,14 +78,14 @@ use axum::http::{HeaderMap, Method, Uri};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 
-pub use area::AreaRule;
+pub use clearsky::area::{self, AreaRule};
 pub use config::{Config, FaultRates, RenewalStop};
 pub use control::parse_time;
 pub use faults::{Fault, Malformed, Modes};
 pub use models::{Catalogue, ServedModel};
 pub use store::State;
 
-use crate::api::types::TaskOrder;
+use clearsky::api::types::TaskOrder;
 use faults::Faults;
 
 /// State shared by the server's tasks and the [`Handle`].

@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use super::*;
-use crate::emulator::pricing::{PriceInput, price};
+use crate::pricing::{PriceInput, price};
 
 fn parse(v: &Value) -> Result<Catalogue, Vec<String>> {
     Catalogue::from_json(v.to_string().as_bytes())
