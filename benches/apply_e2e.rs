@@ -17,8 +17,9 @@ use clearsky_emulator::{self as emulator, Config};
 use skyform::apply::{self, Options};
 use skyform::cli::{Format, PlanFlags};
 use skyform::connect::Connection;
+use skyform::ops;
 use skyform::settings::Planning;
-use skyform::workflow;
+use skyform::ui::Quiet;
 
 const ORDERS: usize = 1_000;
 const CONCURRENCY: usize = 8;
@@ -64,8 +65,8 @@ fn apply_1000_new(bencher: divan::Bencher) {
             let config = api::Config::new(&emu.url(), ApiKey::new(emu.key())).unwrap();
             let conn = Connection::new(Client::new(config).unwrap(), emu.now());
             let plan = runtime.block_on(async {
-                let live = workflow::list_live(&conn).await.unwrap();
-                workflow::make_plan(&desired, &live, &conn, &flags, false).await.unwrap()
+                let live = ops::observe::list_live(&conn, &Quiet).await.unwrap();
+                ops::make_plan(&desired, &live, &conn, &flags, &Quiet).await.unwrap().0
             });
             let calls_before = emu.calls().len();
             (emu, conn, plan, calls_before)

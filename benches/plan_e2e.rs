@@ -17,9 +17,10 @@ use clearsky_emulator::{self as emulator, Config, Handle};
 use futures::StreamExt;
 use skyform::cli::{Format, PlanFlags};
 use skyform::connect::Connection;
+use skyform::ops;
 use skyform::settings::Planning;
 use skyform::spec::DesiredSet;
-use skyform::workflow;
+use skyform::ui::Quiet;
 
 mod common;
 
@@ -100,8 +101,8 @@ fn plan_1000_new() -> usize {
     };
     let before = estimates();
     let n = s.runtime.block_on(async {
-        let live = workflow::list_live(&conn).await.unwrap();
-        let plan = workflow::make_plan(&s.desired, &live, &conn, &flags(8), false).await.unwrap();
+        let live = ops::observe::list_live(&conn, &Quiet).await.unwrap();
+        let plan = ops::make_plan(&s.desired, &live, &conn, &flags(8), &Quiet).await.unwrap().0;
         assert_eq!(plan.counts().create, 1_000);
         assert_eq!(plan.totals().unpriced, 0);
         plan.changes.len()
@@ -119,8 +120,8 @@ fn plan_10000_matching() -> usize {
     let s = &*MATCHING;
     let conn = connection(&s.emu);
     s.runtime.block_on(async {
-        let live = workflow::list_live(&conn).await.unwrap();
-        let plan = workflow::make_plan(&s.desired, &live, &conn, &flags(8), false).await.unwrap();
+        let live = ops::observe::list_live(&conn, &Quiet).await.unwrap();
+        let plan = ops::make_plan(&s.desired, &live, &conn, &flags(8), &Quiet).await.unwrap().0;
         assert_eq!(plan.counts().keep, 10_000);
         plan.changes.len()
     })

@@ -1,21 +1,18 @@
 //! Reaching the API from the command line: the real service, or the embedded
-//! emulator for `--sandbox`.
+//! emulator for `--sandbox` ([`crate::sandbox`]).
 //!
-//! Does IO: reads the key file, starts the sandbox emulator, writes one line
-//! on stderr when the sandbox is in use.
+//! Does IO: reads the key file, starts the sandbox.
 
-use std::io::Write;
-use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Utc};
-
 use clearsky::api::{self, Client};
 use clearsky::calendar;
 
+use crate::Error;
 use crate::sandbox::{SANDBOX_KEY, Sandbox};
 use crate::settings::ApiSettings;
-use crate::{Error, limits};
+use crate::ui::Ui;
 
 /// A client and, for `--sandbox`, the emulator it talks to.
 pub struct Connection {
@@ -23,12 +20,10 @@ pub struct Connection {
     pub client: Client,
     /// The clock plans are made for when it is fixed: `--now`, or the sandbox's clock.
     fixed_now: Option<DateTime<Utc>>,
-    /// Set once the clock skew line has been written.
+    /// Set once the clock skew line has been given.
     skew_told: AtomicBool,
-    /// The concurrency decided for this run, once decided.
-    concurrency: tokio::sync::OnceCell<NonZeroUsize>,
     /// Keeps the sandbox emulator running, and its state locked, while the
-    /// command runs; the emulator is dropped (and its state written) first.
+    /// command runs.
     _sandbox: Option<Sandbox>,
 }
 
@@ -48,13 +43,7 @@ impl Connection {
     }
 
     fn with(client: Client, fixed_now: Option<DateTime<Utc>>, sandbox: Option<Sandbox>) -> Self {
-        Self {
-            client,
-            fixed_now,
-            skew_told: AtomicBool::new(false),
-            concurrency: tokio::sync::OnceCell::new(),
-            _sandbox: sandbox,
-        }
+        Self { client, fixed_now, skew_told: AtomicBool::new(false), _sandbox: sandbox }
     }
 
     /// The time plans are made for ([`calendar::planning_now`]): `--now` or
@@ -64,90 +53,36 @@ impl Connection {
         calendar::planning_now(self.fixed_now, self.client.server_now(), Utc::now())
     }
 
-    /// Requests to keep in flight ([`limits::concurrency`]): `flag` if given,
-    /// never above the account's `MaxConcurrentConnections`. Decided once per
-    /// run: by [`Connection::decide_concurrency`] when the plan read the
-    /// account, else here from one `GET /api/account/info`. An account that
-    /// cannot be read leaves the flag, or [`limits::FALLBACK`].
-    pub async fn concurrency(&self, flag: Option<NonZeroUsize>) -> NonZeroUsize {
-        *self
-            .concurrency
-            .get_or_init(|| async {
-                let max = match self.client.account_info().await {
-                    Ok(account) => account.max_concurrent_connections,
-                    Err(e) => {
-                        tracing::debug!("cannot read the account's limits: {e}");
-                        None
-                    }
-                };
-                decide(flag, max)
-            })
-            .await
-    }
-
-    /// Decides the concurrency from an account already read (`account_max` is
-    /// its `MaxConcurrentConnections`), unless it was decided before.
-    pub fn decide_concurrency(
-        &self,
-        flag: Option<NonZeroUsize>,
-        account_max: Option<i64>,
-    ) -> NonZeroUsize {
-        if let Some(decided) = self.concurrency.get() {
-            return *decided;
-        }
-        let value = decide(flag, account_max);
-        // A concurrent first decision is the same decision.
-        let _ = self.concurrency.set(value);
-        *self.concurrency.get().unwrap_or(&value)
-    }
-
-    /// Writes one line on stderr, once per run, when this machine's clock is
-    /// off from the server's by more than [`calendar::CLOCK_TOLERANCE`].
-    pub fn tell_clock_skew(&self) {
+    /// The line to tell, once per run, when this machine's clock is off from
+    /// the server's by more than [`calendar::CLOCK_TOLERANCE`].
+    pub fn clock_skew_note(&self) -> Option<String> {
         if self.fixed_now.is_some() {
-            return;
+            return None;
         }
-        let Some(server) = self.client.server_now() else { return };
-        if let Some(line) = calendar::skew_note(Utc::now(), server)
-            && !self.skew_told.swap(true, Ordering::SeqCst)
-        {
-            let _ = writeln!(std::io::stderr(), "{line}");
-        }
+        let line = calendar::skew_note(Utc::now(), self.client.server_now()?)?;
+        (!self.skew_told.swap(true, Ordering::SeqCst)).then_some(line)
     }
 }
 
-/// Decides the concurrency and writes the note when the flag was lowered.
-fn decide(flag: Option<NonZeroUsize>, account_max: Option<i64>) -> NonZeroUsize {
-    let decided = limits::concurrency(flag, account_max);
-    if let Some(note) = decided.note {
-        let _ = writeln!(std::io::stderr(), "{note}");
-    }
-    decided.value
-}
-
-/// Connects as the flags say. With `--sandbox`, starts the emulator on a free
-/// loopback port with its state in `--sandbox-state` (created on first use)
-/// and auto-accept on.
+/// Connects as the settings say. With `--sandbox`, starts the emulator on a
+/// free loopback port with its state in `--sandbox-state` (created on first
+/// use) and auto-accept on.
 ///
 /// The sandbox's clock starts at the emulator's fixed date (2025-04-10, the
 /// month of the ClearSKY docs' examples) and is kept in the state file, so a
 /// sandbox session is reproducible; `--now` moves it (forward only).
-pub fn connect(args: &ApiSettings) -> Result<Connection, Error> {
+pub fn connect(args: &ApiSettings, ui: &dyn Ui) -> Result<Connection, Error> {
     if args.sandbox {
-        return sandbox(args);
+        let sandbox = Sandbox::start(&args.sandbox_state, args.now, ui)?;
+        let mut config = api::Config::new(&sandbox.url(), api::ApiKey::new(SANDBOX_KEY))?;
+        set_timeouts(&mut config, args);
+        let now = sandbox.now();
+        return Ok(Connection::with(Client::new(config)?, Some(now), Some(sandbox)));
     }
-    let env_key = std::env::var("CLEARSKY_API_KEY").ok().filter(|k| !k.trim().is_empty());
+    let env_key = args.env_key.as_ref().map(|k| k.expose().to_owned());
     let mut config = api::Config::resolve(&args.api_url, args.api_key_file.as_deref(), env_key)?;
     set_timeouts(&mut config, args);
     Ok(Connection::with(Client::new(config)?, args.now, None))
-}
-
-fn sandbox(args: &ApiSettings) -> Result<Connection, Error> {
-    let sandbox = Sandbox::start(&args.sandbox_state, args.now)?;
-    let mut config = api::Config::new(&sandbox.url(), api::ApiKey::new(SANDBOX_KEY))?;
-    set_timeouts(&mut config, args);
-    let now = sandbox.now();
-    Ok(Connection::with(Client::new(config)?, Some(now), Some(sandbox)))
 }
 
 fn set_timeouts(config: &mut api::Config, args: &ApiSettings) {

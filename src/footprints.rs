@@ -11,7 +11,6 @@
 //! cells and a warning says why.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write as _;
 
 use crate::plan::Plan;
 use crate::render::OrderRow;
@@ -72,14 +71,6 @@ pub async fn fill_orders(client: &Client, rows: &mut [OrderRow]) -> Vec<String> 
         }
     }
     warnings
-}
-
-/// Prints each warning on stderr as `warning: …`.
-pub fn warn(warnings: &[String]) {
-    let mut err = std::io::stderr().lock();
-    for w in warnings {
-        let _ = writeln!(err, "warning: {w}");
-    }
 }
 
 /// Looks up every wanted GUID not in `known` (one call per kind) and adds the

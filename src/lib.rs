@@ -16,13 +16,13 @@ pub mod footprints;
 pub mod identity;
 pub mod limits;
 pub mod lock;
-pub mod logging;
+
 pub mod manifest;
 pub mod offered;
+pub mod ops;
 pub mod pending;
 pub mod plan;
 pub mod pricing;
-pub mod progress;
 pub mod render;
 
 pub mod sandbox;
@@ -30,7 +30,7 @@ pub mod saved_plan;
 pub mod settings;
 pub mod spec;
 pub mod suggest;
-pub mod workflow;
+pub mod ui;
 
 #[cfg(test)]
 mod testing;

@@ -22,8 +22,8 @@ use crate::settings::ApiSettings;
 use clearsky::api::Client;
 
 /// The environment variable that moves the lock directory (tests use it to
-/// simulate runs on different machines).
-pub const DIR_ENV: &str = "SKYFORM_LOCK_DIR";
+/// simulate runs on different machines); read once, by [`crate::settings::Environment`].
+pub const DIR_ENV: &str = crate::settings::environment::LOCK_DIR;
 
 /// How often a waiting run tries the lock again.
 const POLL: Duration = Duration::from_millis(100);
@@ -108,15 +108,6 @@ impl AccountLock {
     pub fn path(&self) -> &Path {
         &self.path
     }
-}
-
-/// The directory lock files live in: `SKYFORM_LOCK_DIR`, else `skyform-locks`
-/// in the system's temporary directory (shared by every user on Linux; per
-/// user on macOS, whose `$TMPDIR` is private).
-pub fn default_dir() -> PathBuf {
-    std::env::var_os(DIR_ENV)
-        .filter(|d| !d.is_empty())
-        .map_or_else(|| std::env::temp_dir().join("skyform-locks"), PathBuf::from)
 }
 
 /// Takes the lock of `account` in `dir`, waiting up to `timeout`. When the

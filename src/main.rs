@@ -4,7 +4,6 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-#[allow(clippy::print_stderr)]
 fn main() -> ExitCode {
     let args = match skyform::cli::Args::try_parse() {
         Ok(args) => args,
@@ -24,15 +23,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(err) => {
-            eprintln!("error: {err}");
-            let mut source = std::error::Error::source(&err);
-            while let Some(cause) = source {
-                eprintln!("caused by: {cause}");
-                source = cause.source();
-            }
-            for hint in err.hints() {
-                eprintln!("hint: {hint}");
-            }
+            skyform::ui::terminal::print_error(&err);
             ExitCode::from(err.exit_code())
         }
     }

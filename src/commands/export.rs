@@ -6,24 +6,24 @@ use super::Context;
 use crate::cli::ExportArgs;
 use crate::settings::ApiSettings;
 use crate::spec::DesiredSet;
-use crate::workflow::{self, runtime};
-use crate::{Error, ExitStatus, connect, export, identity};
+use crate::ui::Ui;
+use crate::{Error, ExitStatus, connect, export, identity, ops};
 use clearsky::api::types::TaskOrder;
 
 /// Where editors find the schema: write it beside the manifest with `skyform schema > manifest.schema.json`.
 const SCHEMA_REF: &str = "manifest.schema.json";
 
-pub(crate) fn run(args: &ExportArgs, ctx: Context) -> Result<ExitStatus, Error> {
-    let api = ApiSettings::resolve(&args.api)?;
+pub(crate) fn run(args: &ExportArgs, ctx: &Context) -> Result<ExitStatus, Error> {
+    let api = ApiSettings::resolve(&args.api, &ctx.env)?;
     let desired = if args.paths.is_empty() {
         DesiredSet::default()
     } else {
-        workflow::load(&args.paths, ctx.color_stderr)?
+        ops::load(&args.paths, &ctx.ui)?
     };
-    let conn = connect::connect(&api)?;
-    let live = runtime()?.block_on(async {
-        workflow::warn_unoffered(&conn, &desired, ctx.color_stderr).await;
-        workflow::list_live(&conn).await
+    let conn = connect::connect(&api, &ctx.ui)?;
+    let live = ops::runtime()?.block_on(async {
+        ops::plan::warn_unoffered(&conn, &desired, &ctx.ui).await;
+        ops::observe::list_live(&conn, &ctx.ui).await
     })?;
     let matching = identity::match_all(&desired.orders, &live);
     let unmatched: Vec<TaskOrder> = live
@@ -34,7 +34,7 @@ pub(crate) fn run(args: &ExportArgs, ctx: Context) -> Result<ExitStatus, Error> 
         .collect();
     let export = export::manifest(&unmatched, SCHEMA_REF);
     for line in &export.skipped {
-        let _ = writeln!(std::io::stderr(), "warning: {line}");
+        ctx.ui.line(&format!("warning: {line}"));
     }
     let (yaml, entries) = (export.yaml, export.entries);
     if let Some(path) = &args.out {
@@ -43,13 +43,8 @@ pub(crate) fn run(args: &ExportArgs, ctx: Context) -> Result<ExitStatus, Error> 
             path: path.clone(),
             source,
         })?;
-        let _ = writeln!(
-            std::io::stderr(),
-            "Wrote {} entr{} to `{}`.",
-            entries,
-            if entries == 1 { "y" } else { "ies" },
-            path.display()
-        );
+        let plural = if entries == 1 { "y" } else { "ies" };
+        ctx.ui.line(&format!("Wrote {entries} entr{plural} to `{}`.", path.display()));
     } else {
         let mut out = std::io::stdout().lock();
         out.write_all(yaml.as_bytes()).map_err(super::stdout_error)?;

@@ -7,22 +7,22 @@ use crate::cli::OrdersArgs;
 use crate::render::{self, OrderRow};
 use crate::settings::ApiSettings;
 use crate::spec::DesiredSet;
-use crate::workflow::{self, runtime};
-use crate::{Error, ExitStatus, connect, footprints, identity};
+use crate::ui::Ui;
+use crate::{Error, ExitStatus, connect, footprints, identity, ops};
 use clearsky::api::request::ListQuery;
 
-pub(crate) fn run(args: &OrdersArgs, ctx: Context) -> Result<ExitStatus, Error> {
-    let api = ApiSettings::resolve(&args.api)?;
+pub(crate) fn run(args: &OrdersArgs, ctx: &Context) -> Result<ExitStatus, Error> {
+    let api = ApiSettings::resolve(&args.api, &ctx.env)?;
     let desired = if args.paths.is_empty() {
         DesiredSet::default()
     } else {
-        workflow::load(&args.paths, ctx.color_stderr)?
+        ops::load(&args.paths, &ctx.ui)?
     };
-    let conn = connect::connect(&api)?;
+    let conn = connect::connect(&api, &ctx.ui)?;
     let query = ListQuery { get_expired: args.expired, ..ListQuery::default() };
-    let rt = runtime()?;
+    let rt = ops::runtime()?;
     let (live, hidden) = rt.block_on(async {
-        workflow::warn_unoffered(&conn, &desired, ctx.color_stderr).await;
+        ops::plan::warn_unoffered(&conn, &desired, &ctx.ui).await;
         let live = conn.client.list(query).await?;
         // Say when expired orders were left out: after a sandbox apply of the
         // examples, a missing 2023 order looks like a lost one.
@@ -45,17 +45,16 @@ pub(crate) fn run(args: &OrdersArgs, ctx: Context) -> Result<ExitStatus, Error> 
         .collect();
     let opts = render::Options { color: ctx.color_stdout, ..render::Options::default() };
     if render::is_map(args.format.into()) {
-        footprints::warn(&rt.block_on(footprints::fill_orders(&conn.client, &mut rows)));
+        for w in rt.block_on(footprints::fill_orders(&conn.client, &mut rows)) {
+            ctx.ui.line(&format!("warning: {w}"));
+        }
     }
     let mut out = std::io::stdout().lock();
     render::orders(&rows, args.format.into(), &opts, &mut out).map_err(super::stdout_error)?;
     out.flush().map_err(super::stdout_error)?;
     if hidden > 0 {
         let (what, them) = if hidden == 1 { ("order is", "it") } else { ("orders are", "them") };
-        let _ = writeln!(
-            std::io::stderr(),
-            "{hidden} expired {what} not listed; `--expired` lists {them} too"
-        );
+        ctx.ui.line(&format!("{hidden} expired {what} not listed; `--expired` lists {them} too"));
     }
     Ok(ExitStatus::Success)
 }

@@ -4,12 +4,12 @@ use std::io::Write;
 
 use super::Context;
 use crate::cli::ValidateArgs;
-use crate::{Error, ExitStatus, manifest, workflow};
+use crate::{Error, ExitStatus, manifest, ops};
 
-pub(crate) fn run(args: &ValidateArgs, ctx: Context) -> Result<ExitStatus, Error> {
+pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> Result<ExitStatus, Error> {
     match manifest::load_all(&args.paths) {
         Ok(loaded) => {
-            workflow::report_warnings(&loaded.warnings, ctx.color_stderr);
+            ops::load::warnings(&loaded.warnings, &ctx.ui);
             let (files, orders) = (loaded.files, loaded.set.orders.len());
             let mut out = std::io::stdout().lock();
             let _ = writeln!(
@@ -20,7 +20,7 @@ pub(crate) fn run(args: &ValidateArgs, ctx: Context) -> Result<ExitStatus, Error
             );
             Ok(ExitStatus::Success)
         }
-        Err(diags) => Err(workflow::report_problems(&diags, ctx.color_stderr)),
+        Err(diags) => Err(ops::load::problems(&diags, &ctx.ui)),
     }
 }
 

@@ -1,18 +1,18 @@
 //! The sandbox's state lock: `--sandbox` holds an exclusive OS lock on
 //! `STATE.lock` (next to the state file) for the whole command, so that two
 //! runs on one state file take turns instead of each writing its own copy
-//! over the other's orders. A run that finds the lock taken says so on stderr
+//! over the other's orders. A run that finds the lock taken says so
 //! and waits. The lock is released by the OS when the process ends, however
 //! it ends.
 //!
-//! Does file IO, and writes one line on stderr when it has to wait. This is a
+//! Does file IO, and tells the [`Ui`] when it has to wait. This is a
 //! lock of its own, apart from apply's account lock.
 
 use std::fs::{File, OpenOptions, TryLockError};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::Error;
+use crate::ui::Ui;
 
 /// An exclusive lock on a sandbox state file, held until dropped.
 #[derive(Debug)]
@@ -28,7 +28,7 @@ pub fn lock_path(state: &Path) -> PathBuf {
 }
 
 /// Takes the lock of `state`, waiting (with a message) while another run holds it.
-pub fn acquire(state: &Path) -> Result<SandboxLock, Error> {
+pub fn acquire(state: &Path, ui: &dyn Ui) -> Result<SandboxLock, Error> {
     let path = lock_path(state);
     let io = |source| Error::Io { action: "lock", path: path.clone(), source };
     let file =
@@ -36,11 +36,10 @@ pub fn acquire(state: &Path) -> Result<SandboxLock, Error> {
     match file.try_lock() {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => {
-            let _ = writeln!(
-                std::io::stderr(),
+            ui.line(&format!(
                 "sandbox: waiting for another skyform run using `{}` to finish…",
                 state.display()
-            );
+            ));
             file.lock().map_err(io)?;
         }
         Err(TryLockError::Error(e)) => return Err(io(e)),
@@ -57,12 +56,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let state = dir.path().join("sandbox.json");
         assert_eq!(lock_path(&state), dir.path().join("sandbox.json.lock"));
-        let first = acquire(&state).unwrap();
+        let first = acquire(&state, &crate::ui::Quiet).unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
         let waiter = {
             let state = state.clone();
             std::thread::spawn(move || {
-                let second = acquire(&state).unwrap();
+                let second = acquire(&state, &crate::ui::Quiet).unwrap();
                 tx.send(()).unwrap();
                 drop(second);
             })

@@ -1,20 +1,21 @@
 //! The sandbox: the embedded ClearSKY emulator that `--sandbox` plans and
 //! applies against, with its state in a file and a lock around it. This is
-//! the one place skyform wires the emulator in (besides the `emulator`
-//! command); planning, applying and rendering only ever see a client.
+//! the one place skyform wires the emulator in (and `serve` runs it for
+//! the `emulator` command); planning, applying and rendering only ever see a client.
 //!
 //! Does IO: creates the state's directory, takes the state lock, starts the
 //! emulator on a loopback port and writes one line on stderr.
 
 pub mod lock;
+pub mod serve;
 
-use std::io::Write;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use clearsky_emulator as emulator;
 
 use crate::Error;
+use crate::ui::Ui;
 use lock::SandboxLock;
 
 /// The API key of the sandbox emulator (not a secret).
@@ -30,18 +31,17 @@ pub struct Sandbox {
 impl Sandbox {
     /// Starts the emulator with its state in `path` (created on first use),
     /// auto-accept on; `now` moves its clock forward (never back).
-    pub fn start(path: &Path, now: Option<DateTime<Utc>>) -> Result<Self, Error> {
+    pub fn start(path: &Path, now: Option<DateTime<Utc>>, ui: &dyn Ui) -> Result<Self, Error> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
             std::fs::create_dir_all(dir).map_err(|source| Error::Io {
                 action: "create",
                 path: dir.to_owned(),
                 source,
             })?;
-            let _ =
-                writeln!(std::io::stderr(), "sandbox: created the directory `{}`", dir.display());
+            ui.line(&format!("sandbox: created the directory `{}`", dir.display()));
         }
         // Before the state is read: a concurrent run's changes must be in it.
-        let lock = lock::acquire(path)?;
+        let lock = lock::acquire(path, ui)?;
         let config = emulator::Config {
             api_keys: vec![SANDBOX_KEY.to_owned()],
             auto_accept: true,
@@ -60,22 +60,20 @@ impl Sandbox {
                 handle.try_set_now(t).map_err(|e| Error::usage(format!("`--now`: {e}"), None))?;
             }
             Some(t) if t < handle.now() => {
-                let _ = writeln!(
-                    std::io::stderr(),
+                ui.line(&format!(
                     "warning: `--now {}` is before the sandbox clock ({}), which never goes back; \
                      planning at the sandbox clock (delete `{}` to start over)",
                     t.to_rfc3339(),
                     handle.now().to_rfc3339(),
                     path.display()
-                );
+                ));
             }
             _ => {}
         }
-        let _ = writeln!(
-            std::io::stderr(),
+        ui.line(&format!(
             "sandbox: using the embedded ClearSKY emulator (state in `{}`); no real orders are placed",
             path.display()
-        );
+        ));
         Ok(Self { handle, _lock: lock })
     }
 

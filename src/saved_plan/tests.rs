@@ -9,7 +9,7 @@ use crate::settings::ApplySettings;
 fn apply(line: &str) -> ApplySettings {
     let words = ["skyform", "apply", "--plan", "p.json"].into_iter().chain(line.split_whitespace());
     let Command::Apply(args) = Args::try_parse_from(words).unwrap().command else { unreachable!() };
-    ApplySettings::resolve(&args, true).unwrap()
+    ApplySettings::resolve(&args, &crate::settings::Environment::default(), true).unwrap()
 }
 
 fn saved() -> SavedSettings {

@@ -164,7 +164,7 @@ fn files_naming(root: &str, name: &str, allowed: &[&str]) -> Vec<String> {
 
 #[test]
 fn skyform_uses_the_emulator_only_to_wire_in_the_sandbox() {
-    let found = files_naming("src", "clearsky_emulator", &["sandbox/", "commands/emulator.rs"]);
+    let found = files_naming("src", "clearsky_emulator", &["sandbox/"]);
     assert!(
         found.is_empty(),
         "only src/sandbox/ may start the emulator, not:\n{}",
@@ -187,6 +187,35 @@ fn the_service_crate_knows_neither_skyform_nor_the_emulator() {
     )
     .expect("read crates/clearsky-emulator/Cargo.toml");
     assert!(!emulator.contains("skyform"), "the emulator must not depend on skyform");
+}
+
+#[test]
+fn only_the_ui_writes_to_stderr() {
+    let mut found = Vec::new();
+    for name in ["stderr()", "eprintln!", "eprint!"] {
+        // `main.rs` lets clap print its own usage errors.
+        found.extend(files_naming("src", name, &["ui/", "commands/mod.rs", "main.rs"]));
+    }
+    // `commands/mod.rs` may only ask whether stderr is a terminal.
+    let commands =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/commands/mod.rs"))
+            .expect("read src/commands/mod.rs");
+    let asks_only =
+        commands.matches("stderr()").count() == commands.matches("stderr().is_terminal()").count();
+    assert!(asks_only, "src/commands/mod.rs writes to stderr");
+    assert!(found.is_empty(), "write through `ui::Ui` instead of stderr in:\n{}", found.join("\n"));
+}
+
+#[test]
+fn commands_are_thin() {
+    let long: Vec<String> = sources("src/commands")
+        .iter()
+        .filter_map(|f| {
+            let lines = std::fs::read_to_string(f).expect("read").lines().count();
+            (lines >= 100).then(|| format!("{} ({lines} lines)", f.display()))
+        })
+        .collect();
+    assert!(long.is_empty(), "move the work of these commands into `ops`:\n{}", long.join("\n"));
 }
 
 #[test]

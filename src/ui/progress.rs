@@ -12,7 +12,7 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// How long a wait goes unannounced.
-pub const DELAY: Duration = Duration::from_secs(1);
+pub(super) const DELAY: Duration = Duration::from_secs(1);
 
 /// How often a visible spinner is redrawn.
 const TICK: Duration = Duration::from_millis(120);
@@ -71,6 +71,11 @@ impl Progress {
             }
         });
         progress
+    }
+
+    /// True for a progress that never shows.
+    pub fn is_hidden(&self) -> bool {
+        self.bar.is_hidden()
     }
 
     /// Counts one step done.

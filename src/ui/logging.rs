@@ -10,9 +10,8 @@ use std::io::IsTerminal;
 /// `RUST_LOG` wins when set; otherwise `-v` shows each API request (method,
 /// path, status, attempt, duration) and `-vv` adds the HTTP stack's own debug
 /// lines. Does nothing if a subscriber is already installed.
-pub fn init(verbose: u8) {
-    let rust_log = std::env::var("RUST_LOG").ok();
-    let filter = tracing_subscriber::EnvFilter::new(log_filter(verbose, rust_log.as_deref()));
+pub fn init(verbose: u8, rust_log: Option<&str>) {
+    let filter = tracing_subscriber::EnvFilter::new(log_filter(verbose, rust_log));
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())

@@ -3,17 +3,33 @@
 //!
 //! Does IO (stdin, stderr, process signals).
 
-use std::io::{BufRead, Write};
+use std::fmt::Write as _;
+use std::io::{BufRead, Write as _};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use super::Progress;
 use crate::Error;
 use crate::apply::{Event, EventKind, Step};
 use crate::plan::{Action, Plan};
-use crate::progress::Progress;
+
+/// Prints the error that ends the command: `error: …`, its `source()` chain
+/// as `caused by:` lines, then its hints.
+pub fn print_error(err: &Error) {
+    let mut out = format!("error: {err}\n");
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        let _ = writeln!(out, "caused by: {cause}");
+        source = cause.source();
+    }
+    for hint in err.hints() {
+        let _ = writeln!(out, "hint: {hint}");
+    }
+    let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), out.as_bytes());
+}
 
 /// Asks on the terminal; only `yes` applies.
-pub(super) fn confirm() -> Result<bool, Error> {
+pub fn confirm() -> Result<bool, Error> {
     let mut err = std::io::stderr().lock();
     let _ = write!(err, "\nApply these changes? Only `yes` is accepted.\n  Enter a value: ");
     let _ = err.flush();
@@ -31,7 +47,7 @@ pub(super) fn confirm() -> Result<bool, Error> {
 /// first interrupt sets `stop`: no new change starts and those in flight
 /// finish; a second one exits at once, warning that a change in flight may
 /// have reached the server.
-pub(super) fn watch_interrupts(stop: Arc<AtomicBool>, applying: Arc<AtomicBool>) {
+pub fn watch_interrupts(stop: Arc<AtomicBool>, applying: Arc<AtomicBool>) {
     let mut interrupts = Interrupts::listen();
     tokio::spawn(async move {
         loop {
@@ -63,7 +79,7 @@ pub(super) fn watch_interrupts(stop: Arc<AtomicBool>, applying: Arc<AtomicBool>)
 
 /// [`watch_interrupts`] for a command that changes nothing (`plan`): any
 /// interrupt exits at once, saying so.
-pub(super) fn exit_on_interrupt() {
+pub fn exit_on_interrupt() {
     watch_interrupts(Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
 }
 
@@ -105,7 +121,7 @@ impl Interrupts {
 /// A progress bar over the steps of the plan, on stderr when it is a terminal
 /// and `wanted` (the renderer shows no events of its own). It shows from the
 /// start of the first change, with the change in progress.
-pub(super) fn progress_bar(plan: &Plan, wanted: bool) -> Progress {
+pub fn progress_bar(plan: &Plan, wanted: bool) -> Progress {
     if !wanted {
         return Progress::hidden();
     }
@@ -122,7 +138,7 @@ pub(super) fn progress_bar(plan: &Plan, wanted: bool) -> Progress {
 }
 
 /// Moves the progress bar on for one apply event.
-pub(super) fn on_progress(progress: &Progress, e: &Event) {
+pub fn on_progress(progress: &Progress, e: &Event) {
     if let EventKind::Rechecking { left } = e.kind {
         let secs = left.as_secs_f64().ceil();
         return progress.set_message(format!(

@@ -1,0 +1,47 @@
+//! The live side of a plan: every order of the account, read once and fail
+//! closed, and the orders an earlier apply on this machine left pending,
+//! waited for.
+//!
+//! Does IO (the API, through the connection).
+
+use std::time::Duration;
+
+use clearsky::api::request::ListQuery;
+use clearsky::api::types::TaskOrder;
+
+use crate::Error;
+use crate::connect::Connection;
+use crate::pending::{self, Pending};
+use crate::spec::DesiredSet;
+use crate::ui::Ui;
+
+/// Lists every live order of the account, expired ones included (an expired
+/// historical order still satisfies its entry: it must not be bought again).
+pub async fn list_live(conn: &Connection, ui: &dyn Ui) -> Result<Vec<TaskOrder>, Error> {
+    let query = ListQuery { get_expired: true, ..ListQuery::default() };
+    let progress = ui.spinner("Listing the live orders…");
+    let live = conn.client.list(query).await;
+    progress.finish();
+    let live = live?;
+    if let Some(line) = conn.clock_skew_note() {
+        ui.line(&line);
+    }
+    Ok(live)
+}
+
+/// Lists the live orders, then waits up to `window` for the orders an
+/// earlier apply on this machine left pending ([`pending::settle::before_plan`]).
+/// The record is updated in memory; apply saves it.
+pub async fn list_settled(
+    conn: &Connection,
+    desired: &DesiredSet,
+    pending: &mut Pending,
+    window: Duration,
+    ui: &dyn Ui,
+) -> Result<Vec<TaskOrder>, Error> {
+    let live = list_live(conn, ui).await?;
+    let say = |line: &str| ui.line(line);
+    let now = chrono::Utc::now();
+    Ok(pending::settle::before_plan(&conn.client, pending, desired, live, window, now, &say)
+        .await?)
+}

@@ -1,0 +1,86 @@
+//! The process environment as skyform reads it: captured once at start-up,
+//! then passed to the settings. After [`Environment::capture`] no module reads
+//! an environment variable (clap reads the ones that stand for flags, such as
+//! `CLEARSKY_API_URL`, `SKYFORM_NOW` and `SKYFORM_RECHECK_WAIT`).
+//!
+//! IO only in [`Environment::capture`]; everything else is a plain value.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use clearsky::api::ApiKey;
+
+/// The variable holding the API key.
+pub const API_KEY: &str = "CLEARSKY_API_KEY";
+
+/// The variable that moves the apply lock directory (tests use it to simulate
+/// runs on different machines).
+pub const LOCK_DIR: &str = "SKYFORM_LOCK_DIR";
+
+/// What skyform takes from the environment besides its flags.
+#[derive(Clone, Default)]
+pub struct Environment {
+    /// `CLEARSKY_API_KEY`, when set and not blank.
+    pub api_key: Option<ApiKey>,
+    /// `NO_COLOR` is set and not empty.
+    pub no_color: bool,
+    /// `RUST_LOG`, when set.
+    pub rust_log: Option<String>,
+    /// `SKYFORM_LOCK_DIR`, when set and not empty.
+    pub lock_dir: Option<PathBuf>,
+}
+
+impl Environment {
+    /// Reads the variables of the running process.
+    pub fn capture() -> Self {
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// Builds the snapshot from a lookup (tests pass a map).
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Self {
+        Self {
+            api_key: var(API_KEY).map(ApiKey::new).filter(|k| !k.expose().is_empty()),
+            no_color: var("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            rust_log: var("RUST_LOG"),
+            lock_dir: var(LOCK_DIR).filter(|d| !d.is_empty()).map(PathBuf::from),
+        }
+    }
+
+    /// Where apply locks live: `SKYFORM_LOCK_DIR`, else `skyform-locks` in
+    /// the system's temporary directory.
+    pub fn lock_dir(&self) -> PathBuf {
+        self.lock_dir.clone().unwrap_or_else(|| std::env::temp_dir().join("skyform-locks"))
+    }
+}
+
+impl fmt::Debug for Environment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The key's own Debug hides it; say only whether it is there.
+        f.debug_struct("Environment")
+            .field("api_key", &self.api_key.as_ref().map(|_| "***"))
+            .field("no_color", &self.no_color)
+            .field("rust_log", &self.rust_log)
+            .field("lock_dir", &self.lock_dir)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_values_count_as_unset_and_the_key_never_shows() {
+        let env = Environment::from_vars(|name| match name {
+            "CLEARSKY_API_KEY" => Some("  sk-secret-1234  ".to_owned()),
+            "NO_COLOR" | "SKYFORM_LOCK_DIR" => Some(String::new()),
+            _ => None,
+        });
+        assert_eq!(env.api_key.as_ref().map(ApiKey::expose), Some("sk-secret-1234"));
+        assert!(!env.no_color);
+        assert_eq!(env.lock_dir, None);
+        assert!(!format!("{env:?}").contains("sk-secret"), "{env:?}");
+        let blank = Environment::from_vars(|n| (n == API_KEY).then(|| " ".to_owned()));
+        assert!(blank.api_key.is_none());
+    }
+}
