@@ -1,45 +1,124 @@
-//! The README walk-through, verbatim: every command of its `sh` blocks that
-//! needs no API key (validate, schema, the sandbox, completions, the man page)
-//! runs in a temporary copy of the examples and exits as the README says.
-//! Also: the README's example manifest is valid and within its own budget, its
-//! emulator command starts an emulator, and every file the README and `docs/`
-//! link to is in the repository.
+//! The documentation, verbatim: the README and every page under `docs/`.
+//!
+//! - Every command of their `sh` blocks that needs no API key (validate,
+//!   schema, the sandbox, completions, the man page) runs in a temporary copy
+//!   of the examples and exits as the text says.
+//! - Every manifest they show is valid and plans within its own budget.
+//! - The emulator command starts an emulator.
+//! - Every relative link points at a file of the repository, and every
+//!   `#anchor` at a heading of the Markdown file it names.
+//! - The README stays short.
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::harness::{Env, repo};
 
-fn readme() -> String {
-    std::fs::read_to_string(repo().join("README.md")).expect("README.md")
+/// The README's length limit: the manual is in `docs/`.
+const README_MAX_LINES: usize = 250;
+
+/// The README and every Markdown file under `docs/`, README first.
+fn documents() -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let mut entries: Vec<PathBuf> =
+            std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                out.push(path);
+            }
+        }
+    }
+    let mut docs = vec![repo().join("README.md")];
+    walk(&repo().join("docs"), &mut docs);
+    docs
 }
 
-/// The fenced blocks of `text` in `lang`, in order.
-fn blocks<'a>(text: &'a str, lang: &str) -> Vec<&'a str> {
-    text.split("```")
-        .skip(1)
-        .step_by(2)
-        .filter_map(|b| b.strip_prefix(lang).and_then(|b| b.strip_prefix('\n')))
-        .collect()
+/// A document's path from the repository root, with `/`.
+fn name(doc: &Path) -> String {
+    doc.strip_prefix(repo()).unwrap().to_string_lossy().replace('\\', "/")
 }
 
-/// A README line as the arguments of `skyform`, when it is a skyform command
-/// that needs no API key; `None` for any other line (cargo, curl, export, a
-/// pipe, a command that talks to the real API). A redirect is dropped: the
-/// test reads the output instead of writing to the home directory.
-fn keyless_command(line: &str) -> Option<Vec<String>> {
-    let line = line.split(" #").next()?.trim();
-    let line =
-        line.strip_prefix("cargo run --release -- ").or_else(|| line.strip_prefix("skyform "))?;
-    let line = line.split(" >").next()?.trim();
-    if line.contains(['|', '$', '"', '\'']) {
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A fenced code block: its language and its lines, unindented by the fence's indent.
+struct Block {
+    lang: String,
+    body: String,
+}
+
+/// The fenced blocks of a Markdown text, and the text outside them.
+fn split_fences(text: &str) -> (Vec<Block>, String) {
+    let mut blocks = Vec::new();
+    let mut prose = String::new();
+    let mut open: Option<(usize, usize, Block)> = None; // (indent, fence length, block)
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let ticks = trimmed.chars().take_while(|&c| c == '`').count();
+        match open.take() {
+            None if ticks >= 3 => {
+                let lang = trimmed[ticks..].trim().to_owned();
+                open = Some((indent, ticks, Block { lang, body: String::new() }));
+            }
+            None => {
+                prose.push_str(line);
+                prose.push('\n');
+            }
+            Some((_, fence, block)) if ticks >= fence && trimmed[ticks..].trim().is_empty() => {
+                blocks.push(block);
+            }
+            Some((fence_indent, fence, mut block)) => {
+                let cut = indent.min(fence_indent);
+                block.body.push_str(&line[cut..]);
+                block.body.push('\n');
+                open = Some((fence_indent, fence, block));
+            }
+        }
+    }
+    (blocks, prose)
+}
+
+/// A documented line as the arguments of `skyform` and the exit code its
+/// comment names (`# exits 2`; 0 when it names none), when it is a skyform
+/// command that needs no API key; `None` for any other line (`mkdir`, cargo,
+/// curl, export, a pipe, a command that talks to the real API). A redirect is
+/// dropped: the test reads the output instead of writing to the home directory.
+fn keyless_command(line: &str) -> Option<(Vec<String>, i32)> {
+    let (command, comment) = line.split_once(" #").unwrap_or((line, ""));
+    let command = command.trim();
+    let command = command
+        .strip_prefix("cargo run --release -- ")
+        .or_else(|| command.strip_prefix("skyform "))?;
+    let command = command.split(" >").next()?.trim();
+    if command.contains(['|', '$', '"', '\'', '&', ';']) {
         return None;
     }
-    let args: Vec<String> = line.split_whitespace().map(str::to_owned).collect();
-    let keyless = matches!(args[0].as_str(), "validate" | "schema" | "completions" | "man");
-    (keyless || args.iter().any(|a| a == "--sandbox")).then_some(args)
+    let args: Vec<String> = command.split_whitespace().map(str::to_owned).collect();
+    let keyless = matches!(args.first()?.as_str(), "validate" | "schema" | "completions" | "man");
+    if !keyless && !args.iter().any(|a| a == "--sandbox") {
+        return None;
+    }
+    let code = comment
+        .split_once("exits ")
+        .and_then(|(_, rest)| rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok())
+        .unwrap_or(0);
+    Some((args, code))
+}
+
+/// The file a `yaml` block asks the reader to create: its first line is a
+/// comment naming it (`# orders/denmark.yaml`).
+fn named_file(block: &Block) -> Option<&str> {
+    let name = block.body.lines().next()?.strip_prefix("# ")?.trim();
+    let yaml = Path::new(name).extension().is_some_and(|e| e == "yaml" || e == "yml");
+    let is_path = yaml && !name.contains(' ');
+    is_path.then_some(name)
 }
 
 /// Runs `skyform ARGS` in `dir` with no API settings at all.
@@ -57,74 +136,110 @@ fn run_keyless(dir: &Path, args: &[String]) -> std::process::Output {
         .expect("run skyform")
 }
 
-#[test]
-fn every_keyless_command_of_the_readme_runs_and_exits_0() {
-    let env = Env::new();
+/// Runs the keyless commands of one document, in order, in a fresh copy of
+/// the examples with the files its `yaml` blocks name; returns the commands run.
+fn run_document(doc: &Path, env: &Env) -> Vec<String> {
     env.copy_examples();
-    let text = readme();
-    let mut ran = Vec::new();
-    for block in blocks(&text, "sh") {
-        for line in block.lines() {
-            let Some(args) = keyless_command(line) else { continue };
-            let out = run_keyless(env.path(), &args);
-            assert_eq!(
-                out.status.code(),
-                Some(0),
-                "README command `{line}`:\n{}\n{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
-            ran.push(args[0].clone());
+    let (blocks, _) = split_fences(&read(doc));
+    for block in blocks.iter().filter(|b| b.lang == "yaml") {
+        if let Some(name) = named_file(block) {
+            env.write(name, &block.body);
         }
     }
-    for cmd in ["apply", "validate", "plan", "completions", "man"] {
-        assert!(ran.iter().any(|r| r == cmd), "no README command `{cmd}` ran: {ran:?}");
-    }
-    // The quick start's promise: after the sandbox apply, a plan has nothing to do.
-    let args: Vec<String> =
-        ["plan", "--sandbox", "--detailed-exitcode", "examples/"].map(str::to_owned).to_vec();
-    let out = run_keyless(env.path(), &args);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("No changes."));
-}
-
-#[test]
-fn the_readme_manifest_is_valid_and_within_its_own_budget() {
-    let env = Env::new();
-    let text = readme();
-    let manifest = blocks(&text, "yaml")
-        .into_iter()
-        .find(|b| b.contains("orders:") && b.contains("budget:"))
-        .expect("the README's example manifest");
-    env.write("orders/denmark.yaml", manifest);
-    let aoi = std::fs::read_to_string(repo().join("examples/aois/silkeborg.geojson")).unwrap();
-    env.write("orders/aois/silkeborg.geojson", &aoi);
-    for args in [vec!["validate", "orders/"], vec!["plan", "--sandbox", "orders/"]] {
-        let args: Vec<String> = args.into_iter().map(str::to_owned).collect();
+    let mut ran = Vec::new();
+    for line in blocks.iter().filter(|b| b.lang == "sh").flat_map(|b| b.body.lines()) {
+        let Some((args, code)) = keyless_command(line) else { continue };
         let out = run_keyless(env.path(), &args);
         assert_eq!(
             out.status.code(),
-            Some(0),
-            "{args:?}:\n{}\n{}",
+            Some(code),
+            "{}: `{}`:\n{}\n{}",
+            doc.display(),
+            line.trim(),
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
+        ran.push(args[0].clone());
+    }
+    ran
+}
+
+#[test]
+fn every_keyless_command_of_the_docs_runs_and_exits_as_documented() {
+    for doc in documents() {
+        let env = Env::new();
+        let ran = run_document(&doc, &env);
+        let doc_name = name(&doc);
+        let required: &[&str] = match doc_name.as_str() {
+            "README.md" => &["apply", "validate", "plan", "completions", "man"],
+            "docs/guides/first-manifest.md" => &["schema", "validate", "plan", "apply"],
+            _ => &[],
+        };
+        for cmd in required {
+            assert!(ran.iter().any(|r| r == cmd), "no `{cmd}` command of {doc_name} ran: {ran:?}");
+        }
+        if doc_name == "README.md" {
+            // The quick start's promise: after the sandbox apply, a plan has nothing to do.
+            let args: Vec<String> = ["plan", "--sandbox", "--detailed-exitcode", "examples/"]
+                .map(str::to_owned)
+                .to_vec();
+            let out = run_keyless(env.path(), &args);
+            assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(String::from_utf8_lossy(&out.stdout).contains("No changes."));
+        }
     }
 }
 
 #[test]
-fn the_readme_emulator_command_serves_its_clock() {
-    let text = readme();
-    let line = text
-        .lines()
-        .find_map(|l| l.strip_prefix("    skyform emulator "))
-        .expect("the README's emulator command");
-    let mut args: Vec<&str> = vec!["emulator"];
-    let mut words = line.split_whitespace();
+fn every_manifest_of_the_docs_is_valid_and_within_its_own_budget() {
+    let aoi = read(&repo().join("examples/aois/silkeborg.geojson"));
+    let mut checked = Vec::new();
+    for doc in documents() {
+        let (blocks, _) = split_fences(&read(&doc));
+        let manifests = blocks
+            .iter()
+            .filter(|b| b.lang == "yaml" && b.body.lines().any(|l| l.starts_with("orders:")));
+        for manifest in manifests {
+            let env = Env::new();
+            env.write("orders/manifest.yaml", &manifest.body);
+            env.write("orders/aois/silkeborg.geojson", &aoi);
+            for args in [vec!["validate", "orders/"], vec!["plan", "--sandbox", "orders/"]] {
+                let args: Vec<String> = args.into_iter().map(str::to_owned).collect();
+                let out = run_keyless(env.path(), &args);
+                assert_eq!(
+                    out.status.code(),
+                    Some(0),
+                    "{}: {args:?} of the manifest\n{}:\n{}\n{}",
+                    doc.display(),
+                    manifest.body,
+                    String::from_utf8_lossy(&out.stdout),
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            checked.push(name(&doc));
+        }
+    }
+    for doc in ["README.md", "docs/reference/manifest.md", "docs/guides/first-manifest.md"] {
+        assert!(checked.iter().any(|c| c == doc), "no manifest of {doc} was checked: {checked:?}");
+    }
+}
+
+#[test]
+fn the_documented_emulator_command_serves_its_clock() {
+    let line = documents()
+        .iter()
+        .flat_map(|doc| split_fences(&read(doc)).0)
+        .filter(|b| b.lang == "sh")
+        .find_map(|b| {
+            b.body.lines().find(|l| l.starts_with("skyform emulator --")).map(str::to_owned)
+        })
+        .expect("a documented `skyform emulator --listen …` command");
+    let mut args: Vec<&str> = Vec::new();
+    let mut words = line.split_whitespace().skip(1);
     while let Some(w) = words.next() {
         args.push(w);
         if w == "--listen" {
-            // Any free port: the README's 8080 may be taken on a shared machine.
+            // Any free port: the documented 8080 may be taken on a shared machine.
             words.next();
             args.push(":0");
         }
@@ -158,37 +273,148 @@ fn the_readme_emulator_command_serves_its_clock() {
     let clock = clock.unwrap_or_else(|e| panic!("GET {url}/_emulator/clock: {e}"));
     assert!(
         clock.contains("2025-04-10"),
-        "the README's `--now 2025-04-10` is not the clock: {clock}"
+        "the documented `--now 2025-04-10` is not the clock: {clock}"
     );
     assert_eq!(status.and_then(|s| s.code()), Some(0), "the emulator did not stop on Ctrl-C");
     assert!(dir.path().join("emu.json").is_file(), "`--state emu.json` wrote no state");
 }
 
-#[test]
-fn every_file_the_readme_and_docs_link_to_exists() {
-    let root = repo();
-    let mut docs = vec![root.join("README.md")];
-    for entry in std::fs::read_dir(root.join("docs")).unwrap() {
-        docs.push(entry.unwrap().path());
+/// GitHub's anchor of a heading: lower case, punctuation dropped, spaces as `-`.
+fn slug(heading: &str) -> String {
+    heading
+        .to_lowercase()
+        .chars()
+        .filter(|&c| c.is_alphanumeric() || matches!(c, '-' | '_' | ' '))
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+/// The anchors of a Markdown text's headings, numbered as GitHub numbers repeats.
+fn anchors(text: &str) -> Vec<String> {
+    let (_, prose) = split_fences(text);
+    let mut bases: Vec<String> = Vec::new();
+    let mut anchors = Vec::new();
+    for line in prose.lines() {
+        let Some(heading) = line.strip_prefix('#') else { continue };
+        let heading = heading.trim_start_matches('#');
+        if !heading.starts_with(' ') {
+            continue;
+        }
+        let base = slug(heading.trim().trim_end_matches('#').trim());
+        let repeats = bases.iter().filter(|b| **b == base).count();
+        anchors.push(if repeats == 0 { base.clone() } else { format!("{base}-{repeats}") });
+        bases.push(base);
     }
-    for doc in docs {
-        let text = std::fs::read_to_string(&doc).unwrap();
-        for target in text.split("](").skip(1).filter_map(|t| t.split(')').next()) {
-            let path = target.split('#').next().unwrap_or_default();
-            if path.is_empty() || path.contains("://") {
+    anchors
+}
+
+/// The targets of the inline links of a Markdown text, outside code blocks.
+fn links(text: &str) -> Vec<String> {
+    let (_, prose) = split_fences(text);
+    prose
+        .split("](")
+        .skip(1)
+        .filter_map(|t| t.split(')').next())
+        .map(|t| t.split_whitespace().next().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[test]
+fn every_relative_link_of_the_docs_resolves() {
+    let root = repo().canonicalize().unwrap();
+    let mut problems = Vec::new();
+    for doc in documents() {
+        let text = read(&doc);
+        for target in links(&text) {
+            if target.contains("://") || target.starts_with("mailto:") {
                 continue;
             }
-            let file = doc.parent().unwrap().join(path);
+            let (path, anchor) = target.split_once('#').unwrap_or((&target, ""));
+            let file = if path.is_empty() { doc.clone() } else { doc.parent().unwrap().join(path) };
+            let Ok(file) = file.canonicalize() else {
+                problems.push(format!("{}: `{target}` is not in the repository", doc.display()));
+                continue;
+            };
+            if !file.starts_with(&root) {
+                problems.push(format!("{}: `{target}` is outside the repository", doc.display()));
+            } else if !anchor.is_empty() {
+                let is_markdown = file.extension().is_some_and(|e| e == "md");
+                if !is_markdown || !anchors(&read(&file)).iter().any(|a| a == anchor) {
+                    problems.push(format!("{}: `{target}`: no such heading", doc.display()));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "broken links:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn the_docs_cite_only_what_a_reader_can_open() {
+    for doc in documents() {
+        let text = read(&doc);
+        for private in ["`design.md`", "`style.md`", "clearsky-api.md"] {
             assert!(
-                file.exists(),
-                "{} links to `{target}`, which is not in the repository",
+                !text.contains(private),
+                "{} cites {private}, which is not in the repository",
                 doc.display()
             );
         }
+        // Page keys of the project's private API notes (D22, R1, A5.10).
+        let keys: Vec<&str> = text
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '.')
+            .map(|w| w.trim_end_matches('.'))
+            .filter(|w| {
+                let mut chars = w.chars();
+                matches!(chars.next(), Some('D' | 'R' | 'A'))
+                    && chars
+                        .as_str()
+                        .split('.')
+                        .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            })
+            .collect();
         assert!(
-            !text.contains("`design.md`"),
-            "{} cites `design.md`, which is not in the repository",
+            keys.is_empty(),
+            "{} cites page keys {keys:?}; name the public page",
             doc.display()
         );
     }
+}
+
+#[test]
+fn the_readme_is_short() {
+    let lines = read(&repo().join("README.md")).lines().count();
+    assert!(lines <= README_MAX_LINES, "README.md has {lines} lines, more than {README_MAX_LINES}");
+}
+
+#[test]
+fn keyless_command_reads_commands_as_the_docs_write_them() {
+    let args = |line| keyless_command(line).map(|(a, c)| (a.join(" "), c));
+    let own = |s: &str, c| Some((s.to_owned(), c));
+    assert_eq!(args("skyform man > ~/.local/share/man/man1/skyform.1"), own("man", 0));
+    assert_eq!(
+        args("  skyform plan --sandbox --detailed-exitcode orders/   # exits 2: changes"),
+        own("plan --sandbox --detailed-exitcode orders/", 2)
+    );
+    assert_eq!(
+        args("cargo run --release -- apply --sandbox --auto-approve examples/   # no account"),
+        own("apply --sandbox --auto-approve examples/", 0)
+    );
+    for skipped in [
+        "mkdir -p ~/.local/share/man/man1",
+        "mkdir -p ~/.zfunc && skyform completions zsh > ~/.zfunc/_skyform",
+        "skyform plan orders/",
+        "skyform emulator --listen 127.0.0.1:8080",
+        "skyform plan --format json orders/ | jq -r .changes",
+        "export CLEARSKY_API_KEY=...",
+        "cargo test --locked",
+    ] {
+        assert_eq!(args(skipped), None, "`{skipped}` must not run");
+    }
+}
+
+#[test]
+fn anchors_follow_github() {
+    let text =
+        "# Title\n```sh\n# not a heading\n```\n## `plan --format json`\n## 1. One: two\n## Title\n";
+    assert_eq!(anchors(text), ["title", "plan---format-json", "1-one-two", "title-1"]);
 }
