@@ -1,5 +1,5 @@
 //! The top-level error, its exit code and its hint: the one place where exit
-//! codes are decided (see the table in the README).
+//! codes are decided (see `docs/reference/exit-codes.md`).
 //!
 //! No IO; `main` prints what this describes.
 

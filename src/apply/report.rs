@@ -106,7 +106,7 @@ pub struct Report {
     /// Steps in plan order.
     pub items: Vec<Item>,
     /// Duplicates of this run's creates, cancelled after the creates (see
-    /// `docs/apply.md`).
+    /// `docs/concepts/concurrent-applies.md`).
     pub repairs: Vec<Repair>,
     /// True when an interrupt stopped new changes.
     pub interrupted: bool,

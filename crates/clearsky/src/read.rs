@@ -4,7 +4,7 @@
 //! size limit chosen per kind of file, so that no input can hang a run or eat
 //! the machine's memory.
 //!
-//! Does file IO. The limits are documented in the README ("Size limits").
+//! Does file IO. The limits are documented in `docs/reference/manifest.md` ("Files skyform reads").
 
 use std::fmt;
 use std::fs::{File, Metadata};

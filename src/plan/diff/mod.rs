@@ -2,7 +2,7 @@
 //!
 //! Pure, no IO: the clock is a parameter. Identity questions ("is this the same
 //! order?") are asked of [`crate::identity`]; this module applies the rules of
-//! `design.md` ("Plan") and of `docs/plan.md` on top of the answers.
+//! `design.md` ("Plan") and of `docs/concepts/identity.md` on top of the answers.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
