@@ -20,13 +20,13 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use super::wait::{Waited, pause};
 use super::{Options, StepOutcome};
 use crate::identity;
 use crate::plan::Change;
 use crate::spec::DesiredOrder;
-use clearsky::api::request::ListQuery;
+use clearsky::api::poll::{self, Listed, OnListError, Waited, pause};
 use clearsky::api::types::OrderRequest;
+use clearsky::api::types::TaskOrder;
 use clearsky::api::{Client, CreateOutcome, Error};
 
 /// How a create step ended, and whether it may have bought an order that
@@ -178,22 +178,14 @@ async fn find(
     stop: &AtomicBool,
     on_recheck: &(dyn Fn(Duration) + Sync),
 ) -> Found {
-    let mut listed = false;
-    for (n, delay) in polls.iter().enumerate() {
-        on_recheck(polls[n..].iter().sum());
-        if pause(&client.config().sleeper, *delay, stop).await == Waited::Interrupted {
-            return Found::Interrupted;
-        }
-        let query = ListQuery { get_expired: true, ..ListQuery::default() };
-        match client.list(query).await {
-            Ok(live) => {
-                listed = true;
-                if let Some(order) = identity::find_match(entry, sent, &live) {
-                    return Found::Yes(order.task_order_guid.clone());
-                }
-            }
-            Err(e) => tracing::debug!("re-list after a create failed: {e}"),
-        }
+    let find = |live: &[TaskOrder]| {
+        identity::find_match(entry, sent, live).map(|o| o.task_order_guid.clone())
+    };
+    match poll::until_listed(client, polls, stop, OnListError::Skip, on_recheck, find).await {
+        Ok(Listed::Found(guid)) => Found::Yes(guid),
+        Ok(Listed::Interrupted) => Found::Interrupted,
+        Ok(Listed::NotFound { last: Some(_) }) => Found::No,
+        // `Skip` never fails; no list at all proves nothing either way.
+        Ok(Listed::NotFound { last: None }) | Err(_) => Found::NotListed,
     }
-    if listed { Found::No } else { Found::NotListed }
 }

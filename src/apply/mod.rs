@@ -26,7 +26,6 @@ mod dedupe;
 mod recheck;
 mod repair;
 pub mod report;
-pub(crate) mod wait;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -72,7 +71,7 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             concurrency: 4,
-            unknown_polls: recheck_polls(Duration::from_secs(15)),
+            unknown_polls: clearsky::api::poll::recheck_polls(Duration::from_secs(15)),
             max_create_sends: 5,
         }
     }
@@ -190,24 +189,6 @@ pub async fn execute(
     report.interrupted = stop.load(Ordering::SeqCst) && report.failed() + report.not_tried() > 0;
     report.finish();
     report
-}
-
-/// Waits before each re-list after an unknown create outcome: doubling from
-/// 250 ms, adding up to `window`. The real API's delay between creating an
-/// order and listing it is not documented; a generous window costs seconds,
-/// a short one could cost a duplicate order.
-pub fn recheck_polls(window: Duration) -> Vec<Duration> {
-    let mut polls = Vec::new();
-    let (mut next, mut total) = (Duration::from_millis(250), Duration::ZERO);
-    while total + next <= window {
-        polls.push(next);
-        total += next;
-        next *= 2;
-    }
-    if polls.is_empty() || total < window {
-        polls.push(window.saturating_sub(total).max(Duration::from_millis(50)));
-    }
-    polls
 }
 
 fn indexes(plan: &Plan, keep: impl Fn(&Change) -> bool) -> Vec<usize> {

@@ -19,7 +19,6 @@ use crate::identity;
 use crate::plan::Plan;
 use crate::spec::DesiredOrder;
 use clearsky::api::Client;
-use clearsky::api::request::ListQuery;
 
 /// Lists the orders again while creates run, and says which creates another
 /// run has made unnecessary.
@@ -106,8 +105,7 @@ impl<'a> Relister<'a> {
         if wanted.is_empty() {
             return BTreeMap::new();
         }
-        let query = ListQuery { get_expired: true, ..ListQuery::default() };
-        let live = match self.client.list(query).await {
+        let live = match self.client.list_all().await {
             Ok(live) => live,
             Err(e) => {
                 tracing::debug!("re-list before creates failed: {e}");

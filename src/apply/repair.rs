@@ -14,7 +14,6 @@ use std::collections::BTreeMap;
 use crate::identity;
 use crate::spec::{Aoi, DesiredOrder};
 use clearsky::api::Client;
-use clearsky::api::request::ListQuery;
 
 use super::{Repair, Report, Step, StepOutcome};
 
@@ -40,8 +39,7 @@ pub(super) async fn own_duplicates(
     if created.is_empty() {
         return Vec::new();
     }
-    let query = ListQuery { get_expired: true, ..ListQuery::default() };
-    let live = match client.list(query).await {
+    let live = match client.list_all().await {
         Ok(live) => live,
         Err(e) => {
             tracing::debug!(

@@ -7,7 +7,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::{Event, Options, Report, StepOutcome, execute, recheck_polls};
+use clearsky::api::poll::recheck_polls;
+
+use super::{Event, Options, Report, StepOutcome, execute};
 use crate::plan::{self, DiffOptions, Plan};
 use crate::spec::DesiredSet;
 use crate::testing::{ONE_ENTRY_MANIFEST, load_manifest};
@@ -186,16 +188,6 @@ fn an_interrupt_after_the_last_step_finished_is_not_a_partial_apply() {
     assert!(env.stop.load(Ordering::SeqCst));
     assert!(!report.interrupted && report.complete(), "{report:?}");
     assert_eq!(crate::render::apply_summary_line(&report), "Apply complete: 1 change made.");
-}
-
-#[test]
-fn recheck_polls_double_and_fill_the_window() {
-    let ms = |v: &[u64]| v.iter().copied().map(Duration::from_millis).collect::<Vec<_>>();
-    assert_eq!(recheck_polls(Duration::from_secs(15)), ms(&[250, 500, 1000, 2000, 4000, 7250]));
-    assert_eq!(recheck_polls(Duration::from_millis(750)), ms(&[250, 500]));
-    assert_eq!(recheck_polls(Duration::ZERO), ms(&[50]));
-    let total: Duration = recheck_polls(Duration::from_secs(40)).iter().sum();
-    assert_eq!(total, Duration::from_secs(40));
 }
 
 #[test]

@@ -29,8 +29,7 @@ pub(crate) fn run(args: &OrdersArgs, ctx: &Context) -> Result<ExitStatus, Error>
         let hidden = if args.expired {
             0
         } else {
-            let all = ListQuery { get_expired: true, ..ListQuery::default() };
-            conn.client.list(all).await?.len().saturating_sub(live.len())
+            conn.client.list_all().await?.len().saturating_sub(live.len())
         };
         Ok::<_, Error>((live, hidden))
     })?;

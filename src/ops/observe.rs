@@ -6,7 +6,6 @@
 
 use std::time::Duration;
 
-use clearsky::api::request::ListQuery;
 use clearsky::api::types::TaskOrder;
 
 use crate::Error;
@@ -18,9 +17,8 @@ use crate::ui::Ui;
 /// Lists every live order of the account, expired ones included (an expired
 /// historical order still satisfies its entry: it must not be bought again).
 pub async fn list_live(conn: &Connection, ui: &dyn Ui) -> Result<Vec<TaskOrder>, Error> {
-    let query = ListQuery { get_expired: true, ..ListQuery::default() };
     let progress = ui.spinner("Listing the live orders…");
-    let live = conn.client.list(query).await;
+    let live = conn.client.list_all().await;
     progress.finish();
     let live = live?;
     if let Some(line) = conn.clock_skew_note() {

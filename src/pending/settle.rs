@@ -3,7 +3,8 @@
 //! this apply created (read your writes).
 //!
 //! Does IO through the [`Client`] (lists) and waits through the client's
-//! sleeper in the re-check rhythm of [`crate::apply::recheck_polls`]; progress
+//! sleeper in the re-check rhythm of [`poll::recheck_polls`], through the one
+//! re-list loop [`poll::until_listed`]; progress
 //! is told through the `say` callback (the command writes it to stderr).
 //! Which items are settled is decided by [`super::sort`].
 
@@ -13,11 +14,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::{Item, NOT_YET_LISTED, Pending, sort, stand_in};
-use crate::apply::wait::pause;
-use crate::apply::{Report, Step, StepOutcome, recheck_polls};
+use crate::apply::{Report, Step, StepOutcome};
 use crate::plan::Plan;
 use crate::spec::DesiredSet;
-use clearsky::api::request::ListQuery;
+use clearsky::api::poll::{self, Listed, OnListError, recheck_polls};
 use clearsky::api::types::TaskOrder;
 use clearsky::api::{self, Client};
 
@@ -47,14 +47,18 @@ pub async fn before_plan(
             names(&sorted.waiting)
         ));
         let never = AtomicBool::new(false);
-        for delay in recheck_polls(window) {
-            if sorted.waiting.is_empty() {
-                break;
-            }
-            let _ = pause(&client.config().sleeper, delay, &never).await;
-            live = client.list(ListQuery { get_expired: true, ..ListQuery::default() }).await?;
-            sorted = sort(pending.items(), desired, &live, now);
+        let settled = |live: &[TaskOrder]| {
+            sort(pending.items(), desired, live, now).waiting.is_empty().then(|| live.to_vec())
+        };
+        let polls = recheck_polls(window);
+        // A plan is made from a good list only: a failed re-list fails the run.
+        match poll::until_listed(client, &polls, &never, OnListError::Fail, &|_| {}, settled)
+            .await?
+        {
+            Listed::Found(last) | Listed::NotFound { last: Some(last) } => live = last,
+            Listed::NotFound { last: None } | Listed::Interrupted => {}
         }
+        sorted = sort(pending.items(), desired, &live, now);
     }
     for item in &sorted.expired {
         say(&format!(
@@ -172,19 +176,15 @@ pub async fn after_apply(
         sorted.waiting.iter().filter(|i| i.guid.is_some()).cloned().collect()
     };
     let never = AtomicBool::new(false);
-    let polls = std::iter::once(Duration::ZERO).chain(recheck_polls(window));
+    let polls: Vec<Duration> =
+        std::iter::once(Duration::ZERO).chain(recheck_polls(window)).collect();
     let mut told = false;
     let mut last = sort(pending.items(), desired, &[], now);
-    for delay in polls {
-        let _ = pause(&client.config().sleeper, delay, &never).await;
-        let Ok(live) = client.list(ListQuery { get_expired: true, ..ListQuery::default() }).await
-        else {
-            continue;
-        };
-        last = sort(pending.items(), desired, &live, now);
-        let missing = unlisted(&last);
+    let all_listed = |live: &[TaskOrder]| {
+        let sorted = sort(pending.items(), desired, live, now);
+        let missing = unlisted(&sorted);
         if missing.is_empty() {
-            break;
+            return Some(sorted);
         }
         if !told {
             told = true;
@@ -194,6 +194,14 @@ pub async fn after_apply(
                 orders(missing.len())
             ));
         }
+        last = sorted;
+        None
+    };
+    // A re-list that fails is tried again: the record keeps what it cannot prove.
+    let listed =
+        poll::until_listed(client, &polls, &never, OnListError::Skip, &|_| {}, all_listed).await;
+    if let Ok(Listed::Found(sorted)) = listed {
+        last = sorted;
     }
     let missing = unlisted(&last);
     let mut keep = last.other;

@@ -284,7 +284,7 @@ impl ApplySettings {
     pub fn executor_options(&self, concurrency: NonZeroUsize) -> apply::Options {
         apply::Options {
             concurrency: concurrency.get(),
-            unknown_polls: apply::recheck_polls(self.recheck_wait),
+            unknown_polls: clearsky::api::poll::recheck_polls(self.recheck_wait),
             ..apply::Options::default()
         }
     }

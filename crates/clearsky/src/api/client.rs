@@ -145,6 +145,13 @@ impl Client {
         Ok(orders.task_orders)
     }
 
+    /// Every order of the account, expired ones included: the one list every
+    /// decision reads (an expired historical order still satisfies its entry,
+    /// so it must never look absent). Fails closed, as [`Client::list`].
+    pub async fn list_all(&self) -> Result<Vec<TaskOrder>, Error> {
+        self.list(ListQuery { get_expired: true, ..ListQuery::default() }).await
+    }
+
     /// The given orders, expired ones included, in the order asked for;
     /// GUIDs the account does not have are left out.
     ///

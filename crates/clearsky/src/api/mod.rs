@@ -12,6 +12,7 @@ mod body;
 pub mod client;
 pub mod config;
 pub mod error;
+pub mod poll;
 pub mod request;
 pub mod response;
 pub mod retry;
