@@ -4,40 +4,18 @@ use std::io::Write;
 
 use super::Context;
 use crate::cli::ExportArgs;
-use crate::settings::ApiSettings;
-use crate::spec::DesiredSet;
+use crate::settings::ExportSettings;
 use crate::ui::Ui;
-use crate::{Error, ExitStatus, connect, export, identity, ops};
-use clearsky::api::types::TaskOrder;
+use crate::{Error, ExitStatus, ops};
 
 /// Where editors find the schema: write it beside the manifest with `skyform schema > manifest.schema.json`.
 const SCHEMA_REF: &str = "manifest.schema.json";
 
 pub(crate) fn run(args: &ExportArgs, ctx: &Context) -> Result<ExitStatus, Error> {
-    let api = ApiSettings::resolve(&args.api, &ctx.env)?;
-    let desired = if args.paths.is_empty() {
-        DesiredSet::default()
-    } else {
-        ops::load(&args.paths, &ctx.ui)?
-    };
-    let conn = connect::connect(&api, &ctx.ui)?;
-    let live = ops::runtime()?.block_on(async {
-        ops::plan::warn_unoffered(&conn, &desired, &ctx.ui).await;
-        ops::observe::list_live(&conn, &ctx.ui).await
-    })?;
-    let matching = identity::match_all(&desired.orders, &live);
-    let unmatched: Vec<TaskOrder> = live
-        .into_iter()
-        .zip(&matching.owner)
-        .filter(|(o, owner)| owner.is_none() && !o.ordering_process_status.is_canceled())
-        .map(|(o, _)| o)
-        .collect();
-    let export = export::manifest(&unmatched, SCHEMA_REF);
-    for line in &export.skipped {
-        ctx.ui.line(&format!("warning: {line}"));
-    }
+    let settings = ExportSettings::resolve(args, &ctx.env)?;
+    let export = ops::orders::export(&settings, SCHEMA_REF, &ctx.ui)?;
     let (yaml, entries) = (export.yaml, export.entries);
-    if let Some(path) = &args.out {
+    if let Some(path) = &settings.out {
         std::fs::write(path, &yaml).map_err(|source| Error::Io {
             action: "write",
             path: path.clone(),

@@ -9,6 +9,7 @@ pub mod account;
 pub mod apply;
 pub mod load;
 pub mod observe;
+pub mod orders;
 pub mod plan;
 
 pub use account::Account;

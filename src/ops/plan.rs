@@ -93,8 +93,8 @@ pub async fn make_plan(
     planning: &Planning,
     ui: &dyn Ui,
 ) -> Result<(Plan, Account), Error> {
-    let opts = planning.diff_options(desired, conn.now())?;
-    let mut plan = plan::diff(desired, live, &opts);
+    check_targets(desired, &planning.targets)?;
+    let mut plan = plan::diff(desired, live, &planning.diff_options(conn.now()));
     let creates = !plan.priceable().is_empty();
     let account = Account::read(&conn.client, planning.concurrency, creates, ui).await;
     if let Some(offered) = &account.models {
@@ -117,6 +117,22 @@ pub async fn make_plan(
     }
     plan::account::summarize(&mut plan, live, &start);
     Ok((plan, account))
+}
+
+/// Fails when a `--target` names no entry of `desired`, with a "did you mean".
+pub fn check_targets(desired: &DesiredSet, targets: &[String]) -> Result<(), Error> {
+    let unknown = plan::diff::unknown_targets(desired, targets);
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<String> = unknown.iter().map(|n| format!("`{n}`")).collect();
+    let known = desired.orders.iter().map(|o| o.name.as_str());
+    let fallback = "`--target` takes an entry's `name`; `skyform validate` lists problems";
+    let hint = crate::suggest::did_you_mean(&unknown, known).unwrap_or(fallback.into());
+    Err(Error::usage(
+        format!("`--target` names no manifest entry: {}", names.join(", ")),
+        Some(hint),
+    ))
 }
 
 /// With manifests given to `orders` or `export`: warns about entries whose

@@ -16,8 +16,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 pub mod environment;
+mod listing;
 
 pub use environment::Environment;
+pub use listing::{ExportSettings, OrdersSettings};
 
 use clearsky::api::ApiKey;
 
@@ -25,10 +27,9 @@ use crate::Error;
 use crate::apply;
 use crate::cli::{ApiArgs, ApplyArgs, Format, PlanArgs, PlanFlags};
 use crate::limits;
-use crate::plan::{self, DiffOptions};
+use crate::plan::DiffOptions;
 use crate::render;
 use crate::saved_plan::{self, SavedSettings};
-use crate::spec::DesiredSet;
 
 /// The longest wait or timeout any flag accepts: one day. Anything longer is
 /// a typo, and would overflow the clock arithmetic of the waits.
@@ -84,7 +85,7 @@ pub struct Planning {
     /// Also cancel live orders that match no entry.
     pub prune: bool,
     /// Only these entries; empty means all. Checked against the manifests by
-    /// [`Planning::diff_options`], once they are loaded.
+    /// the plan, once they are loaded.
     pub targets: Vec<String>,
     /// Estimates, creates and cancels in flight at once (`--concurrency`);
     /// `None` leaves it to the account's limit ([`crate::limits`]).
@@ -120,30 +121,15 @@ impl Planning {
         })
     }
 
-    /// The options of [`plan::diff`] for `desired` at `now`. Fails when a
-    /// `--target` names no entry: the one check that needs the manifests.
-    pub fn diff_options(
-        &self,
-        desired: &DesiredSet,
-        now: DateTime<Utc>,
-    ) -> Result<DiffOptions, Error> {
-        let unknown = plan::diff::unknown_targets(desired, &self.targets);
-        if !unknown.is_empty() {
-            let names: Vec<String> = unknown.iter().map(|n| format!("`{n}`")).collect();
-            let known = desired.orders.iter().map(|o| o.name.as_str());
-            let fallback = "`--target` takes an entry's `name`; `skyform validate` lists problems";
-            let hint = crate::suggest::did_you_mean(&unknown, known).unwrap_or(fallback.into());
-            return Err(Error::usage(
-                format!("`--target` names no manifest entry: {}", names.join(", ")),
-                Some(hint),
-            ));
-        }
-        Ok(DiffOptions {
+    /// The options of [`plan::diff`] at `now`. Whether each `--target`
+    /// names an entry is the plan's check ([`crate::ops::plan::make_plan`]).
+    pub fn diff_options(&self, now: DateTime<Utc>) -> DiffOptions {
+        DiffOptions {
             prune: self.prune,
             targets: self.targets.clone(),
             max_cost: self.max_cost,
             now,
-        })
+        }
     }
 
     /// The settings a saved plan records (`plan --out`): the ones that decide

@@ -141,11 +141,12 @@ fn resolved_values_reach_the_core_as_plain_options() {
     let s = plan("--target a --prune --max-cost 12.5 --now 2025-04-10 o.yaml").unwrap();
     let now = s.api.now.unwrap();
     assert_eq!(now.to_rfc3339(), "2025-04-10T00:00:00+00:00");
-    let mut desired = DesiredSet::default();
-    let err = s.planning.diff_options(&desired, now).unwrap_err();
+    let mut desired = crate::spec::DesiredSet::default();
+    let err = crate::ops::plan::check_targets(&desired, &s.planning.targets).unwrap_err();
     assert_eq!(err.to_string(), "`--target` names no manifest entry: `a`");
     let aoi = wkt_aoi("POLYGON((9 56,9.1 56,9.1 56.1,9 56.1,9 56))");
     desired.orders.push(entry("a", spec(aoi)));
-    let opts = s.planning.diff_options(&desired, now).unwrap();
+    assert!(crate::ops::plan::check_targets(&desired, &s.planning.targets).is_ok());
+    let opts = s.planning.diff_options(now);
     assert_eq!((opts.prune, opts.targets, opts.max_cost), (true, vec!["a".into()], Some(12.5)));
 }
