@@ -240,3 +240,14 @@ fn the_import_check_sees_the_cycles_it_must_refuse() {
     ];
     assert_eq!(cycles(&files), ["emulator/quote <-> emulator/store", "plan <-> render"]);
 }
+
+#[test]
+fn the_readme_test_command_runs_every_crate_s_tests() {
+    let manifest =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
+            .expect("read Cargo.toml");
+    let line = manifest.lines().find(|l| l.starts_with("default-members")).expect(
+        "`[workspace] default-members`, so that `cargo test` at the root tests every crate",
+    );
+    assert!(line.contains("\".\"") && line.contains("\"crates/*\""), "{line}");
+}
