@@ -5,7 +5,7 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use clearsky::api::types::{OrderRequest, OrderStatus};
 use skyform::plan::{Action, Change, Cost, LiveOrderSummary, Plan, Price};
-use skyform::render::{self, Format, Options};
+use skyform::render::{self, Format, RenderOptions};
 
 fn main() {
     divan::main();
@@ -70,12 +70,12 @@ fn render_bench(bencher: divan::Bencher, n: usize, format: Format) {
     let plan = plan(n);
     let size = {
         let mut out = Vec::new();
-        render::plan(&plan, format, &Options::default(), &mut out).unwrap();
+        render::plan(&plan, format, &RenderOptions::default(), &mut out).unwrap();
         out.len()
     };
     bencher.counter(divan::counter::BytesCount::new(size)).bench(|| {
         let mut out = Vec::with_capacity(size);
-        render::plan(&plan, format, &Options::default(), &mut out).unwrap();
+        render::plan(&plan, format, &RenderOptions::default(), &mut out).unwrap();
         out
     });
 }

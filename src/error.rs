@@ -77,7 +77,7 @@ pub enum Error {
     #[error("{}", refused_estimates(refusals))]
     EstimateRefused {
         /// Each refused entry with the API's answer.
-        refusals: Vec<crate::pricing::Refusal>,
+        refusals: Vec<crate::pricing::EstimateRefusal>,
     },
     /// Apply was interrupted or failed before any change was made.
     #[error("{0}")]
@@ -122,7 +122,7 @@ impl Error {
     }
 }
 
-fn refused_estimates(refusals: &[crate::pricing::Refusal]) -> String {
+fn refused_estimates(refusals: &[crate::pricing::EstimateRefusal]) -> String {
     use std::fmt::Write as _;
     let names: Vec<String> = refusals.iter().map(|r| format!("`{}`", r.name)).collect();
     let them = if refusals.len() == 1 { "it" } else { "them" };

@@ -37,7 +37,7 @@ use crate::plan::{Action, CancelEffect, Change, Plan};
 use crate::spec::DesiredOrder;
 use clearsky::api::{self, CancelOutcome, Client};
 
-pub use report::{Event, EventKind, Item, Repair, Report, Step, StepOutcome};
+pub use report::{Event, EventKind, Repair, Report, Step, StepOutcome, StepReport};
 
 /// Creates between two re-lists, per unit of concurrency (see [`recheck`]).
 const BATCH_ROUNDS: usize = 4;

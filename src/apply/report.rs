@@ -74,7 +74,7 @@ impl StepOutcome {
 
 /// One executed (or skipped) step.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Item {
+pub struct StepReport {
     /// Index of the change in the plan.
     pub index: usize,
     /// Entry name, or the GUID of an unmanaged order.
@@ -104,7 +104,7 @@ pub struct Repair {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Report {
     /// Steps in plan order.
-    pub items: Vec<Item>,
+    pub items: Vec<StepReport>,
     /// Duplicates of this run's creates, cancelled after the creates (see
     /// `docs/concepts/concurrent-applies.md`).
     pub repairs: Vec<Repair>,
@@ -197,7 +197,13 @@ impl Report {
         step: Step,
         outcome: StepOutcome,
     ) {
-        self.items.push(Item { index, name: label(change), action: change.action, step, outcome });
+        self.items.push(StepReport {
+            index,
+            name: label(change),
+            action: change.action,
+            step,
+            outcome,
+        });
     }
 
     /// Puts the steps in plan order, a replace's create before its cancel.

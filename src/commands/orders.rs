@@ -11,7 +11,8 @@ use crate::{Error, ExitStatus, ops, render};
 pub(crate) fn run(args: &OrdersArgs, ctx: &Context) -> Result<ExitStatus, Error> {
     let settings = OrdersSettings::resolve(args, &ctx.env)?;
     let outcome = ops::orders::orders(&settings, &ctx.ui)?;
-    let opts = render::Options { color: ctx.color_stdout, ..render::Options::default() };
+    let opts =
+        render::RenderOptions { color: ctx.color_stdout, ..render::RenderOptions::default() };
     let mut out = std::io::stdout().lock();
     render::orders(&outcome.rows, settings.format, &opts, &mut out).map_err(super::stdout_error)?;
     out.flush().map_err(super::stdout_error)?;

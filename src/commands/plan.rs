@@ -20,7 +20,7 @@ pub(crate) fn run(args: &PlanArgs, ctx: &Context) -> Result<ExitStatus, Error> {
     terminal::exit_on_interrupt();
     let outcome =
         rt.block_on(ops::plan::plan(&settings, &desired, &conn, &mut pending, &ctx.ui))?;
-    let opts = render::Options {
+    let opts = render::RenderOptions {
         no_map: settings.no_map,
         ..settings.planning.render_options(ctx.color_stdout)
     };

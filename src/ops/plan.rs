@@ -64,7 +64,7 @@ pub async fn plan(
     let planning = &settings.planning;
     let live = observe::list_settled(conn, desired, pending, settings.recheck_wait, ui).await?;
     let (mut plan, _) = make_plan(desired, &live, conn, planning, ui).await?;
-    let opts = render::Options { no_map: settings.no_map, ..planning.render_options(false) };
+    let opts = render::RenderOptions { no_map: settings.no_map, ..planning.render_options(false) };
     if render::draws_map(planning.format, &opts) {
         for w in footprints::fill_plan(&conn.client, &mut plan, &live).await {
             ui.line(&format!("warning: {w}"));

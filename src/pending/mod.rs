@@ -7,7 +7,7 @@
 //! is still missing then is written to `.skyform/pending.json`, and the next
 //! `plan` or `apply` waits for those orders before planning their entries.
 //! The record holds, per account (a hash of the API URL and key, never the
-//! key), one [`Item`] per order: the entry's name and spec digest, the GUID
+//! key), one [`PendingOrder`] per order: the entry's name and spec digest, the GUID
 //! when the create answered with one, the body sent, and when.
 //!
 //! This module does file IO (the record); deciding which items are settled
@@ -43,7 +43,7 @@ const FORMAT_VERSION: u32 = 1;
 
 /// One order that may exist but was not listed yet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Item {
+pub struct PendingOrder {
     /// The manifest entry's `name`.
     pub entry: String,
     /// [`identity::spec_digest`] of the entry when the order was sent: an
@@ -61,7 +61,7 @@ pub struct Item {
 struct RecordFile {
     format_version: u32,
     /// Items per account id.
-    accounts: BTreeMap<String, Vec<Item>>,
+    accounts: BTreeMap<String, Vec<PendingOrder>>,
 }
 
 /// The record of one account, read from its file.
@@ -100,12 +100,12 @@ impl Pending {
     }
 
     /// The account's items.
-    pub fn items(&self) -> &[Item] {
+    pub fn items(&self) -> &[PendingOrder] {
         self.file.accounts.get(&self.account).map_or(&[], Vec::as_slice)
     }
 
     /// Replaces the account's items.
-    pub fn set_items(&mut self, items: Vec<Item>) {
+    pub fn set_items(&mut self, items: Vec<PendingOrder>) {
         if items.is_empty() {
             self.file.accounts.remove(&self.account);
         } else {
@@ -139,18 +139,18 @@ impl Pending {
 #[derive(Debug, Default, PartialEq)]
 pub struct Sorted {
     /// The order shows in the list (by GUID, or matching its entry).
-    pub listed: Vec<Item>,
+    pub listed: Vec<PendingOrder>,
     /// The entry is loaded, unchanged, and no order for it shows yet.
-    pub waiting: Vec<Item>,
+    pub waiting: Vec<PendingOrder>,
     /// The entry is not loaded or was edited since: kept, not waited for.
-    pub other: Vec<Item>,
+    pub other: Vec<PendingOrder>,
     /// Older than [`MAX_AGE`]: dropped.
-    pub expired: Vec<Item>,
+    pub expired: Vec<PendingOrder>,
 }
 
 /// Sorts `items` against the manifests and the live orders at `now` (wall clock).
 pub fn sort(
-    items: &[Item],
+    items: &[PendingOrder],
     desired: &DesiredSet,
     live: &[TaskOrder],
     now: DateTime<Utc>,
@@ -185,7 +185,7 @@ pub fn sort(
 
 /// An order standing in for a created one the list does not show yet, built
 /// from the body sent, with the status [`NOT_YET_LISTED`]; `None` without a GUID.
-pub fn stand_in(item: &Item) -> Option<TaskOrder> {
+pub fn stand_in(item: &PendingOrder) -> Option<TaskOrder> {
     let r = &item.request;
     let refs = |guids: &Option<Vec<String>>| -> Vec<TileRef> {
         guids.iter().flatten().map(|g| TileRef { guid: g.clone(), wkt: None }).collect()

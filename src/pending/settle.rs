@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::{Item, NOT_YET_LISTED, Pending, sort, stand_in};
+use super::{NOT_YET_LISTED, Pending, PendingOrder, sort, stand_in};
 use crate::apply::{Report, Step, StepOutcome};
 use crate::plan::Plan;
 use crate::spec::DesiredSet;
@@ -95,9 +95,14 @@ pub async fn before_plan(
 
 /// The item of change `index` of `plan`, for the order with `guid` (`None`:
 /// the create's outcome is not known).
-fn item_of(plan: &Plan, index: usize, guid: Option<String>, now: DateTime<Utc>) -> Option<Item> {
+fn item_of(
+    plan: &Plan,
+    index: usize,
+    guid: Option<String>,
+    now: DateTime<Utc>,
+) -> Option<PendingOrder> {
     let change = plan.changes.get(index)?;
-    Some(Item {
+    Some(PendingOrder {
         entry: change.name.clone()?,
         spec_digest: change.desired.as_ref()?.spec_digest.clone(),
         guid,
@@ -115,8 +120,8 @@ pub fn record_intents(
     pending: &mut Pending,
     plan: &Plan,
     now: DateTime<Utc>,
-) -> Result<Vec<Item>, crate::Error> {
-    let intents: Vec<Item> =
+) -> Result<Vec<PendingOrder>, crate::Error> {
+    let intents: Vec<PendingOrder> =
         plan.priceable().into_iter().filter_map(|i| item_of(plan, i, None, now)).collect();
     if !intents.is_empty() {
         let mut items = pending.items().to_vec();
@@ -130,7 +135,7 @@ pub fn record_intents(
 /// The items an apply leaves to check: its new orders (with their GUIDs),
 /// except duplicates it cancelled again, and the creates whose outcome stayed
 /// unknown (without).
-pub fn items_of(plan: &Plan, report: &Report, now: DateTime<Utc>) -> Vec<Item> {
+pub fn items_of(plan: &Plan, report: &Report, now: DateTime<Utc>) -> Vec<PendingOrder> {
     // A duplicate this run cancelled again (repair) is not waited for.
     let cancelled = |g: &str| {
         report.repairs.iter().any(|r| {
@@ -156,13 +161,13 @@ pub async fn after_apply(
     client: &Client,
     pending: &mut Pending,
     desired: &DesiredSet,
-    intents: &[Item],
-    new: Vec<Item>,
+    intents: &[PendingOrder],
+    new: Vec<PendingOrder>,
     window: Duration,
     now: DateTime<Utc>,
     say: &dyn Fn(&str),
-) -> Result<Vec<Item>, crate::Error> {
-    let mut items: Vec<Item> =
+) -> Result<Vec<PendingOrder>, crate::Error> {
+    let mut items: Vec<PendingOrder> =
         pending.items().iter().filter(|i| !intents.contains(i)).cloned().collect();
     let waits = !new.is_empty();
     items.extend(new);
@@ -172,7 +177,7 @@ pub async fn after_apply(
     if !waits {
         return Ok(Vec::new());
     }
-    let unlisted = |sorted: &super::Sorted| -> Vec<Item> {
+    let unlisted = |sorted: &super::Sorted| -> Vec<PendingOrder> {
         sorted.waiting.iter().filter(|i| i.guid.is_some()).cloned().collect()
     };
     let never = AtomicBool::new(false);
@@ -217,7 +222,7 @@ pub fn orders(n: usize) -> String {
 }
 
 /// `` `a`, `b` ``.
-pub fn names(items: &[Item]) -> String {
+pub fn names(items: &[PendingOrder]) -> String {
     items.iter().map(|i| format!("`{}`", i.entry)).collect::<Vec<_>>().join(", ")
 }
 

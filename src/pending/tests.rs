@@ -6,9 +6,9 @@ use super::*;
 use crate::spec::DesiredSet;
 use crate::testing::{ONE_ENTRY_MANIFEST, load_manifest};
 
-fn item(set: &DesiredSet, guid: Option<&str>, at: DateTime<Utc>) -> Item {
+fn item(set: &DesiredSet, guid: Option<&str>, at: DateTime<Utc>) -> PendingOrder {
     let entry = &set.orders[0];
-    Item {
+    PendingOrder {
         entry: entry.name.clone(),
         spec_digest: identity::spec_digest(&entry.spec),
         guid: guid.map(str::to_owned),
@@ -55,7 +55,7 @@ fn items_sort_into_listed_waiting_other_and_expired() {
     let now = Utc.with_ymd_and_hms(2025, 4, 10, 12, 0, 0).unwrap();
     let created = item(&set, Some("g1"), now);
     let unknown = item(&set, None, now);
-    let edited = Item { spec_digest: "0".repeat(64), ..item(&set, None, now) };
+    let edited = PendingOrder { spec_digest: "0".repeat(64), ..item(&set, None, now) };
     let old = item(&set, Some("g2"), now - TimeDelta::hours(25));
     let items = [created.clone(), unknown.clone(), edited.clone(), old.clone()];
 

@@ -7,7 +7,7 @@
 //! are the pure part. An estimate that fails for a reason that may pass (429,
 //! 5xx, 413, a broken connection) leaves the change unpriced; one the API
 //! refuses for good (a 400, or a validation code) is returned as a
-//! [`Refusal`], because the create would be refused the same way.
+//! [`EstimateRefusal`], because the create would be refused the same way.
 
 pub mod account;
 pub mod chain;
@@ -24,7 +24,7 @@ use clearsky::catalog;
 
 /// An estimate the API refused for good: the entry's create would be refused too.
 #[derive(Debug)]
-pub struct Refusal {
+pub struct EstimateRefusal {
     /// The entry's name.
     pub name: String,
     /// The API's answer, with its per-field messages.
@@ -42,7 +42,7 @@ pub async fn price(
     plan: &mut Plan,
     concurrency: usize,
     month_spend: f64,
-) -> Vec<Refusal> {
+) -> Vec<EstimateRefusal> {
     price_with(client, plan, concurrency, month_spend, &|| ()).await
 }
 
@@ -54,7 +54,7 @@ pub async fn price_with(
     concurrency: usize,
     month_spend: f64,
     on_priced: &(dyn Fn() + Sync),
-) -> Vec<Refusal> {
+) -> Vec<EstimateRefusal> {
     // Apply sends every create (and a replace's create) before any cancel, in
     // plan order; the chain follows it.
     let jobs: Vec<chain::Job> = plan
@@ -109,7 +109,10 @@ pub async fn price_with(
     price_duplicates(client, plan, concurrency).await;
     refused
         .into_iter()
-        .map(|(i, error)| Refusal { name: plan.changes[i].name.clone().unwrap_or_default(), error })
+        .map(|(i, error)| EstimateRefusal {
+            name: plan.changes[i].name.clone().unwrap_or_default(),
+            error,
+        })
         .collect()
 }
 

@@ -9,7 +9,7 @@ use std::io;
 
 use super::duplicates as dups;
 use super::style::{self, paint};
-use super::{Options, inline_diff};
+use super::{RenderOptions, inline_diff};
 use crate::plan::{Action, Change, Cost, Plan, TileCoverage};
 
 /// Widest name column; longer names push their line's other columns right.
@@ -18,7 +18,7 @@ const MAX_NAME_WIDTH: usize = 40;
 const MAX_GUIDS: usize = 3;
 
 /// Writes the human plan.
-pub(super) fn render(plan: &Plan, opts: Options, w: &mut dyn io::Write) -> io::Result<()> {
+pub(super) fn render(plan: &Plan, opts: RenderOptions, w: &mut dyn io::Write) -> io::Result<()> {
     // Like Terraform, unchanged entries are only counted unless asked for: with
     // hundreds of orders they would bury the changes.
     let managed: Vec<&Change> = plan
@@ -70,7 +70,7 @@ pub(super) fn render(plan: &Plan, opts: Options, w: &mut dyn io::Write) -> io::R
 }
 
 /// One item: its main line, then its detail lines.
-fn item(c: &Change, width: usize, opts: Options, w: &mut dyn io::Write) -> io::Result<()> {
+fn item(c: &Change, width: usize, opts: RenderOptions, w: &mut dyn io::Write) -> io::Result<()> {
     let color = opts.color;
     let glyph = paint(color, style::action(c.action), c.action.glyph());
     let name = super::display_name(c);
@@ -126,7 +126,7 @@ fn cost_columns(c: &Change, color: bool) -> String {
 }
 
 /// The indented lines under an item.
-fn details(c: &Change, opts: Options) -> Vec<String> {
+fn details(c: &Change, opts: RenderOptions) -> Vec<String> {
     let mut lines = Vec::new();
     let live = c.live.as_ref();
     // The order's GUID, unless the reason on the main line already names it.
@@ -188,7 +188,7 @@ pub(super) fn guid_list(guids: &[String], detailed: bool) -> String {
 
 /// Refunded duplicates briefly (their cancels are listed above), then every
 /// duplicate still billed, with its price, in the error style.
-fn duplicates(plan: &Plan, opts: Options, w: &mut dyn io::Write) -> io::Result<()> {
+fn duplicates(plan: &Plan, opts: RenderOptions, w: &mut dyn io::Write) -> io::Result<()> {
     let cancelled = dups::cancelled(plan);
     if !cancelled.is_empty() {
         let title = "Duplicate orders (cancelled above with a full refund):";

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::{Options, inline_diff};
+use super::{RenderOptions, inline_diff};
 use crate::plan::{Action, BudgetStatus, Change, Cost, Plan};
 
 /// Most bytes the comment may hold.
@@ -31,7 +31,7 @@ struct Section {
 }
 
 /// Renders the whole comment.
-pub(super) fn render(plan: &Plan, opts: Options) -> String {
+pub(super) fn render(plan: &Plan, opts: RenderOptions) -> String {
     let mut out = String::from("### skyform plan\n\n");
     summary_table(plan, &mut out);
     let _ = writeln!(out, "**{}**\n", prose(&super::summary_line(plan)));
@@ -175,7 +175,7 @@ fn money_of<'a>(changes: impl Iterator<Item = &'a Change>) -> (String, String) {
 }
 
 /// The detail groups, in the order they are shown (and cut from the end).
-fn sections(plan: &Plan, opts: Options) -> Vec<Section> {
+fn sections(plan: &Plan, opts: RenderOptions) -> Vec<Section> {
     let of = |action: Action| plan.changes.iter().filter(move |c| c.action == action);
     let mut sections = vec![
         Section {
@@ -201,7 +201,7 @@ fn list(title: &'static str, open: bool, items: Vec<String>) -> Section {
     Section { title, open, head: String::new(), items }
 }
 
-fn create_row(c: &Change, opts: Options) -> String {
+fn create_row(c: &Change, opts: RenderOptions) -> String {
     let mut name = code(super::display_name(c), true);
     if let Some(t) = &c.tiles {
         let _ =
@@ -225,7 +225,7 @@ fn create_row(c: &Change, opts: Options) -> String {
 }
 
 /// `- `name` Stratus2, 277.50 km², 15 images, EUR …` and the field diffs under it.
-fn replace_item(c: &Change, opts: Options) -> String {
+fn replace_item(c: &Change, opts: RenderOptions) -> String {
     let cost = match &c.cost {
         Cost::Priced(p) => format!(
             "{:.2} km², {}, {}",
@@ -382,7 +382,7 @@ mod tests {
     fn names_with_pipes_and_backticks_do_not_break_the_table() {
         let mut plan = fixtures::huge_plan(1);
         plan.changes[0].name = Some("evil|name`with``ticks".into());
-        let md = render(&plan, Options::default());
+        let md = render(&plan, RenderOptions::default());
         let row = md.lines().find(|l| l.starts_with("| ") && l.contains("evil")).unwrap();
         assert!(row.contains("```evil\\|name`with``ticks```"), "{row}");
         // Seven cells: the pipe inside the name is escaped.
@@ -392,7 +392,7 @@ mod tests {
     #[test]
     fn a_huge_plan_is_cut_to_whole_items_with_a_note() {
         let n = 5_000;
-        let md = render(&fixtures::huge_plan(n), Options::default());
+        let md = render(&fixtures::huge_plan(n), RenderOptions::default());
         assert!(md.len() <= LIMIT, "{} bytes", md.len());
         let shown = md.lines().filter(|l| l.starts_with("| `generated-entry")).count();
         assert!(shown > 100 && shown < n, "{shown}");
@@ -407,7 +407,7 @@ mod tests {
 
     #[test]
     fn a_small_plan_has_no_note() {
-        let md = render(&fixtures::full_plan(), Options::default());
+        let md = render(&fixtures::full_plan(), RenderOptions::default());
         assert!(!md.contains("left out"));
     }
 }

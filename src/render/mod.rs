@@ -56,7 +56,7 @@ pub enum Format {
 
 /// How to render, beyond the format.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Options {
+pub struct RenderOptions {
     /// Writes ANSI colours (human format only).
     pub color: bool,
     /// Lists unchanged (`keep`) entries too, and shows long values (WKT diffs,
@@ -68,7 +68,12 @@ pub struct Options {
 }
 
 /// Writes `plan` in `format` to `w`.
-pub fn plan(plan: &Plan, format: Format, opts: &Options, w: &mut dyn io::Write) -> io::Result<()> {
+pub fn plan(
+    plan: &Plan,
+    format: Format,
+    opts: &RenderOptions,
+    w: &mut dyn io::Write,
+) -> io::Result<()> {
     match format {
         Format::Human => human::render(plan, *opts, w),
         Format::Json => json::render(plan, w),
@@ -85,7 +90,7 @@ pub fn is_map(format: Format) -> bool {
 
 /// Tells whether the plan output in `format` draws areas, and so needs
 /// [`Plan::tile_footprints`] filled in for tile and minitile entries.
-pub fn draws_map(format: Format, opts: &Options) -> bool {
+pub fn draws_map(format: Format, opts: &RenderOptions) -> bool {
     is_map(format) || (format == Format::Markdown && !opts.no_map)
 }
 
@@ -99,7 +104,7 @@ pub fn plan_json_schema() -> serde_json::Value {
 pub fn orders(
     rows: &[OrderRow],
     format: Format,
-    opts: &Options,
+    opts: &RenderOptions,
     w: &mut dyn io::Write,
 ) -> io::Result<()> {
     orders::render(rows, format, *opts, w)

@@ -9,7 +9,7 @@ use std::io;
 use serde::Serialize;
 
 use super::map::Map;
-use super::{Format, Options, style};
+use super::{Format, RenderOptions, style};
 use clearsky::api::types::TaskOrder;
 
 /// One live order and the manifest entry it matches.
@@ -38,7 +38,7 @@ const AREA: usize = 5;
 pub(super) fn render(
     rows: &[OrderRow],
     format: Format,
-    opts: Options,
+    opts: RenderOptions,
     w: &mut dyn io::Write,
 ) -> io::Result<()> {
     match format {
@@ -70,7 +70,7 @@ fn cells(row: &OrderRow) -> [String; 7] {
     ]
 }
 
-fn table(rows: &[OrderRow], opts: Options, w: &mut dyn io::Write) -> io::Result<()> {
+fn table(rows: &[OrderRow], opts: RenderOptions, w: &mut dyn io::Write) -> io::Result<()> {
     if rows.is_empty() {
         return writeln!(w, "No live orders.");
     }
@@ -164,7 +164,7 @@ mod tests {
 
     fn to_string(rows: &[OrderRow], format: Format, color: bool) -> String {
         let mut out = Vec::new();
-        let opts = Options { color, ..Options::default() };
+        let opts = RenderOptions { color, ..RenderOptions::default() };
         render(rows, format, opts, &mut out).unwrap();
         String::from_utf8(out).unwrap()
     }

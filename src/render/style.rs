@@ -1,6 +1,6 @@
 //! Colours of the human output, and the one function that applies them.
 //!
-//! Pure. Colour is decided by the caller ([`super::Options::color`]); with it
+//! Pure. Colour is decided by the caller ([`super::RenderOptions::color`]); with it
 //! off, text passes through untouched, so plain output never holds an escape.
 
 use anstyle::{AnsiColor, Style};

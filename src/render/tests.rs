@@ -2,14 +2,14 @@ use super::fixtures::{self, full_plan, no_change_plan};
 use super::*;
 use crate::plan::{BudgetLimits, Cost};
 
-fn render_to_string(plan: &Plan, format: Format, opts: Options) -> String {
+fn render_to_string(plan: &Plan, format: Format, opts: RenderOptions) -> String {
     let mut out = Vec::new();
     super::plan(plan, format, &opts, &mut out).unwrap();
     String::from_utf8(out).unwrap()
 }
 
-const PLAIN: Options = Options { color: false, detailed: false, no_map: false };
-const COLOR: Options = Options { color: true, detailed: false, no_map: false };
+const PLAIN: RenderOptions = RenderOptions { color: false, detailed: false, no_map: false };
+const COLOR: RenderOptions = RenderOptions { color: true, detailed: false, no_map: false };
 
 #[test]
 fn human_full_plan() {
@@ -52,7 +52,7 @@ fn human_lists_unchanged_entries_only_when_detailed() {
     let keep_line = "    copenhagen-harbour  UpToDate  0a1b2c3d-0000-4000-8000-000000000001";
     let plain = render_to_string(&full_plan(), Format::Human, PLAIN);
     assert!(!plain.lines().any(|l| l.starts_with("    copenhagen-harbour")), "{plain}");
-    let detailed = Options { color: false, detailed: true, no_map: false };
+    let detailed = RenderOptions { color: false, detailed: true, no_map: false };
     let full = render_to_string(&full_plan(), Format::Human, detailed);
     assert!(full.lines().any(|l| l == keep_line), "{full}");
     assert!(plain.contains("1 unchanged"), "{plain}");

@@ -139,8 +139,8 @@ impl Planning {
     }
 
     /// The options of the plan renderers.
-    pub fn render_options(&self, color: bool) -> render::Options {
-        render::Options { color, detailed: self.detailed, no_map: false }
+    pub fn render_options(&self, color: bool) -> render::RenderOptions {
+        render::RenderOptions { color, detailed: self.detailed, no_map: false }
     }
 }
 

@@ -15,9 +15,9 @@ use serde::Serialize;
 use super::json::Document;
 use super::refusal::RefusedView;
 use super::schema::{ActionView, generate};
-use super::{Format, Options};
+use super::{Format, RenderOptions};
 use crate::apply::consent::Refusal;
-use crate::apply::{Event, EventKind, Item, Report, Step, StepOutcome};
+use crate::apply::{Event, EventKind, Report, Step, StepOutcome, StepReport};
 use crate::plan::{Action, Plan};
 
 /// Version of the `apply --format json` event stream; bumped only on a
@@ -28,7 +28,7 @@ pub const APPLY_EVENTS_FORMAT_VERSION: u32 = 1;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApplyRenderer {
     /// The plan and a report for people; a progress bar meanwhile.
-    Human(Options),
+    Human(RenderOptions),
     /// A `plan` line, then one JSON line per event and a `summary` line, or a
     /// `refused` line instead; nothing else on stdout.
     Json,
@@ -37,7 +37,7 @@ pub enum ApplyRenderer {
 impl ApplyRenderer {
     /// The renderer for `format`. Apply has no Markdown report: `markdown`
     /// shows what `human` shows (the maps are refused when flags are resolved).
-    pub fn new(format: Format, opts: Options) -> Self {
+    pub fn new(format: Format, opts: RenderOptions) -> Self {
         match format {
             Format::Json => Self::Json,
             Format::Human | Format::Markdown | Format::Geojson | Format::Svg => Self::Human(opts),
@@ -442,7 +442,7 @@ impl SummaryView {
 }
 
 impl ItemView {
-    fn new(item: &Item) -> Self {
+    fn new(item: &StepReport) -> Self {
         Self {
             index: item.index,
             name: item.name.clone(),

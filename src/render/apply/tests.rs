@@ -143,7 +143,7 @@ fn the_schema_rejects_what_the_contract_forbids() {
 #[test]
 fn the_human_report_lists_each_step_and_ends_with_the_summary_line() {
     let (events, report) = part_way();
-    let human = ApplyRenderer::new(Format::Human, Options::default());
+    let human = ApplyRenderer::new(Format::Human, RenderOptions::default());
     let mut out = Vec::new();
     for e in &events {
         human.event(e, &mut out).unwrap();
@@ -162,7 +162,7 @@ Apply failed part-way: 1 done, 1 failed, 1 not tried. Run apply again to converg
 "
     );
     assert!(human.shows_progress() && !ApplyRenderer::Json.shows_progress());
-    assert_eq!(ApplyRenderer::new(Format::Markdown, Options::default()), human);
+    assert_eq!(ApplyRenderer::new(Format::Markdown, RenderOptions::default()), human);
 }
 
 #[test]
@@ -210,7 +210,7 @@ fn skipped_creates_and_refunded_duplicates_are_reported_apart() {
     });
     assert!(report.complete());
     let mut out = Vec::new();
-    ApplyRenderer::new(Format::Human, Options::default()).report(&report, &mut out).unwrap();
+    ApplyRenderer::new(Format::Human, RenderOptions::default()).report(&report, &mut out).unwrap();
     assert_eq!(
         String::from_utf8(out).unwrap(),
         "

@@ -3,12 +3,12 @@ use serde_json::Value;
 
 use crate::plan::Plan;
 use crate::render::map::fixtures::drawn_plan;
-use crate::render::{Format, Options, fixtures};
+use crate::render::{Format, RenderOptions, fixtures};
 
 /// The GeoJSON schema of geojson.org, shipped with the tests.
 const SCHEMA: &str = include_str!("../../../tests/schemas/geojson-feature-collection.schema.json");
 
-fn geojson(plan: &Plan, opts: Options) -> Value {
+fn geojson(plan: &Plan, opts: RenderOptions) -> Value {
     let mut out = Vec::new();
     crate::render::plan(plan, Format::Geojson, &opts, &mut out).unwrap();
     serde_json::from_slice(&out).unwrap()
@@ -46,7 +46,7 @@ fn rings(feature: &Value) -> Vec<(bool, LineString<f64>)> {
 #[test]
 fn a_plan_with_every_action_is_valid_geojson_one_feature_per_drawable_change() {
     let plan = drawn_plan();
-    let doc = geojson(&plan, Options { detailed: true, ..Options::default() });
+    let doc = geojson(&plan, RenderOptions { detailed: true, ..RenderOptions::default() });
     assert_valid(&doc);
     let features = doc["features"].as_array().unwrap();
     let got: Vec<(&str, &str, Option<&str>)> = features
@@ -80,7 +80,7 @@ fn a_plan_with_every_action_is_valid_geojson_one_feature_per_drawable_change() {
 
 #[test]
 fn properties_carry_the_price_the_order_and_simplestyle() {
-    let doc = geojson(&drawn_plan(), Options::default());
+    let doc = geojson(&drawn_plan(), RenderOptions::default());
     let features = doc["features"].as_array().unwrap();
     let find = |name: &str| features.iter().find(|f| f["properties"]["name"] == name).unwrap();
     let create = &find("aarhus-bay")["properties"];
@@ -100,7 +100,7 @@ fn properties_carry_the_price_the_order_and_simplestyle() {
 
 #[test]
 fn an_empty_plan_is_an_empty_collection() {
-    let doc = geojson(&fixtures::empty_plan(Vec::new()), Options::default());
+    let doc = geojson(&fixtures::empty_plan(Vec::new()), RenderOptions::default());
     assert_valid(&doc);
     assert_eq!(doc["features"], Value::Array(Vec::new()));
 }
@@ -112,7 +112,7 @@ fn map_block(md: &str) -> Option<Value> {
     Some(serde_json::from_str(&md[start..end]).unwrap())
 }
 
-fn markdown(plan: &Plan, opts: Options) -> String {
+fn markdown(plan: &Plan, opts: RenderOptions) -> String {
     let mut out = Vec::new();
     crate::render::plan(plan, Format::Markdown, &opts, &mut out).unwrap();
     String::from_utf8(out).unwrap()
@@ -121,20 +121,20 @@ fn markdown(plan: &Plan, opts: Options) -> String {
 #[test]
 fn the_markdown_plan_carries_the_map_unless_no_map() {
     let plan = drawn_plan();
-    let md = markdown(&plan, Options::default());
+    let md = markdown(&plan, RenderOptions::default());
     let doc = map_block(&md).expect("a map");
     assert_valid(&doc);
     assert_eq!(doc["features"].as_array().unwrap().len(), 9);
     // After the summary table, before the details.
     assert!(md.find("| **total** |").unwrap() < md.find("```geojson").unwrap());
     assert!(md.find("```geojson").unwrap() < md.find("<details").unwrap());
-    let none = markdown(&plan, Options { no_map: true, ..Options::default() });
+    let none = markdown(&plan, RenderOptions { no_map: true, ..RenderOptions::default() });
     assert!(!none.contains("geojson"));
 }
 
 #[test]
 fn a_markdown_plan_of_1500_creates_stays_under_the_limit_with_a_map_or_a_note() {
-    let md = markdown(&fixtures::huge_plan(1_500), Options::default());
+    let md = markdown(&fixtures::huge_plan(1_500), RenderOptions::default());
     assert!(md.len() < 60_000, "{} bytes", md.len());
     match map_block(&md) {
         Some(doc) => assert_valid(&doc),
@@ -159,7 +159,7 @@ fn a_detailed_map_is_simplified_to_fit() {
         c.request.as_mut().unwrap().wkt =
             Some(circle(8.0 + 0.45 * f64::from(u32::try_from(i).unwrap())));
     }
-    let md = markdown(&plan, Options::default());
+    let md = markdown(&plan, RenderOptions::default());
     assert!(md.len() < 60_000, "{} bytes", md.len());
     let doc = map_block(&md).expect("a simplified map");
     assert_valid(&doc);

@@ -18,7 +18,7 @@ pub(super) mod style;
 use geo::orient::{Direction, Orient};
 use geo::{LineString, MultiPolygon, Polygon, Rect};
 
-use super::{Options, OrderRow, display_name};
+use super::{OrderRow, RenderOptions, display_name};
 use crate::plan::{Action, Change, Cost, LiveOrderSummary, Plan, Price};
 use clearsky::aoi;
 use clearsky::api::types::{OrderRequest, OrderStatus};
@@ -76,7 +76,7 @@ pub(super) struct Area<'a> {
 impl<'a> Map<'a> {
     /// The map of a plan: creates, both halves of replaces, cancels, blocked
     /// cancels and unmanaged orders; unchanged entries only with `detailed`.
-    pub(in crate::render) fn of_plan(plan: &'a Plan, opts: Options) -> Self {
+    pub(in crate::render) fn of_plan(plan: &'a Plan, opts: RenderOptions) -> Self {
         let cell = |guid: &str| plan.tile_footprints.get(guid).map(String::as_str);
         let mut map = Map { areas: Vec::new(), undrawn: Vec::new() };
         for change in &plan.changes {

@@ -3,8 +3,8 @@ use geo::Winding;
 use super::fixtures::drawn_plan;
 use super::*;
 
-fn detailed() -> Options {
-    Options { detailed: true, ..Options::default() }
+fn detailed() -> RenderOptions {
+    RenderOptions { detailed: true, ..RenderOptions::default() }
 }
 
 fn actions(map: &Map<'_>) -> Vec<(String, Action, Option<Side>)> {
@@ -32,7 +32,7 @@ fn every_drawable_change_is_one_area_and_a_replace_two() {
     assert_eq!(got, want);
     assert!(map.undrawn.is_empty(), "{:?}", map.undrawn);
     // Unchanged entries only with `--detailed`.
-    let plain = Map::of_plan(&plan, Options::default());
+    let plain = Map::of_plan(&plan, RenderOptions::default());
     assert_eq!(plain.areas.len(), want.len() - 1);
     assert!(plain.areas.iter().all(|a| a.action != Action::Keep));
 }
@@ -40,7 +40,7 @@ fn every_drawable_change_is_one_area_and_a_replace_two() {
 #[test]
 fn areas_carry_the_live_order_and_the_price() {
     let plan = drawn_plan();
-    let map = Map::of_plan(&plan, Options::default());
+    let map = Map::of_plan(&plan, RenderOptions::default());
     let by =
         |name: &str, side| map.areas.iter().find(|a| a.name == name && a.side == side).unwrap();
     let old = by("aalborg-fjord", Some(Side::Old));
@@ -72,7 +72,7 @@ fn tiles_without_footprints_and_broken_geometry_are_listed_as_undrawn() {
     let mut plan = drawn_plan();
     plan.tile_footprints.clear();
     plan.changes[1].request.as_mut().unwrap().wkt = Some("POLYGON((0 0, nan 1, 1 1, 0 0))".into());
-    let map = Map::of_plan(&plan, Options::default());
+    let map = Map::of_plan(&plan, RenderOptions::default());
     assert_eq!(map.undrawn, ["aarhus-bay", "skagen-tiles"]);
     assert!(map.areas.iter().all(|a| a.name != "skagen-tiles" && a.name != "aarhus-bay"));
 }

@@ -3,9 +3,9 @@ use geo::BoundingRect;
 use super::*;
 use crate::plan::Plan;
 use crate::render::map::fixtures::drawn_plan;
-use crate::render::{Format, Options, fixtures};
+use crate::render::{Format, RenderOptions, fixtures};
 
-fn svg(plan: &Plan, opts: Options) -> String {
+fn svg(plan: &Plan, opts: RenderOptions) -> String {
     let mut out = Vec::new();
     crate::render::plan(plan, Format::Svg, &opts, &mut out).unwrap();
     String::from_utf8(out).unwrap()
@@ -22,7 +22,7 @@ fn raster(svg: &str) -> resvg::tiny_skia::Pixmap {
 
 /// The pixel at the centre of the bounding box of the named area.
 fn centre_pixel(plan: &Plan, name: &str, pixmap: &resvg::tiny_skia::Pixmap) -> (u8, u8, u8) {
-    let map = Map::of_plan(plan, Options::default());
+    let map = Map::of_plan(plan, RenderOptions::default());
     let (proj, _) = Projection::fit(map.bounds().unwrap());
     let area = map.areas.iter().find(|a| a.name == name).unwrap();
     let c = area.shape.bounding_rect().unwrap().center();
@@ -35,7 +35,7 @@ fn centre_pixel(plan: &Plan, name: &str, pixmap: &resvg::tiny_skia::Pixmap) -> (
 #[test]
 fn the_svg_parses_as_xml_and_names_every_area() {
     let plan = drawn_plan();
-    let text = svg(&plan, Options::default());
+    let text = svg(&plan, RenderOptions::default());
     let doc = roxmltree::Document::parse(&text).unwrap();
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "svg");
@@ -55,7 +55,7 @@ fn the_svg_parses_as_xml_and_names_every_area() {
 #[test]
 fn rasterised_a_created_area_is_green_and_a_cancelled_one_red() {
     let plan = drawn_plan();
-    let pixmap = raster(&svg(&plan, Options::default()));
+    let pixmap = raster(&svg(&plan, RenderOptions::default()));
     let (r, g, b) = centre_pixel(&plan, "skagen-tiles", &pixmap);
     assert!(g > r + 40 && g > b + 40, "create is green: {:?}", (r, g, b));
     let (r, g, b) = centre_pixel(&plan, "old-pilot", &pixmap);
@@ -68,10 +68,10 @@ fn rasterised_a_created_area_is_green_and_a_cancelled_one_red() {
 fn hostile_names_stay_text_and_an_empty_plan_is_still_a_picture() {
     let mut plan = drawn_plan();
     plan.changes[1].name = Some("<script>\u{1}&\"x\"</script>".into());
-    let text = svg(&plan, Options::default());
+    let text = svg(&plan, RenderOptions::default());
     let doc = roxmltree::Document::parse(&text).unwrap();
     assert!(doc.descendants().all(|n| !n.has_tag_name("script")));
-    let empty = svg(&fixtures::empty_plan(Vec::new()), Options::default());
+    let empty = svg(&fixtures::empty_plan(Vec::new()), RenderOptions::default());
     let doc = roxmltree::Document::parse(&empty).unwrap();
     assert!(doc.descendants().any(|n| n.text() == Some("Nothing to draw.")));
     raster(&empty);
