@@ -187,6 +187,10 @@ pub struct PlanFlags {
     /// Also cancel live orders that match no manifest entry.
     #[arg(long)]
     pub prune: bool,
+    /// With `--prune`: accept manifests that hold no entry at all, which
+    /// cancels every order of the account (refused without it).
+    #[arg(long, requires = "prune")]
+    pub allow_empty: bool,
     /// Only plan the entries with this name (repeatable).
     #[arg(long, value_name = "NAME")]
     pub target: Vec<String>,

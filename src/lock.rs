@@ -58,6 +58,12 @@ impl Account {
         Self::new(&config.base_url, config.key.expose())
     }
 
+    /// The account's digest: 32 hex digits, the same for every spelling of
+    /// its URL that [`Account::new`] treats as one; never the key.
+    pub fn id(&self) -> &str {
+        &self.digest
+    }
+
     /// The lock file's name: `apply-<32 hex digits>.lock`.
     pub fn file_name(&self) -> String {
         format!("apply-{}.lock", self.digest)

@@ -252,6 +252,16 @@ async fn current_plan(
         _ => Ok(()),
     };
     if let Some(saved) = saved {
+        let account = lock::Account::of(&settings.api, &conn.client);
+        if saved.account != account.id() {
+            // Before anything is listed: a plan reviewed for one account is
+            // never evidence for another.
+            stale(vec![format!(
+                "the plan was made for another account (`{}`; this run's is `{}`)",
+                saved.account,
+                account.id()
+            )])?;
+        }
         stale(saved.age_reasons(conn.now(), settings.max_plan_age))?;
     }
     let live = observe::list_settled(conn, desired, pending, settings.recheck_wait, ui).await?;

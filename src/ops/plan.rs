@@ -18,7 +18,7 @@ use crate::saved_plan::SavedPlan;
 use crate::settings::{PlanSettings, Planning};
 use crate::spec::DesiredSet;
 use crate::ui::Ui;
-use crate::{Error, ExitStatus, footprints, offered, pricing, render};
+use crate::{Error, ExitStatus, footprints, lock, offered, pricing, render};
 
 /// What `plan` found: the plan, and what it was made from.
 #[derive(Debug)]
@@ -72,7 +72,9 @@ pub async fn plan(
     }
     if let Some(path) = &settings.out {
         let saved = planning.saved_settings();
-        SavedPlan::new(plan.clone(), &planning.paths, saved, &desired.files, &live).write(path)?;
+        let account = lock::Account::of(&settings.api, &conn.client);
+        SavedPlan::new(plan.clone(), account.id(), &planning.paths, saved, &desired.files, &live)
+            .write(path)?;
     }
     Ok(PlanOutcome {
         plan,
@@ -94,6 +96,7 @@ pub async fn make_plan(
     ui: &dyn Ui,
 ) -> Result<(Plan, Account), Error> {
     check_targets(desired, &planning.targets)?;
+    check_not_empty(desired, planning)?;
     let mut plan = plan::diff(desired, live, &planning.diff_options(conn.now()));
     let creates = !plan.priceable().is_empty();
     let account = Account::read(&conn.client, planning.concurrency, creates, ui).await;
@@ -132,6 +135,22 @@ pub fn check_targets(desired: &DesiredSet, targets: &[String]) -> Result<(), Err
     Err(Error::usage(
         format!("`--target` names no manifest entry: {}", names.join(", ")),
         Some(hint),
+    ))
+}
+
+/// Refuses `--prune` over manifests that hold no entry, unless `--allow-empty`:
+/// a folder emptied by mistake (or a manifest cut to `orders: []`) would
+/// otherwise cancel every order of the account.
+pub fn check_not_empty(desired: &DesiredSet, planning: &Planning) -> Result<(), Error> {
+    if !planning.prune || planning.allow_empty || !desired.orders.is_empty() {
+        return Ok(());
+    }
+    Err(Error::usage(
+        "refusing `--prune` with no manifest entry: it would cancel every order of the account",
+        Some(
+            "check the paths given; to cancel everything on purpose, add `--allow-empty`"
+                .to_owned(),
+        ),
     ))
 }
 

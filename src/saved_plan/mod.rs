@@ -28,8 +28,9 @@ use clearsky::read::{self, FileKind};
 
 pub use age::{DEFAULT_MAX_AGE, format_age, parse_age};
 
-/// Version of the saved-plan file. Version 2 added `settings` and `digest`.
-pub const SAVED_PLAN_VERSION: u32 = 2;
+/// Version of the saved-plan file. Version 2 added `settings` and `digest`;
+/// version 3 `account`.
+pub const SAVED_PLAN_VERSION: u32 = 3;
 
 /// What a saved plan remembers of one live order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,9 +53,11 @@ pub struct SavedSettings {
 }
 
 impl SavedSettings {
-    /// Refuses flags of `apply --plan` (`given`) that would make another plan
-    /// than the saved one; a flag left out (false, empty, `None`) means "as
-    /// saved". Called by the settings stage
+    /// Refuses flags of `apply --plan` (`given`) that differ from the ones the
+    /// saved plan was made with. Every plan-deciding flag must be restated: a
+    /// flag left out that the saved plan set is refused too, so that a
+    /// substituted file cannot turn a reviewed run without `--prune` into a
+    /// prune. Called by the settings stage
     /// ([`crate::settings::ApplySettings::adopt_saved`]).
     pub fn check_flags(&self, given: &SavedSettings) -> Result<(), Error> {
         let differs = |flag: &str, given: String, saved: String| {
@@ -63,22 +66,22 @@ impl SavedSettings {
                     "`{flag}` differs from the saved plan: given {given}, the plan was made with {saved}"
                 ),
                 Some(format!(
-                    "leave `{flag}` out to apply the saved plan as reviewed, or make a new plan with `skyform plan --out FILE {flag} ...`"
+                    "give `apply --plan` the same `{flag}` as `plan --out`, or make a new plan with `skyform plan --out FILE`"
                 )),
             )
         };
-        if given.prune && !self.prune {
-            return Err(differs("--prune", "`--prune`".into(), "no `--prune`".into()));
+        if given.prune != self.prune {
+            let shown =
+                |p: bool| if p { "`--prune`".to_owned() } else { "no `--prune`".to_owned() };
+            return Err(differs("--prune", shown(given.prune), shown(self.prune)));
         }
-        if !given.targets.is_empty() && sorted(&given.targets) != sorted(&self.targets) {
+        if sorted(&given.targets) != sorted(&self.targets) {
             return Err(differs("--target", names(&given.targets), names(&self.targets)));
         }
-        if let Some(given) = given.max_cost
-            && self.max_cost != Some(given)
-        {
-            let saved =
-                self.max_cost.map_or_else(|| "no `--max-cost`".into(), |m| format!("`{m}`"));
-            return Err(differs("--max-cost", format!("`{given}`"), saved));
+        if given.max_cost != self.max_cost {
+            let shown =
+                |m: Option<f64>| m.map_or_else(|| "no `--max-cost`".into(), |m| format!("`{m}`"));
+            return Err(differs("--max-cost", shown(given.max_cost), shown(self.max_cost)));
         }
         Ok(())
     }
@@ -107,6 +110,9 @@ pub struct SavedPlan {
     pub skyform_version: String,
     /// When it was written (system clock; the age checks use `plan.generated_at`).
     pub saved_at: DateTime<Utc>,
+    /// The account the plan was made for: a digest of the canonical API URL
+    /// and a hash of the key ([`crate::lock::Account`]), never the key.
+    pub account: String,
     /// The manifest paths given to `plan`, to re-read when `apply --plan` gets none.
     pub paths: Vec<PathBuf>,
     /// The flags that decided the plan.
@@ -123,6 +129,7 @@ impl SavedPlan {
     /// Records a plan with the settings, files and live orders it was computed from.
     pub fn new(
         plan: Plan,
+        account: &str,
         paths: &[PathBuf],
         settings: SavedSettings,
         files: &[ManifestDigest],
@@ -132,6 +139,7 @@ impl SavedPlan {
             saved_plan_version: SAVED_PLAN_VERSION,
             skyform_version: env!("CARGO_PKG_VERSION").to_owned(),
             saved_at: Utc::now(),
+            account: account.to_owned(),
             paths: paths.to_vec(),
             settings,
             files: digests_of_files(files),

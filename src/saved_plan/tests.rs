@@ -17,9 +17,31 @@ fn saved() -> SavedSettings {
 }
 
 #[test]
-fn flags_left_out_or_equal_to_the_saved_ones_are_accepted() {
-    assert!(apply("").adopt_saved(&saved()).is_ok());
+fn flags_equal_to_the_saved_ones_are_accepted_in_any_order() {
     assert!(apply("--prune --target b --target a --max-cost 100").adopt_saved(&saved()).is_ok());
+    assert!(apply("").adopt_saved(&SavedSettings::default()).is_ok());
+}
+
+#[test]
+fn a_saved_flag_left_out_is_refused_naming_it() {
+    for (line, message) in [
+        (
+            "--target a --target b --max-cost 100",
+            "`--prune` differs from the saved plan: given no `--prune`, the plan was made with `--prune`",
+        ),
+        (
+            "--prune --max-cost 100",
+            "`--target` differs from the saved plan: given no `--target`, the plan was made with `a`, `b`",
+        ),
+        (
+            "--prune --target a --target b",
+            "`--max-cost` differs from the saved plan: given no `--max-cost`, the plan was made with `100`",
+        ),
+    ] {
+        let err = apply(line).adopt_saved(&saved()).unwrap_err();
+        assert_eq!(err.exit_code(), 1);
+        assert_eq!(err.to_string(), message);
+    }
 }
 
 #[test]
@@ -32,7 +54,7 @@ fn a_flag_that_would_change_the_plan_is_a_usage_error_naming_it() {
             "`--prune` differs from the saved plan: given `--prune`, the plan was made with no `--prune`",
         ),
         (
-            "--target a",
+            "--prune --target a --max-cost 100",
             &saved(),
             "`--target` differs from the saved plan: given `a`, the plan was made with `a`, `b`",
         ),
@@ -42,7 +64,7 @@ fn a_flag_that_would_change_the_plan_is_a_usage_error_naming_it() {
             "`--target` differs from the saved plan: given `a`, the plan was made with no `--target`",
         ),
         (
-            "--max-cost 1",
+            "--prune --target a --target b --max-cost 1",
             &saved(),
             "`--max-cost` differs from the saved plan: given `1`, the plan was made with `100`",
         ),
@@ -60,7 +82,9 @@ fn a_flag_that_would_change_the_plan_is_a_usage_error_naming_it() {
 
 #[test]
 fn the_saved_settings_replace_the_plan_flags_and_keep_the_output_flags() {
-    let mut s = apply("--format json --detailed --concurrency 2");
+    let mut s = apply(
+        "--format json --detailed --concurrency 2 --prune --target b --target a --max-cost 100",
+    );
     s.adopt_saved(&saved()).unwrap();
     let p = &s.planning;
     assert!(p.prune && p.max_cost == Some(100.0) && p.targets == ["a", "b"]);

@@ -84,6 +84,8 @@ pub struct Planning {
     pub paths: Vec<PathBuf>,
     /// Also cancel live orders that match no entry.
     pub prune: bool,
+    /// `--allow-empty`: `--prune` may run with no entry loaded.
+    pub allow_empty: bool,
     /// Only these entries; empty means all. Checked against the manifests by
     /// the plan, once they are loaded.
     pub targets: Vec<String>,
@@ -113,6 +115,7 @@ impl Planning {
         Ok(Self {
             paths: flags.paths.clone(),
             prune: flags.prune,
+            allow_empty: flags.allow_empty,
             targets: flags.target.clone(),
             concurrency,
             max_cost: flags.max_cost,

@@ -30,6 +30,7 @@ mod python_flow;
 mod quickstart;
 mod readme;
 mod replace;
+mod reviewed_plan;
 mod saved_plan;
 mod schemas;
 mod shell;

@@ -67,7 +67,7 @@ fn plan_refuses_a_model_the_api_does_not_offer_before_pricing_anything() {
 fn a_plan_without_creates_does_not_read_the_models() {
     let env = Env::new();
     env.write("o.yaml", "orders: []\n");
-    let out = env.run(&["plan", "--prune", "o.yaml"]);
+    let out = env.run(&["plan", "--prune", "--allow-empty", "o.yaml"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(!env.emu.calls().iter().any(|(_, p, _)| p.ends_with("/tasking/models")));
 }

@@ -101,12 +101,12 @@ fn a_tampered_plan_with_a_changed_cancel_guid_is_refused() {
     });
     refused(
         &env,
-        &[],
+        &["--prune"],
         &format!("`cancel` of order `{a}` is in the saved plan but not in a fresh plan"),
     );
     refused(
         &env,
-        &[],
+        &["--prune"],
         &format!("`cancel` of order `{b}` is in a fresh plan but not in the saved plan"),
     );
 }
@@ -215,19 +215,29 @@ fn a_plan_older_than_max_plan_age_is_refused_and_a_longer_age_accepts_it() {
 }
 
 #[test]
-fn flags_that_would_change_the_plan_are_refused_unless_equal_to_the_saved_ones() {
+fn flags_that_would_change_the_plan_are_refused_unless_restated_as_saved() {
     let env = two_creates();
     save(&env, &["--target", "a", "--max-cost", "5000"]);
     for (flags, named) in [
         (
-            &["--max-cost", "1"][..],
+            &["--target", "a", "--max-cost", "1"][..],
             "`--max-cost` differs from the saved plan: given `1`, the plan was made with `5000`",
         ),
-        (&["--prune"][..], "`--prune` differs from the saved plan"),
         (
-            &["--target", "b"][..],
+            &["--prune", "--target", "a", "--max-cost", "5000"][..],
+            "`--prune` differs from the saved plan",
+        ),
+        (
+            &["--target", "b", "--max-cost", "5000"][..],
             "`--target` differs from the saved plan: given `b`, the plan was made with `a`",
         ),
+        // A flag the saved plan set must be restated: a file swapped in after
+        // review cannot add a `--target` or lift a `--max-cost` on its own.
+        (
+            &["--max-cost", "5000"][..],
+            "`--target` differs from the saved plan: given no `--target`",
+        ),
+        (&["--target", "a"][..], "`--max-cost` differs from the saved plan: given no `--max-cost`"),
     ] {
         let mut args = vec!["apply", "--auto-approve", "--plan", "plan.json"];
         args.extend_from_slice(flags);

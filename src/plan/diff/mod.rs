@@ -236,7 +236,11 @@ impl EntryCtx<'_> {
 /// A live order no entry claims: unmanaged, or with `--prune` a cancel where the
 /// rules allow it. An accepted order with a fixed end in the current month or
 /// earlier (a finished window, or a renewal already stopped) has nothing left to
-/// cancel and stays unmanaged; one running past this month is blocked.
+/// cancel and stays unmanaged. An accepted fixed window running past this month
+/// cannot be cancelled either: it stays unmanaged, reported as billed until it
+/// ends, rather than a blocked plan that would keep CI failing for months
+/// (`ensure: absent` on its own entry still blocks: that entry asks for what
+/// cannot be done). `--prune` never blocks.
 fn unmatched(order: &TaskOrder, prune: bool, today: NaiveDate) -> Change {
     let mut c = live_change(order, Action::Unmanaged);
     if !prune {
@@ -247,14 +251,17 @@ fn unmatched(order: &TaskOrder, prune: bool, today: NaiveDate) -> Change {
             c.action = Action::Cancel;
             c.cancel_effect = Some(effect);
         }
+        // Only an accepted order with a fixed end cannot be cancelled.
         Err(reason) => match order.to {
             Some(to) if to <= month_end(today) => {
                 c.reason = Some(format!("ends on {to}: nothing left to cancel"));
             }
-            _ => {
-                c.action = Action::Blocked;
-                c.reason = Some(reason);
+            Some(to) => {
+                c.reason = Some(format!(
+                    "{reason}; billed until it ends on {to} (`--prune` cannot stop it)"
+                ));
             }
+            None => c.reason = Some(reason),
         },
     }
     c
@@ -286,7 +293,7 @@ fn superseded_change(
             c.reason = Some(why);
         }
         Err(reason) => {
-            // As any order no entry claims: `--prune` may still block on it.
+            // As any order no entry claims: unmanaged, billed until it ends.
             c = unmatched(old, prune, today);
             let note = format!("{why}; {reason}");
             c.reason = Some(c.reason.map_or_else(|| note.clone(), |r| format!("{r}; {note}")));

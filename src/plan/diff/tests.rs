@@ -88,7 +88,7 @@ fn action_table() {
                 stopped.clone(),
             ],
             opts(true, &[]),
-            vec![("e".into(), Unmanaged), ("f".into(), Blocked), ("r".into(), Cancel), ("s".into(), Unmanaged), ("u".into(), Cancel)]),
+            vec![("e".into(), Unmanaged), ("f".into(), Unmanaged), ("r".into(), Cancel), ("s".into(), Unmanaged), ("u".into(), Cancel)]),
         ("absent: Review is a full cancel", vec![absent(entry("a", poly(A)))], vec![order("g", "Review", &poly(A), Some(A_BBOX))],
             opts(false, &[]), vec![("a".into(), Cancel)]),
         ("absent: accepted recurring stops renewing", vec![absent(entry("a", poly(A)))], vec![order("g", "UpToDate", &poly(A), Some(A_BBOX))],
@@ -231,10 +231,15 @@ fn review_duplicates_are_cancelled_without_prune_and_make_changes() {
     assert_eq!(plan.duplicates[0].left().count(), 0);
 
     let plan = run(vec![entry("e", s.clone())], &live, &opts(true, &[]));
+    // An accepted fixed window cannot be cancelled: `--prune` reports it as
+    // billed until it ends instead of blocking the plan for months.
     assert_eq!(
         lines(&plan),
-        vec![("e".into(), Keep), ("a-review".into(), Cancel), ("c-fixed".into(), Blocked)]
+        vec![("e".into(), Keep), ("a-review".into(), Cancel), ("c-fixed".into(), Unmanaged)]
     );
+    assert!(!plan.is_blocked());
+    let why = plan.changes[2].reason.as_deref().unwrap();
+    assert!(why.contains("billed until it ends on 2025-12-31"), "{why}");
 
     // `protect` guards the kept order; a refundable duplicate is still refunded.
     let plan = run(vec![protect(entry("e", s.clone()))], &live[..2], &opts(true, &[]));
