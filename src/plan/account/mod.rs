@@ -16,7 +16,8 @@
 //!   progressive sequence from zero spend, in creation order (the list's
 //!   order), then this plan's new recurring orders in plan order (contract A8,
 //!   docs D36; Monthly Spend Tiers). It is computed here from the list and the
-//!   published table, so it costs no API call however many recurring orders
+//!   published rates ([`clearsky::tariff`], the formula the emulator bills
+//!   by), so it costs no API call however many recurring orders
 //!   the account has. Assumption: orders still in `Review` are accepted by then.
 //!   Each new recurring create's `monthly` becomes its marginal share of it.
 
@@ -206,6 +207,7 @@ fn list_price(
     area: Area,
     images: u32,
     storage_months: i64,
+    api_requests: i64,
 ) -> Option<ListPrice> {
     let model = catalog::model(model)?;
     let (km2_per_image, mode_multiplier) = area.km2_and_multiplier();
@@ -216,7 +218,7 @@ fn list_price(
         mode_multiplier,
         images: images as usize,
         storage_months,
-        api_requests: 1,
+        api_requests,
     }))
 }
 
@@ -225,7 +227,8 @@ fn of_order(o: &TaskOrder, from: NaiveDate, to: NaiveDate) -> Option<ListPrice> 
     let images =
         calendar::image_count(o.reference_date.unwrap_or(o.from), o.image_frequency, from, to);
     let area = Area::of_order(o.tiles.len(), o.mini_tiles.len(), o.task_order_area_km2);
-    list_price(&o.model, &o.satellite_constellations, area, images, o.storage_months)
+    let (storage, requests) = (o.storage_months, o.api_requests);
+    list_price(&o.model, &o.satellite_constellations, area, images, storage, requests)
 }
 
 /// A new order's images in `from..=to`, when it renews then; `area_km2` is the estimate's.
@@ -246,7 +249,8 @@ fn of_request(
         r.mini_tile_guids.as_ref().map_or(0, Vec::len),
         area_km2,
     );
-    list_price(&r.model, &r.satellite_constellations, area, images, r.storage_months)
+    let (storage, requests) = (r.storage_months, r.api_requests);
+    list_price(&r.model, &r.satellite_constellations, area, images, storage, requests)
 }
 
 #[cfg(test)]
