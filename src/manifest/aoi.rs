@@ -1,15 +1,18 @@
-//! Areas of interest from WKT and GeoJSON text: the checks the API would make
-//! (closed rings, coordinates in range, non-zero area) and the manifest's
-//! messages, on top of the shared split into parts.
+//! Areas of interest from WKT and GeoJSON text: the manifest's messages for the
+//! shared rules, and skyform's own checks on top of them.
 //!
 //! Pure, no IO. [`clearsky::aoi`] decides what one AOI part is (each top-level
 //! polygon or multipolygon, or each member of a collection; nested collections
-//! are refused); this module checks the parts and words every problem.
+//! are refused) and whether it is a valid geometry ([`validity`]: closed rings
+//! of at least 4 positions on the globe, as the emulator checks too); this
+//! module words those problems, then refuses a polygon of zero area and what
+//! [`geometry_checks`] finds.
 
-use geo::{Area, Coord, LineString, MultiPolygon, Polygon};
+use geo::{Area, MultiPolygon};
 
 use super::geometry_checks;
-use clearsky::aoi::{self, Kind, Part, PartsError, RawPolygon};
+use clearsky::aoi::validity::{self, Invalid};
+use clearsky::aoi::{self, Kind, Part, PartsError};
 
 /// Parses WKT text into AOI parts, or says what is wrong with it.
 pub(crate) fn from_wkt(text: &str) -> Result<Vec<MultiPolygon<f64>>, String> {
@@ -56,70 +59,57 @@ fn parts_error(e: &PartsError, name: fn(Kind) -> &'static str) -> String {
     }
 }
 
-/// Checks every ring and builds the geo types.
+/// Checks the parts by the shared validity rule, then skyform's own checks
+/// of each polygon (zero area, then [`geometry_checks`]).
 fn check(parts: Vec<Part>) -> Result<Vec<MultiPolygon<f64>>, String> {
-    let mut out = Vec::with_capacity(parts.len());
-    let mut n = 0;
-    for part in parts {
-        let mut polygons = Vec::with_capacity(part.polygons.len());
-        for rings in part.polygons {
-            n += 1;
-            polygons.push(check_polygon(n, rings)?);
+    let parts = validity::validate(parts).map_err(|e| invalid(&e))?;
+    let polygons = parts.iter().flat_map(|mp| &mp.0);
+    for (i, polygon) in polygons.enumerate() {
+        let n = i + 1;
+        if polygon.unsigned_area() <= 0.0 {
+            return Err(format!("has zero area in polygon {n}"));
         }
-        if polygons.is_empty() {
-            return Err("has an empty multipolygon".into());
+        let rings = std::iter::once(polygon.exterior()).chain(polygon.interiors());
+        for (r, ring) in rings.enumerate() {
+            if let Some(problem) = geometry_checks::ring_problem(ring, &ring_name(n, r)) {
+                return Err(problem);
+            }
         }
-        out.push(MultiPolygon(polygons));
     }
-    Ok(out)
+    Ok(parts)
 }
 
-fn check_polygon(n: usize, rings: RawPolygon) -> Result<Polygon<f64>, String> {
-    if rings.is_empty() {
-        return Err(format!("has an empty polygon {n}"));
+/// "in polygon 2", "in hole 1 of polygon 2".
+fn ring_name(polygon: usize, ring: usize) -> String {
+    if ring == 0 {
+        format!("in polygon {polygon}")
+    } else {
+        format!("in hole {ring} of polygon {polygon}")
     }
-    let mut lines = Vec::with_capacity(rings.len());
-    for (r, ring) in rings.into_iter().enumerate() {
-        let what = if r == 0 { format!("polygon {n}") } else { format!("hole {r} of polygon {n}") };
-        let what = format!("in {what}");
-        if let Some((x, y)) = ring
-            .iter()
-            .find(|(x, y)| !(x.is_finite() && y.is_finite() && x.abs() <= 180.0 && y.abs() <= 90.0))
-        {
-            return Err(format!(
-                "has the position `{x} {y}` out of range {what}: longitude must be within -180..180 and latitude within -90..90"
-            ));
-        }
-        if ring.len() < 4 {
-            return Err(format!(
-                "has a ring of {} position(s) {what}: a closed ring needs at least 4",
-                ring.len()
-            ));
-        }
-        let (first, last) = (ring[0], ring[ring.len() - 1]);
-        #[allow(clippy::float_cmp)]
-        if first != last {
-            return Err(format!(
-                "has an unclosed ring {what}: it starts at `{} {}` and ends at `{} {}`",
-                first.0, first.1, last.0, last.1
-            ));
-        }
-        lines.push(LineString(ring.into_iter().map(|(x, y)| Coord { x, y }).collect()));
+}
+
+/// Words an invalid AOI as the manifest's diagnostics do.
+fn invalid(e: &Invalid) -> String {
+    match e {
+        Invalid::NoPolygon { .. } => "has an empty multipolygon".into(),
+        Invalid::EmptyPolygon { polygon, .. } => format!("has an empty polygon {polygon}"),
+        Invalid::OffGlobe { at, position: (x, y) } => format!(
+            "has the position `{x} {y}` out of range {}: longitude must be within -180..180 and latitude within -90..90",
+            ring_name(at.polygon, at.ring)
+        ),
+        Invalid::TooFewPositions { at, count } => format!(
+            "has a ring of {count} position(s) {}: a closed ring needs at least 4",
+            ring_name(at.polygon, at.ring)
+        ),
+        Invalid::Unclosed { at, first, last } => format!(
+            "has an unclosed ring {}: it starts at `{} {}` and ends at `{} {}`",
+            ring_name(at.polygon, at.ring),
+            first.0,
+            first.1,
+            last.0,
+            last.1
+        ),
     }
-    let exterior = lines.remove(0);
-    let polygon = Polygon::new(exterior, lines);
-    if polygon.unsigned_area() <= 0.0 {
-        return Err(format!("has zero area in polygon {n}"));
-    }
-    let rings = std::iter::once(polygon.exterior()).chain(polygon.interiors());
-    for (r, ring) in rings.enumerate() {
-        let what =
-            if r == 0 { format!("in polygon {n}") } else { format!("in hole {r} of polygon {n}") };
-        if let Some(problem) = geometry_checks::ring_problem(ring, &what) {
-            return Err(problem);
-        }
-    }
-    Ok(polygon)
 }
 
 fn lower_first(s: &str) -> String {

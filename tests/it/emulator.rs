@@ -251,6 +251,43 @@ async fn invalid_orders_get_992_with_a_message_per_field() {
     assert!(h.orders().is_empty());
 }
 
+/// A ring whose last position is not its first: `validate` refused it while
+/// the emulator closed it and took the order. Both now follow the one AOI
+/// validity rule of `clearsky::aoi` and refuse it, each in its own words.
+#[tokio::test]
+async fn an_unclosed_ring_is_refused_by_validate_and_the_emulator_alike() {
+    let unclosed = "POLYGON((0 0,1 0,1 1))";
+    let (h, api) = start(Config::default());
+    let body = order(unclosed, "2025-04-01", None);
+    for path in ["/api/tasking/orders/estimate", ORDERS, "/api/tasking/search/tiles"] {
+        let (status, v) = api.post(path, &body).await;
+        assert_eq!((status, v["Error"]["Code"].as_i64()), (400, Some(992)), "{path}: {v}");
+        assert_eq!(
+            v["Data"]["Wkt"][0],
+            "`Wkt` member 1 has an unclosed ring: it starts at `0 0` and ends at `1 1`",
+            "{path}"
+        );
+    }
+    assert!(h.orders().is_empty());
+
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = format!(
+        "orders:\n  - name: a\n    Model: Nimbus\n    SatelliteConstellations: [Sentinel2]\n    \
+         StorageMonths: 1\n    ApiRequests: 1\n    ImageFrequency: 1\n    From: 2025-01-01\n    \
+         Wkt: {unclosed}\n"
+    );
+    std::fs::write(dir.path().join("m.yaml"), manifest).unwrap();
+    let out = crate::harness::skyform(dir.path(), &["validate", "m.yaml"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "`Wkt` has an unclosed ring in polygon 1: it starts at `0 0` and ends at `1 1`"
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
 #[tokio::test]
 async fn unparsable_json_gets_problem_details() {
     let (_h, api) = start(Config::default());

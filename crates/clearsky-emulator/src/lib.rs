@@ -11,7 +11,8 @@
 //! `/api` plane: one match on method and path); both answer through `reply`
 //! (JSON bodies and `reply::Refusal`, the one shape of a turned-away
 //! request). Requests are decoded and checked by `validation`, priced by
-//! `quote` (what is billed when) over `pricing` (rates, tiers, `pricing::Billing`),
+//! `quote` (what is billed when) over `pricing` (`clearsky::tariff` fed the
+//! served models, and `pricing::Billing`),
 //! and carried out on `store` (`state`, `orders`, `lifecycle`), which
 //! `persist` writes to the state file; `faults` decides injected failures,
 //! `config` holds the settings, `models` the served catalogue (built in, or

@@ -1,21 +1,16 @@
 //! Order and storage prices of the emulator (contract A11 and part B item 3).
 //!
-//! Pure, no IO. The list rate per km² per image is
-//! `(model base + selected optional add-ons) × mode multiplier` (docs
-//! D37, Pricing & Billing → tile and minitile discounts); the month's spend
-//! tiers then discount it progressively by model family, as
-//! [`clearsky::tiers::charge`] does (docs, Pricing & Billing → Monthly Spend
-//! Tiers: five bands, "applied to model package base rate + selected optional
-//! input add-on rates", each part of a straddling order at its band). Storage
-//! is `area × images × (StorageMonths − 1) × €0.00001` (docs D34, undiscounted
-//! by assumption). Both results are rounded to cents once, at the end.
+//! Pure, no IO. The formula is the shared tariff ([`clearsky::tariff`]: rate ×
+//! mode multiplier × km² × images, graduated over the spend tiers, plus extra
+//! storage, each rounded to cents once); this module feeds it the model as the
+//! emulator serves it (possibly from `--models`) and keeps, on each stored
+//! order, how one image is billed ([`Billing`]), so that renewals price the
+//! same area again.
 
 use serde::{Deserialize, Serialize};
 
 use super::models::ServedModel;
-use clearsky::catalog::{self, MINITILE_KM2, MINITILE_MULTIPLIER, TILE_KM2, TILE_MULTIPLIER};
-use clearsky::money::cents;
-use clearsky::tiers;
+use clearsky::tariff::{self, Area};
 
 /// What a price depends on.
 #[derive(Debug, Clone, Copy)]
@@ -59,12 +54,16 @@ pub struct Billing {
 impl Billing {
     /// Returns the billing of a polygon order of `km2` billed km².
     pub fn polygons(km2: f64) -> Self {
-        Self { km2_per_image: km2, mode_multiplier: 1.0 }
+        Self::of(Area::Polygons { km2 })
     }
 
     /// Returns the billing of an order of whole tiles and minitiles (see [`tile_mode`]).
     pub fn tiles(tiles: usize, minitiles: usize) -> Self {
-        let (km2_per_image, mode_multiplier) = tile_mode(tiles, minitiles);
+        Self::of(Area::Grid { tiles, minitiles })
+    }
+
+    fn of(area: Area) -> Self {
+        let (km2_per_image, mode_multiplier) = area.km2_and_multiplier();
         Self { km2_per_image, mode_multiplier }
     }
 
@@ -91,35 +90,30 @@ impl Billing {
 
 /// Prices `images` images of `km2_per_image` km² each, graduated over the spend tiers.
 pub fn price(input: &PriceInput<'_>) -> Price {
-    let model = input.model;
-    let full_rate = model.list_eur_per_km2(input.constellations);
-    #[allow(clippy::cast_precision_loss)]
-    let total_km2 = input.km2_per_image.max(0.0) * input.images as f64;
-    // Graduating image by image bills the same as graduating the whole area at
-    // once (cost is linear in area within a band), so the whole list price is
-    // walked through the bands in one pass.
-    let list = total_km2 * full_rate * input.mode_multiplier;
-    let cost = tiers::charge(model.family, input.month_to_date_spend, list);
-    let extra_months = f64::from(input.storage_months.saturating_sub(1));
-    let storage = total_km2 * extra_months * catalog::STORAGE_EUR_PER_KM2_MONTH;
-    Price { order_cost: cents(cost), storage_cost: cents(storage) }
+    let order = tariff::Order {
+        family: input.model.family,
+        eur_per_km2: input.model.list_eur_per_km2(input.constellations),
+        km2_per_image: input.km2_per_image,
+        mode_multiplier: input.mode_multiplier,
+        images: input.images,
+        storage_months: i64::from(input.storage_months),
+        // The emulator bills no order credits for download requests (see the tariff).
+        api_requests: 1,
+    };
+    let charge = tariff::list_price(&order).charge_at(input.month_to_date_spend);
+    Price { order_cost: charge.images.eur(), storage_cost: charge.storage.eur() }
 }
 
 /// Returns the area (km²) and area-weighted mode multiplier of a tile/minitile order.
 pub fn tile_mode(tiles: usize, minitiles: usize) -> (f64, f64) {
-    #[allow(clippy::cast_precision_loss)]
-    let (t, m) = (tiles as f64 * TILE_KM2, minitiles as f64 * MINITILE_KM2);
-    let area = t + m;
-    if area == 0.0 {
-        return (0.0, TILE_MULTIPLIER);
-    }
-    (area, (t * TILE_MULTIPLIER + m * MINITILE_MULTIPLIER) / area)
+    Area::Grid { tiles, minitiles }.km2_and_multiplier()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::models::builtin;
+    use clearsky::money::cents;
 
     fn input<'a>(model: &'a str, constellations: &'a [String]) -> PriceInput<'a> {
         PriceInput {

@@ -29,6 +29,7 @@ use geo::{
     BoundingRect, Distance, Geodesic, GeodesicArea, MultiPolygon, Orient, Point, Polygon, Rect,
 };
 
+use crate::aoi::validity::{self, Invalid};
 use crate::aoi::{self, Kind, PartsError};
 
 /// Semi-major axis of the WGS84 ellipsoid in metres.
@@ -74,7 +75,9 @@ pub struct AoiArea {
 /// `POLYGON`/`MULTIPOLYGON`, a bare `POLYGON` or `MULTIPOLYGON` (taken as a
 /// collection of one), and GeoJSON `Polygon`, `MultiPolygon`,
 /// `GeometryCollection`, `Feature` and `FeatureCollection`. Refuses anything
-/// else, nested collections, empty geometries and coordinates off the globe.
+/// else, nested collections, and what [`crate::aoi::validity`] refuses (empty
+/// geometries, unclosed or short rings, coordinates off the globe), in the
+/// emulator's words.
 pub fn parse_aoi(
     wkt: Option<&str>,
     geojson: Option<&serde_json::Value>,
@@ -86,7 +89,7 @@ pub fn parse_aoi(
         (None, Some(value)) => ("GeoJson", aoi::from_geojson(value.clone())),
     };
     let parts = parts.map_err(|e| refusal(field, e))?;
-    parts.iter().enumerate().map(|(i, part)| aoi_of(field, i + 1, part.to_multipolygon())).collect()
+    validity::validate(parts).map_err(|e| invalid(field, &e))
 }
 
 fn refusal(field: &str, e: PartsError) -> String {
@@ -110,20 +113,23 @@ fn refusal(field: &str, e: PartsError) -> String {
     }
 }
 
-fn aoi_of(field: &str, n: usize, mp: MultiPolygon<f64>) -> Result<MultiPolygon<f64>, String> {
-    if mp.0.is_empty() || mp.0.iter().any(|p| p.exterior().0.len() < 4) {
-        return Err(format!("`{field}` member {n} is an empty or degenerate polygon"));
-    }
-    let off_globe =
-        mp.0.iter()
-            .flat_map(|p| p.exterior().coords())
-            .any(|c| !((-180.0..=180.0).contains(&c.x) && (-90.0..=90.0).contains(&c.y)));
-    if off_globe {
-        return Err(format!(
+/// Words an invalid AOI as the emulator's 400 does.
+fn invalid(field: &str, e: &Invalid) -> String {
+    let n = e.part();
+    match e {
+        Invalid::NoPolygon { .. }
+        | Invalid::EmptyPolygon { .. }
+        | Invalid::TooFewPositions { .. } => {
+            format!("`{field}` member {n} is an empty or degenerate polygon")
+        }
+        Invalid::OffGlobe { .. } => format!(
             "`{field}` member {n} has coordinates outside EPSG:4326 (lon -180..180, lat -90..90)"
-        ));
+        ),
+        Invalid::Unclosed { first, last, .. } => format!(
+            "`{field}` member {n} has an unclosed ring: it starts at `{} {}` and ends at `{} {}`",
+            first.0, first.1, last.0, last.1
+        ),
     }
-    Ok(mp)
 }
 
 /// Measures parsed AOIs under `rule` and builds the normalised collection.
@@ -359,6 +365,8 @@ mod tests {
                 "member 1 is a nested GEOMETRYCOLLECTION",
             ),
             (Some("POLYGON((0 0, 0 100, 1 100, 0 0))"), None, "outside EPSG:4326"),
+            (Some("POLYGON((0 0, 1 0, 1 1))"), None, "member 1 has an unclosed ring"),
+            (Some("POLYGON((0 0, 1 0, 0 0))"), None, "member 1 is an empty or degenerate"),
             (None, None, "required"),
         ];
         for (wkt, gj, want) in cases {

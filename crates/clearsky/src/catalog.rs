@@ -98,15 +98,32 @@ impl Model {
     /// add-on rate of each selected constellation that is optional for the model
     /// (docs D37: "model package base rate + selected optional input add-on rates").
     pub fn list_eur_per_km2(&self, constellations: &[String]) -> f64 {
-        let addons: f64 = self
+        let addons = self
             .optional
             .iter()
-            .filter(|opt| constellations.iter().any(|c| c.eq_ignore_ascii_case(opt)))
             .filter_map(|opt| constellation(opt))
-            .map(|c| c.addon_eur_per_km2)
-            .sum();
-        self.base_eur_per_km2 + addons
+            .map(|c| (c.api_name, c.addon_eur_per_km2));
+        list_rate(self.base_eur_per_km2, addons, constellations)
     }
+}
+
+/// Returns the list rate (EUR per km² per image, before spend tiers and the
+/// order mode) of a model of `base` EUR/km² whose optional constellations cost
+/// `addons` (API name, EUR/km²), for the constellations `selected` names in
+/// any case: the one formula of the built-in models and the emulator's served
+/// ones (docs D37). A selected constellation the model requires or does not
+/// offer adds nothing.
+pub fn list_rate<'a>(
+    base: f64,
+    addons: impl IntoIterator<Item = (&'a str, f64)>,
+    selected: &[String],
+) -> f64 {
+    let added: f64 = addons
+        .into_iter()
+        .filter(|(name, _)| selected.iter().any(|s| s.eq_ignore_ascii_case(name)))
+        .map(|(_, eur)| eur)
+        .sum();
+    base + added
 }
 
 /// Finds a model by its API value, case-insensitively (the API is ASP.NET and

@@ -7,7 +7,7 @@
 //! - [`api`]: the wire types, requests, one response handler, the retry policy
 //!   and the client (the only module here that does network IO);
 //! - [`catalog`], [`tiers`]: the published models, constellations and monthly
-//!   spend tiers; [`money`]: cents;
+//!   spend tiers; [`tariff`]: what an order costs by them; [`money`]: cents;
 //! - [`aoi`], [`area`]: how a geometry splits into billed areas of interest,
 //!   and how each is measured;
 //! - [`calendar`], [`grid`], [`dedupe`], [`ranges`]: month ends and image
@@ -27,6 +27,7 @@ pub mod grid;
 pub mod money;
 pub mod ranges;
 pub mod read;
+pub mod tariff;
 pub mod tiers;
 
 #[cfg(test)]

@@ -16,7 +16,8 @@
 //!   progressive sequence from zero spend, in creation order (the list's
 //!   order), then this plan's new recurring orders in plan order (contract A8,
 //!   docs D36; Monthly Spend Tiers). It is computed here from the list and the
-//!   published table, so it costs no API call however many recurring orders
+//!   published rates ([`clearsky::tariff`], the formula the emulator bills
+//!   by), so it costs no API call however many recurring orders
 //!   the account has. Assumption: orders still in `Review` are accepted by then.
 //!   Each new recurring create's `monthly` becomes its marginal share of it.
 
@@ -28,9 +29,10 @@ use serde::{Deserialize, Serialize};
 use super::{Action, CancelEffect, Cost, Plan};
 use clearsky::api::types::{OrderRequest, TaskOrder};
 use clearsky::calendar::{self, first_of_next_month, month_end};
-use clearsky::catalog::{self, MINITILE_KM2, MINITILE_MULTIPLIER, TILE_KM2, TILE_MULTIPLIER};
+use clearsky::catalog;
 use clearsky::money::cents;
-use clearsky::tiers::{self, Family};
+use clearsky::tariff::{self, Area, ListPrice};
+use clearsky::tiers;
 
 /// Where the account stands before the plan, as the account endpoints said.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -143,9 +145,8 @@ fn refunds(plan: &Plan, live: &[TaskOrder], spend: f64) -> f64 {
         let order = c.live.as_ref().filter(|_| refunded).and_then(|l| by_guid.get(l.guid.as_str()));
         let Some(&o) = order else { continue };
         let first_end = o.to.unwrap_or_else(|| month_end(plan.today.max(o.from)));
-        let Some(bill) = Bill::of_order(o, o.from, first_end) else { continue };
-        let refund = cents(tiers::charge_ending_at(bill.family, top - bill.storage, bill.list))
-            + bill.storage;
+        let Some(price) = of_order(o, o.from, first_end) else { continue };
+        let refund = price.charged_ending_at(top).total().eur();
         top = (top - refund).max(0.0);
         total += refund;
     }
@@ -172,98 +173,84 @@ fn next_month(plan: &mut Plan, live: &[TaskOrder]) -> Figure {
         .iter()
         .filter(|o| o.to.is_none() && !o.ordering_process_status.is_canceled() && o.from < start)
         .collect();
-    let walk = |orders: &mut dyn Iterator<Item = Bill>| {
-        orders.fold(0.0, |spend, b| spend + b.charge(spend))
+    let walk = |orders: &mut dyn Iterator<Item = ListPrice>| {
+        orders.fold(0.0, |spend, price| spend + charge(price, spend))
     };
-    let before = walk(&mut renewing.iter().filter_map(|o| Bill::of_order(o, start, end)));
+    let before = walk(&mut renewing.iter().filter_map(|o| of_order(o, start, end)));
     let mut after = walk(
         &mut renewing
             .iter()
             .filter(|o| !stopped.contains(&o.task_order_guid.as_str()))
-            .filter_map(|o| Bill::of_order(o, start, end)),
+            .filter_map(|o| of_order(o, start, end)),
     );
     for c in
         plan.changes.iter_mut().filter(|c| matches!(c.action, Action::Create | Action::Replace))
     {
         let (Some(req), Cost::Priced(p)) = (&c.request, &mut c.cost) else { continue };
-        let Some(bill) = Bill::of_request(req, p.area_km2, start, end) else { continue };
-        let share = bill.charge(after);
+        let Some(price) = of_request(req, p.area_km2, start, end) else { continue };
+        let share = charge(price, after);
         p.monthly = share;
         after += share;
     }
     Figure { before: Some(cents(before)), after: Some(cents(after)), reason: None }
 }
 
-/// An order's list price for a period, by the published rates.
-#[derive(Debug, Clone, Copy)]
-struct Bill {
-    family: Family,
-    /// Undiscounted EUR of the images.
-    list: f64,
-    /// Extra storage, EUR (not discounted).
-    storage: f64,
+/// What a month charges for `price` from `spend` on (rounded as the bill is).
+fn charge(price: ListPrice, spend: f64) -> f64 {
+    price.charge_at(spend).total().eur()
 }
 
-impl Bill {
-    /// What the month charges from `spend` on (rounded as the bill is).
-    fn charge(self, spend: f64) -> f64 {
-        cents(tiers::charge(self.family, spend, self.list)) + self.storage
-    }
-
-    fn new(
-        model: &str,
-        constellations: &[String],
-        km2_and_mode: (f64, f64),
-        images: u32,
-        storage_months: i64,
-    ) -> Option<Self> {
-        let model = catalog::model(model)?;
-        let (km2, mode) = km2_and_mode;
-        let billed_km2 = km2 * f64::from(images);
-        #[allow(clippy::cast_precision_loss)]
-        let extra_months = (storage_months - 1).max(0) as f64;
-        Some(Self {
-            family: model.family,
-            list: billed_km2 * model.list_eur_per_km2(constellations) * mode,
-            storage: cents(billed_km2 * extra_months * catalog::STORAGE_EUR_PER_KM2_MONTH),
-        })
-    }
-
-    /// A live order's images in `from..=to`.
-    fn of_order(o: &TaskOrder, from: NaiveDate, to: NaiveDate) -> Option<Self> {
-        let images =
-            calendar::image_count(o.reference_date.unwrap_or(o.from), o.image_frequency, from, to);
-        let mode = if o.tiles.is_empty() && o.mini_tiles.is_empty() {
-            (o.task_order_area_km2, 1.0)
-        } else {
-            tile_mode(o.tiles.len(), o.mini_tiles.len())
-        };
-        Bill::new(&o.model, &o.satellite_constellations, mode, images, o.storage_months)
-    }
-
-    /// A new order's images in `from..=to`, when it renews then; `area_km2` is the estimate's.
-    fn of_request(r: &OrderRequest, area_km2: f64, from: NaiveDate, to: NaiveDate) -> Option<Self> {
-        let order_from: NaiveDate = r.from.parse().ok()?;
-        if r.to.is_some() || order_from >= from {
-            return None;
-        }
-        let reference =
-            r.reference_date.as_deref().and_then(|d| d.parse().ok()).unwrap_or(order_from);
-        let images = calendar::image_count(reference, r.image_frequency.unwrap_or(1), from, to);
-        let (tiles, minis) = (
-            r.tile_guids.as_ref().map_or(0, Vec::len),
-            r.mini_tile_guids.as_ref().map_or(0, Vec::len),
-        );
-        let mode = if tiles + minis == 0 { (area_km2, 1.0) } else { tile_mode(tiles, minis) };
-        Bill::new(&r.model, &r.satellite_constellations, mode, images, r.storage_months)
-    }
+/// The list price of `images` images of an order, by the shared tariff.
+fn list_price(
+    model: &str,
+    constellations: &[String],
+    area: Area,
+    images: u32,
+    storage_months: i64,
+    api_requests: i64,
+) -> Option<ListPrice> {
+    let model = catalog::model(model)?;
+    let (km2_per_image, mode_multiplier) = area.km2_and_multiplier();
+    Some(tariff::list_price(&tariff::Order {
+        family: model.family,
+        eur_per_km2: model.list_eur_per_km2(constellations),
+        km2_per_image,
+        mode_multiplier,
+        images: images as usize,
+        storage_months,
+        api_requests,
+    }))
 }
 
-/// Area and area-weighted multiplier of whole tiles and minitiles (docs D8, D37).
-fn tile_mode(tiles: usize, minitiles: usize) -> (f64, f64) {
-    #[allow(clippy::cast_precision_loss)]
-    let (t, m) = (tiles as f64 * TILE_KM2, minitiles as f64 * MINITILE_KM2);
-    (t + m, (t * TILE_MULTIPLIER + m * MINITILE_MULTIPLIER) / (t + m))
+/// A live order's images in `from..=to`.
+fn of_order(o: &TaskOrder, from: NaiveDate, to: NaiveDate) -> Option<ListPrice> {
+    let images =
+        calendar::image_count(o.reference_date.unwrap_or(o.from), o.image_frequency, from, to);
+    let area = Area::of_order(o.tiles.len(), o.mini_tiles.len(), o.task_order_area_km2);
+    let (storage, requests) = (o.storage_months, o.api_requests);
+    list_price(&o.model, &o.satellite_constellations, area, images, storage, requests)
+}
+
+/// A new order's images in `from..=to`, when it renews then; `area_km2` is the estimate's.
+fn of_request(
+    r: &OrderRequest,
+    area_km2: f64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Option<ListPrice> {
+    let order_from: NaiveDate = r.from.parse().ok()?;
+    if r.to.is_some() || order_from >= from {
+        return None;
+    }
+    let reference = r.reference_date.as_deref().and_then(|d| d.parse().ok()).unwrap_or(order_from);
+    let images = calendar::image_count(reference, r.image_frequency.unwrap_or(1), from, to);
+    let area = Area::of_order(
+        r.tile_guids.as_ref().map_or(0, Vec::len),
+        r.mini_tile_guids.as_ref().map_or(0, Vec::len),
+        area_km2,
+    );
+    let (storage, requests) = (r.storage_months, r.api_requests);
+    list_price(&r.model, &r.satellite_constellations, area, images, storage, requests)
 }
 
 #[cfg(test)]

@@ -83,13 +83,8 @@ impl ServedModel {
     /// model (docs D37: "model package base rate + selected optional input
     /// add-on rates"). Required and unknown constellations add nothing.
     pub fn list_eur_per_km2(&self, constellations: &[String]) -> f64 {
-        let addons: f64 = self
-            .optional
-            .iter()
-            .filter(|a| constellations.iter().any(|c| c.eq_ignore_ascii_case(&a.constellation)))
-            .map(|a| a.eur_per_km2)
-            .sum();
-        self.base_eur_per_km2 + addons
+        let addons = self.optional.iter().map(|a| (a.constellation.as_str(), a.eur_per_km2));
+        catalog::list_rate(self.base_eur_per_km2, addons, constellations)
     }
 
     /// Tells whether `constellation` (in its canonical spelling) is one the model takes.

@@ -23,8 +23,11 @@
 //! reports it, the emulator answers 400, and identity reads a live order whose
 //! `Wkt` has one as an order of unknown AOI (the API never stores one).
 //!
-//! Parts keep positions exactly as written: rings are not closed and no range,
-//! ring or area check is made here, so that each caller can word its own.
+//! Parts keep positions exactly as written: rings are not closed here.
+//! [`validity`] then checks them (closed rings of at least 4 positions on the
+//! globe), once for both sides, and each caller words its [`validity::Invalid`].
+
+pub mod validity;
 
 use std::str::FromStr;
 
