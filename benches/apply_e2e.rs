@@ -45,6 +45,7 @@ fn apply_1000_new(bencher: divan::Bencher) {
     let flags = Planning::resolve(&PlanFlags {
         paths: Vec::new(),
         prune: false,
+        allow_empty: false,
         target: Vec::new(),
         concurrency: Some(CONCURRENCY),
         max_cost: None,

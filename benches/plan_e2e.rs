@@ -62,6 +62,7 @@ fn flags(concurrency: usize) -> Planning {
     let flags = PlanFlags {
         paths: Vec::new(),
         prune: false,
+        allow_empty: false,
         target: Vec::new(),
         concurrency: Some(concurrency),
         max_cost: None,
