@@ -31,20 +31,14 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ),
     ("CLEARSKY_API_URL", "The API base URL: the default of `--api-url`."),
     ("SKYFORM_NOW", "The default of `--now`: plan as if it were this time."),
-    (
-        "SKYFORM_RECHECK_WAIT",
-        "The default of `--recheck-wait` (seconds) for `plan` and `apply`.",
-    ),
+    ("SKYFORM_RECHECK_WAIT", "The default of `--recheck-wait` (seconds) for `plan` and `apply`."),
     (
         "SKYFORM_LOCK_DIR",
         "The directory of `apply`'s account locks, instead of `skyform-locks` in the \
          system's temporary directory.",
     ),
     ("NO_COLOR", "When set and not empty, `--color auto` does not colour."),
-    (
-        "RUST_LOG",
-        "`tracing` filter directives for the log on stderr; when set, it wins over `-v`.",
-    ),
+    ("RUST_LOG", "`tracing` filter directives for the log on stderr; when set, it wins over `-v`."),
 ];
 
 /// The files skyform reads or writes besides manifests, each with what it
@@ -73,10 +67,9 @@ pub const FILES: &[(&str, &str)] = &[
          and key; the key is never written.",
     ),
     (
-        "saved plan files",
-        "`plan --out FILE` saves a plan (JSON) with digests of the manifests and orders it \
-         was computed from; `apply --plan FILE` applies it only if planning again gives the \
-         same plan.",
+        "plan --out FILE",
+        "A saved plan (JSON), with digests of the manifests and orders it was computed \
+         from; `apply --plan FILE` applies it only if planning again gives the same plan.",
     ),
 ];
 

@@ -26,11 +26,8 @@ pub(crate) fn run() -> Result<ExitStatus, Error> {
 fn page() -> std::io::Result<Vec<u8>> {
     let mut cmd = Args::command();
     cmd.build();
-    let globals: Vec<String> = cmd
-        .get_arguments()
-        .filter(|a| a.is_global_set())
-        .map(|a| a.get_id().to_string())
-        .collect();
+    let globals: Vec<String> =
+        cmd.get_arguments().filter(|a| a.is_global_set()).map(|a| a.get_id().to_string()).collect();
     let mut top = cmd.clone();
     for id in &globals {
         top = top.mut_arg(id, |a| a.hide_possible_values(false));
