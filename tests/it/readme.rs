@@ -168,8 +168,12 @@ fn the_readme_emulator_command_serves_its_clock() {
 fn every_file_the_readme_and_docs_link_to_exists() {
     let root = repo();
     let mut docs = vec![root.join("README.md")];
-    for entry in std::fs::read_dir(root.join("docs")).unwrap() {
-        docs.push(entry.unwrap().path());
+    let mut dirs = vec![root.join("docs")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() { dirs.push(path) } else { docs.push(path) }
+        }
     }
     for doc in docs {
         let text = std::fs::read_to_string(&doc).unwrap();
