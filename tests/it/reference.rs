@@ -158,3 +158,11 @@ fn variable_names_are_the_quoted_upper_case_words() {
         ["SKYFORM_NOW"]
     );
 }
+
+/// `--color` hides its values in `--help` only: completions still offer them.
+#[test]
+fn completions_still_offer_the_color_values() {
+    let out = skyform(Path::new("."), &["completions", "bash"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("\"auto always never\""), "no --color values in bash completions");
+}
