@@ -14,19 +14,80 @@ Examples:
   skyform apply --sandbox --auto-approve examples/
 
 Shell completions: `skyform completions bash` (or zsh, fish, powershell, elvish);
-manual page: `skyform man`.
+manual page, with the environment variables and files skyform uses: `skyform man`.
 
 Exit codes: 0 success/no changes, 1 error, 2 changes (plan --detailed-exitcode),
 3 blocked, over budget or unpriced (apply), 4 saved plan is stale, 5 apply failed
 part-way, 130 interrupted (before apply's first change nothing was changed; after a second
 Ctrl-C during apply's changes one in flight may have been made: run plan).";
 
+/// The environment variables skyform reads, each with what it does: the
+/// manual page's ENVIRONMENT section and docs/reference/cli.md. A test checks
+/// the names against every variable the code reads.
+pub const ENVIRONMENT: &[(&str, &str)] = &[
+    (
+        "CLEARSKY_API_KEY",
+        "The ClearSKY API key, unless `--api-key-file` is given. Not needed with `--sandbox`.",
+    ),
+    ("CLEARSKY_API_URL", "The API base URL: the default of `--api-url`."),
+    ("SKYFORM_NOW", "The default of `--now`: plan as if it were this time."),
+    ("SKYFORM_RECHECK_WAIT", "The default of `--recheck-wait` (seconds) for `plan` and `apply`."),
+    (
+        "SKYFORM_LOCK_DIR",
+        "The directory of `apply`'s account locks, instead of `skyform-locks` in the \
+         system's temporary directory.",
+    ),
+    ("NO_COLOR", "When set and not empty, `--color auto` does not colour."),
+    ("RUST_LOG", "`tracing` filter directives for the log on stderr; when set, it wins over `-v`."),
+];
+
+/// The files skyform reads or writes besides manifests, each with what it
+/// holds: the manual page's FILES section and docs/reference/cli.md.
+pub const FILES: &[(&str, &str)] = &[
+    (
+        ".skyform/",
+        "skyform's own state, in the directory it runs in (created when first needed). \
+         Add `.skyform/` to `.gitignore`.",
+    ),
+    (
+        ".skyform/pending.json",
+        "Orders an apply created, or may have created, that the order list did not show \
+         yet: the next `plan` or `apply` in this directory waits for them instead of buying \
+         them again.",
+    ),
+    (
+        ".skyform/sandbox.json",
+        "The state of `--sandbox` (the default of `--sandbox-state`), and next to it \
+         `sandbox.json.lock`, held while a command uses that state.",
+    ),
+    (
+        "$TMPDIR/skyform-locks/apply-HASH.lock",
+        "`apply`'s account lock: one apply per account on this machine at a time (see \
+         `--lock-timeout`; `SKYFORM_LOCK_DIR` moves it). Named by a hash of the API URL \
+         and key; the key is never written.",
+    ),
+    (
+        "plan --out FILE",
+        "A saved plan (JSON), with digests of the manifests and orders it was computed \
+         from; `apply --plan FILE` applies it only if planning again gives the same plan.",
+    ),
+];
+
 /// Declarative plan/apply for ClearSKY Vision tasking orders.
 #[derive(Debug, Parser)]
 #[command(name = "skyform", version, about, after_help = AFTER_HELP, propagate_version = true)]
 pub struct Args {
-    /// When to use colour (`NO_COLOR` turns it off under `auto`).
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    /// When to use colour: `auto`, `always` or `never` (`NO_COLOR` turns it off under `auto`).
+    // One line in every command's `--help`: the values' own help (on
+    // `ColorChoice`) is shown once, in the manual page and docs/reference/cli.md.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "WHEN",
+        hide_possible_values = true,
+        default_value_t = ColorChoice::Auto
+    )]
     pub color: ColorChoice,
 
     /// The command to run.
@@ -346,7 +407,8 @@ pub struct EmulatorArgs {
     /// Answer this fraction of API calls with a transient fault (429/500/503).
     #[arg(long, value_name = "P", default_value_t = 0.0)]
     pub fault_rate: f64,
-    /// Seed of the fault generator (same seed, same faults).
+    /// Seed of the fault generator and of the order GUIDs: the same seed gives the
+    /// same faults and the same GUIDs, in the order the orders are created.
     #[arg(long, value_name = "S", default_value_t = 0)]
     pub seed: u64,
     /// Use the newer area rule (geometry as sent, 0.5 km² minimum) instead of bounding boxes.

@@ -23,6 +23,7 @@ pub mod ops;
 pub mod pending;
 pub mod plan;
 pub mod pricing;
+pub mod reference;
 pub mod render;
 
 pub mod sandbox;

@@ -23,7 +23,7 @@ use clearsky::api::Client;
 
 /// The environment variable that moves the lock directory (tests use it to
 /// simulate runs on different machines); read once, by [`crate::settings::Environment`].
-pub const DIR_ENV: &str = crate::settings::environment::LOCK_DIR;
+pub const DIR_ENV: &str = crate::settings::environment::LOCK_DIR_ENV;
 
 /// How often a waiting run tries the lock again.
 const POLL: Duration = Duration::from_millis(100);

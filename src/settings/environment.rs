@@ -11,11 +11,17 @@ use std::path::PathBuf;
 use clearsky::api::ApiKey;
 
 /// The variable holding the API key.
-pub const API_KEY: &str = "CLEARSKY_API_KEY";
+pub const API_KEY_ENV: &str = "CLEARSKY_API_KEY";
+
+/// Set and not empty: no colour ([no-color.org](https://no-color.org)).
+pub const NO_COLOR_ENV: &str = "NO_COLOR";
+
+/// `tracing` directives; win over `-v`.
+pub const RUST_LOG_ENV: &str = "RUST_LOG";
 
 /// The variable that moves the apply lock directory (tests use it to simulate
 /// runs on different machines).
-pub const LOCK_DIR: &str = "SKYFORM_LOCK_DIR";
+pub const LOCK_DIR_ENV: &str = "SKYFORM_LOCK_DIR";
 
 /// What skyform takes from the environment besides its flags.
 #[derive(Clone, Default)]
@@ -39,10 +45,10 @@ impl Environment {
     /// Builds the snapshot from a lookup (tests pass a map).
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Self {
         Self {
-            api_key: var(API_KEY).map(ApiKey::new).filter(|k| !k.expose().is_empty()),
-            no_color: var("NO_COLOR").is_some_and(|v| !v.is_empty()),
-            rust_log: var("RUST_LOG"),
-            lock_dir: var(LOCK_DIR).filter(|d| !d.is_empty()).map(PathBuf::from),
+            api_key: var(API_KEY_ENV).map(ApiKey::new).filter(|k| !k.expose().is_empty()),
+            no_color: var(NO_COLOR_ENV).is_some_and(|v| !v.is_empty()),
+            rust_log: var(RUST_LOG_ENV),
+            lock_dir: var(LOCK_DIR_ENV).filter(|d| !d.is_empty()).map(PathBuf::from),
         }
     }
 
@@ -80,7 +86,7 @@ mod tests {
         assert!(!env.no_color);
         assert_eq!(env.lock_dir, None);
         assert!(!format!("{env:?}").contains("sk-secret"), "{env:?}");
-        let blank = Environment::from_vars(|n| (n == API_KEY).then(|| " ".to_owned()));
+        let blank = Environment::from_vars(|n| (n == API_KEY_ENV).then(|| " ".to_owned()));
         assert!(blank.api_key.is_none());
     }
 }

@@ -29,6 +29,7 @@ mod progress;
 mod python_flow;
 mod quickstart;
 mod readme;
+mod reference;
 mod replace;
 mod reviewed_plan;
 mod saved_plan;
