@@ -46,6 +46,7 @@ fn apply_1000_new(bencher: divan::Bencher) {
         paths: Vec::new(),
         prune: false,
         allow_empty: false,
+        recheck_wait: 15.0,
         target: Vec::new(),
         concurrency: Some(CONCURRENCY),
         max_cost: None,

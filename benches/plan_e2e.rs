@@ -63,6 +63,7 @@ fn flags(concurrency: usize) -> Planning {
         paths: Vec::new(),
         prune: false,
         allow_empty: false,
+        recheck_wait: 15.0,
         target: Vec::new(),
         concurrency: Some(concurrency),
         max_cost: None,

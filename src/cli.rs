@@ -270,6 +270,12 @@ pub struct PlanFlags {
     /// List unchanged entries too, and show long values (WKT diffs, GUID lists) in full.
     #[arg(long)]
     pub detailed: bool,
+    /// How long to keep re-listing the orders for the orders an earlier apply
+    /// on this machine created (or may have created) before planning; `apply`
+    /// also waits this long after a create whose outcome is unknown (before it
+    /// may be sent again) and after its creates (until the new orders show).
+    #[arg(long, value_name = "SECS", env = "SKYFORM_RECHECK_WAIT", default_value_t = 15.0)]
+    pub recheck_wait: f64,
 }
 
 /// `skyform plan`.
@@ -288,10 +294,6 @@ pub struct PlanArgs {
     /// Leave the ```geojson map out of `--format markdown`.
     #[arg(long)]
     pub no_map: bool,
-    /// How long to wait for orders an earlier apply on this machine created
-    /// (or may have created) to show in the order list.
-    #[arg(long, value_name = "SECS", env = "SKYFORM_RECHECK_WAIT", default_value_t = 15.0)]
-    pub recheck_wait: f64,
 }
 
 /// `skyform apply`.
@@ -315,11 +317,6 @@ pub struct ApplyArgs {
     /// Do not ask for confirmation (required without a terminal).
     #[arg(long)]
     pub auto_approve: bool,
-    /// How long to keep re-listing the orders: after a create whose outcome is
-    /// unknown (before it may be sent again), after the creates (until the new
-    /// orders show), and for orders an earlier apply left pending.
-    #[arg(long, value_name = "SECS", env = "SKYFORM_RECHECK_WAIT", default_value_t = 15.0)]
-    pub recheck_wait: f64,
     /// How long to wait for another apply on the same account (on this
     /// machine) to finish; 0 fails at once.
     #[arg(long, value_name = "SECS", default_value_t = 600.0)]

@@ -177,7 +177,7 @@ impl PlanSettings {
             out: args.out.clone(),
             detailed_exitcode: args.detailed_exitcode,
             no_map: args.no_map,
-            recheck_wait: seconds("recheck-wait", args.recheck_wait, Lower::Zero)?,
+            recheck_wait: seconds("recheck-wait", args.flags.recheck_wait, Lower::Zero)?,
         })
     }
 }
@@ -253,7 +253,7 @@ impl ApplySettings {
             max_plan_age,
             allow_unpriced: args.allow_unpriced,
             approval,
-            recheck_wait: seconds("recheck-wait", args.recheck_wait, Lower::Zero)?,
+            recheck_wait: seconds("recheck-wait", args.flags.recheck_wait, Lower::Zero)?,
             lock_timeout: seconds("lock-timeout", args.lock_timeout, Lower::Zero)?,
         })
     }
