@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 
 use super::diagnostic::{Diagnostic, Diagnostics};
 use super::node::{Kind, Node, Pos};
+use super::yaml_core;
 use crate::spec::{Ensure, IMAGE_FREQUENCY_DAYS};
 use clearsky::calendar;
 use clearsky::catalog;
@@ -41,8 +42,14 @@ impl Sink<'_> {
 
     /// Reports a value of the wrong type.
     pub(crate) fn wrong_type(&mut self, key: &str, expected: &str, v: &Node) {
+        let message = self.wrong_type_message(key, expected, v);
+        self.error(v.pos, message);
+    }
+
+    /// `` `key` must be EXPECTED, found a string `yes` ``.
+    pub(crate) fn wrong_type_message(&self, key: &str, expected: &str, v: &Node) -> String {
         let shown = self.shown(v);
-        self.error(v.pos, format!("`{key}` must be {expected}, found {} `{shown}`", v.type_name()));
+        format!("`{key}` must be {expected}, found {} `{shown}`", v.type_name())
     }
 
     /// A value as written in the file (`99999999999999999999`, not the
@@ -277,12 +284,17 @@ fn uint(sink: &mut Sink<'_>, key: &str, v: &Node, min: u32, max: Option<u32>) ->
 }
 
 fn boolean(sink: &mut Sink<'_>, key: &str, v: &Node) -> Opt<bool> {
+    const EXPECTED: &str = "`true` or `false`";
     if let Kind::Bool(b) = v.kind {
-        Opt::Set(b, v.pos)
-    } else {
-        sink.wrong_type(key, "`true` or `false`", v);
-        Opt::Bad
+        return Opt::Set(b, v.pos);
     }
+    if let Some(meant) = v.as_str().and_then(yaml_core::yaml_1_1_boolean) {
+        let message = sink.wrong_type_message(key, EXPECTED, v);
+        sink.error_hint(v.pos, message, yaml_core::boolean_hint(meant));
+    } else {
+        sink.wrong_type(key, EXPECTED, v);
+    }
+    Opt::Bad
 }
 
 fn ensure(sink: &mut Sink<'_>, v: &Node) -> Opt<Ensure> {

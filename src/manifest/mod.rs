@@ -15,6 +15,7 @@ mod node;
 mod scan;
 pub mod text;
 mod validate;
+mod yaml_core;
 mod yaml_limits;
 
 use std::borrow::Cow;
@@ -25,6 +26,7 @@ use serde::Deserialize;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use load::{Loaded, load, load_all, load_counted};
+pub use yaml_limits::options as yaml_options;
 
 use crate::spec::Ensure;
 use clearsky::catalog;

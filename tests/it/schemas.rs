@@ -47,8 +47,9 @@ fn validator() -> jsonschema::Validator {
     jsonschema::validator_for(&schema).unwrap()
 }
 
+/// Reads YAML as skyform does (YAML 1.2 booleans).
 fn yaml_to_json(text: &str) -> serde_json::Value {
-    serde_saphyr::from_str::<serde_json::Value>(text).unwrap()
+    serde_saphyr::from_str_with_options(text, skyform::manifest::yaml_options()).unwrap()
 }
 
 #[test]
