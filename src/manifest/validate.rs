@@ -277,22 +277,23 @@ fn entry(
         Opt::Bad => return None,
     };
     let protect = opt_bool(f.protect).ok()?.unwrap_or(false);
-    let tile_deduplication = opt_bool(f.tile_deduplication).ok()?;
+    let spec = OrderSpec {
+        model,
+        constellations,
+        aoi,
+        from,
+        to,
+        image_frequency,
+        reference_date,
+        storage_months,
+        api_requests,
+    };
+    let tile_deduplication = spec.tile_deduplication(opt_bool(f.tile_deduplication).ok()?);
     Some(DesiredOrder {
         name,
         ensure,
         protect,
-        spec: OrderSpec {
-            model,
-            constellations,
-            aoi,
-            from,
-            to,
-            image_frequency,
-            reference_date,
-            storage_months,
-            api_requests,
-        },
+        spec,
         tile_deduplication,
         source: Source {
             file: sink.file.to_path_buf(),
