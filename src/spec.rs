@@ -16,6 +16,10 @@ use clearsky::api::types::OrderRequest;
 
 pub use clearsky::ranges::IMAGE_FREQUENCY_DAYS;
 
+/// `TileDeduplication` of a tile order whose entry leaves it out: skyform asks
+/// the API to drop the tiles already ordered.
+pub const TILE_DEDUPLICATION_DEFAULT: bool = true;
+
 /// Every field the server keeps for an order, in canonical form.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrderSpec {
@@ -59,6 +63,17 @@ impl OrderSpec {
     /// Returns true when the order renews every month (`To: null`).
     pub fn is_recurring(&self) -> bool {
         self.to.is_none()
+    }
+
+    /// Resolves `TileDeduplication` as written in the entry (`None`: left out)
+    /// into the value sent on create: for a tile order the written value, else
+    /// [`TILE_DEDUPLICATION_DEFAULT`]; `None` for a polygon order, which the
+    /// API does not deduplicate.
+    pub fn tile_deduplication(&self, written: Option<bool>) -> Option<bool> {
+        match self.aoi {
+            Aoi::Tiles { .. } => Some(written.unwrap_or(TILE_DEDUPLICATION_DEFAULT)),
+            Aoi::Polygons(_) => None,
+        }
     }
 
     /// Builds the request body sent to both the estimate and the create endpoint.
@@ -154,7 +169,9 @@ pub struct DesiredOrder {
     pub protect: bool,
     /// The order fields.
     pub spec: OrderSpec,
-    /// `TileDeduplication` as written; `None` means skyform's default (`true` for tile orders).
+    /// `TileDeduplication` sent on create, resolved by
+    /// [`OrderSpec::tile_deduplication`]: always `Some` for a tile order,
+    /// `None` for a polygon order.
     pub tile_deduplication: Option<bool>,
     /// Where the entry is.
     pub source: Source,
@@ -223,6 +240,16 @@ mod tests {
             json["SatelliteConstellations"],
             serde_json::json!(["Landsat89", "Sentinel1", "Sentinel2"])
         );
+    }
+
+    #[test]
+    fn tile_orders_resolve_deduplication_and_polygon_orders_have_none() {
+        let tiles =
+            spec(Aoi::Tiles { tiles: [Uuid::from_u128(7)].into(), minitiles: BTreeSet::new() });
+        assert_eq!(tiles.tile_deduplication(None), Some(TILE_DEDUPLICATION_DEFAULT));
+        assert_eq!(tiles.tile_deduplication(Some(false)), Some(false));
+        let polygons = spec(Aoi::Polygons(Vec::new()));
+        assert_eq!(polygons.tile_deduplication(None), None);
     }
 
     #[test]

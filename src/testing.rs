@@ -42,8 +42,8 @@ pub(crate) fn entry(name: &str, spec: OrderSpec) -> DesiredOrder {
         name: name.into(),
         ensure: Ensure::Present,
         protect: false,
+        tile_deduplication: spec.tile_deduplication(None),
         spec,
-        tile_deduplication: None,
         source: Source { file: "orders.yaml".into(), line: 1, column: 1 },
     }
 }

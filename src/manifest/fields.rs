@@ -11,9 +11,12 @@ use chrono::NaiveDate;
 
 use super::diagnostic::{Diagnostic, Diagnostics};
 use super::node::{Kind, Node, Pos};
-use crate::spec::{Ensure, IMAGE_FREQUENCY_DAYS};
+use super::table::{Absent, Field, Key, Ty};
+use super::yaml_core;
+use crate::spec::Ensure;
 use clearsky::calendar;
 use clearsky::catalog;
+use clearsky::ranges::Accepted;
 
 /// Where problems of one file go.
 pub(crate) struct Sink<'a> {
@@ -41,8 +44,14 @@ impl Sink<'_> {
 
     /// Reports a value of the wrong type.
     pub(crate) fn wrong_type(&mut self, key: &str, expected: &str, v: &Node) {
+        let message = self.wrong_type_message(key, expected, v);
+        self.error(v.pos, message);
+    }
+
+    /// `` `key` must be EXPECTED, found a string `yes` ``.
+    pub(crate) fn wrong_type_message(&self, key: &str, expected: &str, v: &Node) -> String {
         let shown = self.shown(v);
-        self.error(v.pos, format!("`{key}` must be {expected}, found {} `{shown}`", v.type_name()));
+        format!("`{key}` must be {expected}, found {} `{shown}`", v.type_name())
     }
 
     /// A value as written in the file (`99999999999999999999`, not the
@@ -85,6 +94,13 @@ pub(crate) enum Opt<T> {
     Set(T, Pos),
 }
 
+impl<T> Opt<T> {
+    /// Returns true when not written.
+    pub(crate) fn is_unset(&self) -> bool {
+        matches!(self, Self::Unset)
+    }
+}
+
 impl<T: Clone> Opt<T> {
     /// The entry's value when written, else the default's.
     pub(crate) fn or(&self, default: &Self) -> Self {
@@ -112,27 +128,48 @@ pub(crate) struct Fields {
 }
 
 impl Fields {
-    /// Parses one known key's value into its field.
-    pub(crate) fn set(&mut self, sink: &mut Sink<'_>, key: &str, v: &Node) {
-        if matches!(v.kind, Kind::Null) && key != "To" {
+    /// Parses the value of the entry key `field` into its field; `null` is
+    /// left out, except where the table makes it a value (`To`).
+    pub(crate) fn set(&mut self, sink: &mut Sink<'_>, field: &Field, v: &Node) {
+        if matches!(v.kind, Kind::Null) && !matches!(field.absent, Absent::Null(_)) {
             return;
         }
-        match key {
-            "Model" => self.model = model(sink, v),
-            "SatelliteConstellations" => self.constellations = constellations(sink, v),
-            "StorageMonths" => self.storage_months = uint(sink, key, v, 1, None),
-            "ApiRequests" => self.api_requests = uint(sink, key, v, 1, None),
-            "ImageFrequency" => {
-                let (min, max) = (*IMAGE_FREQUENCY_DAYS.start(), *IMAGE_FREQUENCY_DAYS.end());
-                self.image_frequency = uint(sink, key, v, min, Some(max));
+        let key = field.name;
+        match (field.key, field.ty) {
+            (Key::Model, _) => self.model = model(sink, v),
+            (Key::SatelliteConstellations, _) => self.constellations = constellations(sink, v),
+            (Key::StorageMonths, Ty::Count(range)) => {
+                self.storage_months = count(sink, key, v, range);
             }
-            "ReferenceDate" => self.reference_date = date(sink, key, v),
-            "From" => self.from = from(sink, v),
-            "To" => self.to = to(sink, v),
-            "TileDeduplication" => self.tile_deduplication = boolean(sink, key, v),
-            "protect" => self.protect = boolean(sink, key, v),
-            "ensure" => self.ensure = ensure(sink, v),
+            (Key::ApiRequests, Ty::Count(range)) => self.api_requests = count(sink, key, v, range),
+            (Key::ImageFrequency, Ty::Count(range)) => {
+                self.image_frequency = count(sink, key, v, range);
+            }
+            (Key::ReferenceDate, _) => self.reference_date = date(sink, key, v),
+            (Key::From, _) => self.from = from(sink, v),
+            (Key::To, _) => self.to = to(sink, v),
+            (Key::TileDeduplication, _) => self.tile_deduplication = boolean(sink, key, v),
+            (Key::Protect, _) => self.protect = boolean(sink, key, v),
+            (Key::Ensure, _) => self.ensure = ensure(sink, v),
             _ => {}
+        }
+    }
+
+    /// Returns true when the field of `key` is not written (nor written wrong).
+    pub(crate) fn is_unset(&self, key: Key) -> bool {
+        match key {
+            Key::Model => self.model.is_unset(),
+            Key::SatelliteConstellations => self.constellations.is_unset(),
+            Key::StorageMonths => self.storage_months.is_unset(),
+            Key::ApiRequests => self.api_requests.is_unset(),
+            Key::ImageFrequency => self.image_frequency.is_unset(),
+            Key::ReferenceDate => self.reference_date.is_unset(),
+            Key::From => self.from.is_unset(),
+            Key::To => self.to.is_unset(),
+            Key::TileDeduplication => self.tile_deduplication.is_unset(),
+            Key::Protect => self.protect.is_unset(),
+            Key::Ensure => self.ensure.is_unset(),
+            _ => false,
         }
     }
 
@@ -245,44 +282,46 @@ fn constellations(sink: &mut Sink<'_>, v: &Node) -> Opt<BTreeSet<String>> {
     if ok { Opt::Set(set, v.pos) } else { Opt::Bad }
 }
 
-fn uint(sink: &mut Sink<'_>, key: &str, v: &Node, min: u32, max: Option<u32>) -> Opt<u32> {
+/// A whole number in `range`. Where the API sets no largest value, skyform's
+/// is `u32::MAX`.
+fn count(sink: &mut Sink<'_>, key: &str, v: &Node, range: Accepted) -> Opt<u32> {
+    let capped = Accepted { max: Some(range.max.unwrap_or(u32::MAX)), ..range };
     let Kind::Int(i) = v.kind else {
         let shown = sink.shown(v);
         if matches!(v.kind, Kind::Float(_)) && shown.bytes().all(|b| b.is_ascii_digit()) {
             // An integer too large even for the parser's integers.
-            let max = max.unwrap_or(u32::MAX);
-            sink.error(v.pos, format!("`{key}` must be between {min} and {max}, found `{shown}`"));
+            sink.error(v.pos, format!("`{key}` must be {}, found `{shown}`", capped.rule()));
         } else {
             sink.wrong_type(key, "an integer", v);
         }
         return Opt::Bad;
     };
-    match (u32::try_from(i), max) {
-        (Ok(n), Some(max)) if (min..=max).contains(&n) => Opt::Set(n, v.pos),
-        (Ok(n), None) if n >= min => Opt::Set(n, v.pos),
-        (_, Some(max)) => {
-            sink.error(v.pos, format!("`{key}` must be between {min} and {max}, found `{i}`"));
+    match u32::try_from(i) {
+        Ok(n) if range.contains(i64::from(n)) => Opt::Set(n, v.pos),
+        // Below the smallest value, the API's own rule; above, skyform's.
+        _ if i < i128::from(range.min) => {
+            sink.error(v.pos, format!("`{key}` must be {}, found `{i}`", range.rule()));
             Opt::Bad
         }
-        (_, None) if i >= i128::from(min) => {
-            let max = u32::MAX;
-            sink.error(v.pos, format!("`{key}` must be between {min} and {max}, found `{i}`"));
-            Opt::Bad
-        }
-        (_, None) => {
-            sink.error(v.pos, format!("`{key}` must be at least {min}, found `{i}`"));
+        _ => {
+            sink.error(v.pos, format!("`{key}` must be {}, found `{i}`", capped.rule()));
             Opt::Bad
         }
     }
 }
 
 fn boolean(sink: &mut Sink<'_>, key: &str, v: &Node) -> Opt<bool> {
+    const EXPECTED: &str = "`true` or `false`";
     if let Kind::Bool(b) = v.kind {
-        Opt::Set(b, v.pos)
-    } else {
-        sink.wrong_type(key, "`true` or `false`", v);
-        Opt::Bad
+        return Opt::Set(b, v.pos);
     }
+    if let Some(meant) = v.as_str().and_then(yaml_core::yaml_1_1_boolean) {
+        let message = sink.wrong_type_message(key, EXPECTED, v);
+        sink.error_hint(v.pos, message, yaml_core::boolean_hint(meant));
+    } else {
+        sink.wrong_type(key, EXPECTED, v);
+    }
+    Opt::Bad
 }
 
 fn ensure(sink: &mut Sink<'_>, v: &Node) -> Opt<Ensure> {

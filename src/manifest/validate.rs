@@ -5,22 +5,18 @@
 //! Pure: AOI files are read through the `read` function the loader passes in.
 //! Every problem is collected; nothing stops at the first.
 
-use std::collections::{BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
-
-use uuid::Uuid;
+use std::collections::HashMap;
+use std::path::PathBuf;
 
 use super::diagnostic::Diagnostics;
+use super::entry_aoi::{self, ReadFile};
 use super::fields::{Fields, Opt, Sink};
 use super::node::{Kind, Node, Pos};
-use super::{AOI_KEYS, BUDGET_KEYS, ORDER_FIELDS, TOOL_KEYS, TOP_KEYS, aoi, geometry_checks};
+use super::table::{Absent, Block, Field, Key};
 use crate::spec::{Aoi, Budget, DesiredOrder, Ensure, OrderSpec, Source};
 use clearsky::catalog;
 
 use crate::identity;
-
-/// Reads an AOI file; the error is a message such as `no such file`.
-pub(crate) type ReadFile<'a> = dyn FnMut(&Path) -> Result<String, String> + 'a;
 
 /// Where each name was first used.
 type Names = HashMap<String, (PathBuf, Pos)>;
@@ -61,11 +57,11 @@ fn file(
     let mut defaults = Fields::default();
     let mut entries = None;
     for (k, v) in map {
-        match k.as_str() {
-            Some("defaults") => defaults = parse_defaults(sink, v),
-            Some("budget") => parse_budget(sink, v, budget),
-            Some("orders") => entries = Some(v),
-            _ => sink.unknown_key(k, TOP_KEYS, "the manifest"),
+        match k.as_str().and_then(|s| Block::Manifest.find(s)).map(|f| f.key) {
+            Some(Key::Defaults) => defaults = parse_defaults(sink, v),
+            Some(Key::Budget) => parse_budget(sink, v, budget),
+            Some(Key::Orders) => entries = Some(v),
+            _ => sink.unknown_key(k, &Block::Manifest.names(), "the manifest"),
         }
     }
     match entries.map(|n| &n.kind) {
@@ -89,16 +85,18 @@ fn parse_defaults(sink: &mut Sink<'_>, v: &Node) -> Fields {
         }
         return fields;
     };
-    let allowed: Vec<&str> = ORDER_FIELDS.iter().copied().chain(["protect"]).collect();
     for (k, val) in map {
-        match k.as_str() {
-            Some(key) if allowed.contains(&key) => fields.set(sink, key, val),
-            Some(key) if AOI_KEYS.contains(&key) || TOOL_KEYS.contains(&key) => sink.error_hint(
+        let name = k.as_str().unwrap_or_default();
+        if let Some(field) = Block::Defaults.find(name) {
+            fields.set(sink, field, val);
+        } else if Block::Entry.find(name).is_some() {
+            sink.error_hint(
                 k.pos,
-                format!("`{key}` cannot be set in `defaults`"),
+                format!("`{name}` cannot be set in `defaults`"),
                 "set it in each order; `defaults` holds order fields such as `Model` and `From`",
-            ),
-            _ => sink.unknown_key(k, &allowed, "`defaults`"),
+            );
+        } else {
+            sink.unknown_key(k, &Block::Defaults.names(), "`defaults`");
         }
     }
     fields
@@ -110,11 +108,11 @@ fn parse_budget(sink: &mut Sink<'_>, v: &Node, budget: &mut Budget) {
         return;
     };
     for (k, val) in map {
-        let slot = match k.as_str() {
-            Some("max_current_month") => &mut budget.max_current_month,
-            Some("max_monthly") => &mut budget.max_monthly,
+        let slot = match k.as_str().and_then(|s| Block::Budget.find(s)).map(|f| f.key) {
+            Some(Key::MaxCurrentMonth) => &mut budget.max_current_month,
+            Some(Key::MaxMonthly) => &mut budget.max_monthly,
             _ => {
-                sink.unknown_key(k, BUDGET_KEYS, "`budget`");
+                sink.unknown_key(k, &Block::Budget.names(), "`budget`");
                 continue;
             }
         };
@@ -149,18 +147,17 @@ fn entry(
     };
     let mut own = Fields::default();
     let mut name: Opt<String> = Opt::Unset;
-    let mut aoi_keys: Vec<(&str, &Node, &Node)> = Vec::new();
-    let allowed: Vec<&str> = [TOOL_KEYS, ORDER_FIELDS, AOI_KEYS].concat();
+    let mut aoi_keys: Vec<(&Field, &Node, &Node)> = Vec::new();
     for (k, v) in map {
-        match k.as_str() {
-            Some("name") => name = parse_name(sink, v, names),
-            Some(key) if AOI_KEYS.contains(&key) => {
+        match k.as_str().and_then(|s| Block::Entry.find(s)) {
+            Some(field) if field.key == Key::Name => name = parse_name(sink, v, names),
+            Some(field) if field.ty.is_aoi() => {
                 if !matches!(v.kind, Kind::Null) {
-                    aoi_keys.push((AOI_KEYS[AOI_KEYS.iter().position(|a| *a == key)?], k, v));
+                    aoi_keys.push((field, k, v));
                 }
             }
-            Some(key) if allowed.contains(&key) => own.set(sink, key, v),
-            _ => sink.unknown_key(k, &allowed, "an order"),
+            Some(field) => own.set(sink, field, v),
+            None => sink.unknown_key(k, &Block::Entry.names(), "an order"),
         }
     }
     let label = match &name {
@@ -175,22 +172,13 @@ fn entry(
         );
     }
     let f = own.or(defaults);
-    let required = [
-        ("Model", matches!(f.model, Opt::Unset)),
-        ("SatelliteConstellations", matches!(f.constellations, Opt::Unset)),
-        ("StorageMonths", matches!(f.storage_months, Opt::Unset)),
-        ("ApiRequests", matches!(f.api_requests, Opt::Unset)),
-        ("ImageFrequency", matches!(f.image_frequency, Opt::Unset)),
-        ("From", matches!(f.from, Opt::Unset)),
-    ];
-    for (key, missing) in required {
-        if missing {
-            sink.error_hint(
-                item.pos,
-                format!("{label} has no `{key}`"),
-                format!("set `{key}` in the order or in `defaults`"),
-            );
-        }
+    let required = Block::Defaults.fields().filter(|field| field.absent == Absent::Required);
+    for key in required.filter(|field| f.is_unset(field.key)).map(|field| field.name) {
+        sink.error_hint(
+            item.pos,
+            format!("{label} has no `{key}`"),
+            format!("set `{key}` in the order or in `defaults`"),
+        );
     }
     // The offline snapshot's rules, for the models and constellations it
     // knows; others were warned about and are checked against the API by plan.
@@ -226,7 +214,7 @@ fn entry(
     {
         sink.error(*pos, format!("`To` (`{to}`) is before `From` (`{from}`)"));
     }
-    let area = parse_aoi(sink, item.pos, &label, &aoi_keys, read);
+    let area = entry_aoi::parse(sink, item.pos, &label, &aoi_keys, read);
     if let (Opt::Set(_, pos), Some(Aoi::Polygons(_))) = (&own.tile_deduplication, &area) {
         sink.error_hint(
             *pos,
@@ -273,26 +261,27 @@ fn entry(
     };
     let ensure = match f.ensure {
         Opt::Set(e, _) => e,
-        Opt::Unset => Ensure::Present,
+        Opt::Unset => Ensure::default(),
         Opt::Bad => return None,
     };
     let protect = opt_bool(f.protect).ok()?.unwrap_or(false);
-    let tile_deduplication = opt_bool(f.tile_deduplication).ok()?;
+    let spec = OrderSpec {
+        model,
+        constellations,
+        aoi,
+        from,
+        to,
+        image_frequency,
+        reference_date,
+        storage_months,
+        api_requests,
+    };
+    let tile_deduplication = spec.tile_deduplication(opt_bool(f.tile_deduplication).ok()?);
     Some(DesiredOrder {
         name,
         ensure,
         protect,
-        spec: OrderSpec {
-            model,
-            constellations,
-            aoi,
-            from,
-            to,
-            image_frequency,
-            reference_date,
-            storage_months,
-            api_requests,
-        },
+        spec,
         tile_deduplication,
         source: Source {
             file: sink.file.to_path_buf(),
@@ -326,134 +315,6 @@ fn parse_name(sink: &mut Sink<'_>, v: &Node, names: &mut Names) -> Opt<String> {
             Opt::Bad
         }
     }
-}
-
-/// Checks that exactly one AOI mode is set and parses it.
-fn parse_aoi(
-    sink: &mut Sink<'_>,
-    at: Pos,
-    label: &str,
-    keys: &[(&str, &Node, &Node)],
-    read: &mut ReadFile<'_>,
-) -> Option<Aoi> {
-    fn mode(k: &str) -> &str {
-        if k == "MiniTileGuids" { "TileGuids" } else { k }
-    }
-    let mut modes: Vec<(&str, &Node)> = Vec::new();
-    for (key, k, _) in keys {
-        if !modes.iter().any(|(m, _)| *m == mode(key)) {
-            modes.push((mode(key), k));
-        }
-    }
-    match modes.as_slice() {
-        [] => {
-            sink.error_hint(
-                at,
-                format!("{label} has no area of interest"),
-                "set one of `Wkt`, `GeoJson`, `WktFile`, `GeoJsonFile`, or `TileGuids`/`MiniTileGuids`",
-            );
-            return None;
-        }
-        [_] => {}
-        [first, .., last] => {
-            let names: Vec<String> = modes.iter().map(|(m, _)| format!("`{m}`")).collect();
-            sink.error_hint(
-                last.1.pos,
-                format!("{label} sets several areas of interest: {}", names.join(" and ")),
-                format!(
-                    "keep only one (an order has exactly one area of interest; `{}` came first)",
-                    first.0
-                ),
-            );
-            return None;
-        }
-    }
-    if modes[0].0 == "TileGuids" {
-        return tiles(sink, at, label, keys);
-    }
-    let (key, _, v) = keys[0];
-    let (subject, text) = match key {
-        "Wkt" | "GeoJson" => (format!("`{key}`"), None),
-        _ => {
-            let Some(rel) = v.as_str() else {
-                sink.wrong_type(key, "a file path relative to the manifest", v);
-                return None;
-            };
-            let path = sink.file.parent().unwrap_or(Path::new("")).join(rel);
-            match read(&path) {
-                Ok(text) => (format!("`{key}` `{rel}`"), Some(text)),
-                Err(e) => {
-                    sink.error(v.pos, format!("cannot read `{key}` `{}`: {e}", path.display()));
-                    return None;
-                }
-            }
-        }
-    };
-    let parsed = match (key, &v.kind, text) {
-        ("Wkt", Kind::Str(s), _) => aoi::from_wkt(s),
-        ("WktFile", _, Some(t)) => aoi::from_wkt(&t),
-        ("GeoJson", Kind::Str(s), _) => aoi::from_geojson_str(s),
-        ("GeoJson", Kind::Map(_), _) => aoi::from_geojson(v.to_json()),
-        ("GeoJsonFile", _, Some(t)) => aoi::from_geojson_str(&t),
-        ("Wkt", ..) => {
-            sink.wrong_type(key, "a WKT string", v);
-            return None;
-        }
-        _ => {
-            sink.wrong_type(key, "a GeoJSON mapping or JSON string", v);
-            return None;
-        }
-    };
-    match parsed {
-        Ok(parts) => {
-            for w in geometry_checks::newer_rule_warnings(&parts) {
-                let hint = "the documented rule bills each polygon's bounding box; the newer one measures the shape as sent";
-                sink.warn(v.pos, format!("{subject}: {w}"), hint);
-            }
-            Some(Aoi::Polygons(parts))
-        }
-        Err(e) => {
-            sink.error(v.pos, format!("{subject} {e}"));
-            None
-        }
-    }
-}
-
-fn tiles(sink: &mut Sink<'_>, at: Pos, label: &str, keys: &[(&str, &Node, &Node)]) -> Option<Aoi> {
-    let mut sets = [BTreeSet::new(), BTreeSet::new()];
-    let mut ok = true;
-    for (key, _, v) in keys {
-        let Kind::Seq(items) = &v.kind else {
-            sink.wrong_type(key, "a list of GUIDs", v);
-            ok = false;
-            continue;
-        };
-        let set = &mut sets[usize::from(*key == "MiniTileGuids")];
-        for item in items {
-            if let Some(g) = item.as_str().and_then(|s| Uuid::parse_str(s).ok()) {
-                set.insert(g);
-            } else {
-                {
-                    ok = false;
-                    sink.error(
-                        item.pos,
-                        format!(
-                            "`{key}` item `{item}` is not a GUID: expected 32 hex digits such as `c3528462-02fc-4301-bb37-8d226b45f149`"
-                        ),
-                    );
-                }
-            }
-        }
-    }
-    let [tiles, minitiles] = sets;
-    if ok && tiles.is_empty() && minitiles.is_empty() {
-        sink.error(
-            at,
-            format!("{label} has empty `TileGuids`/`MiniTileGuids`: list at least one GUID"),
-        );
-        return None;
-    }
-    ok.then_some(Aoi::Tiles { tiles, minitiles })
 }
 
 /// Checks across all files: entries that are the same order, by the identity

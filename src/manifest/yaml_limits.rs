@@ -1,6 +1,7 @@
-//! The YAML parser's limits (serde-saphyr's budget) and their messages: a
-//! breached limit is told as a plain sentence naming the limit, never as the
-//! parser's `budget breached: Depth { depth: 65 }`.
+//! How manifest YAML is read: serde-saphyr's options (the YAML 1.2 core
+//! schema, see `yaml_core`, and the parser's limits) and the messages of the
+//! limits: a breached limit is told as a plain sentence naming the limit,
+//! never as the parser's `budget breached: Depth { depth: 65 }`.
 //!
 //! Pure, no IO.
 
@@ -17,9 +18,10 @@ pub(crate) const MAX_ANCHORS: usize = 1_000;
 /// Most bytes of text in all values of one file.
 pub(crate) const MAX_SCALAR_BYTES: usize = 512 * 1024 * 1024;
 
-/// The parser options with skyform's limits.
-pub(crate) fn options() -> serde_saphyr::Options {
+/// The parser options: YAML 1.2 booleans, skyform's limits.
+pub fn options() -> serde_saphyr::Options {
     serde_saphyr::options! {
+        strict_booleans: true,
         budget: serde_saphyr::budget! {
             max_aliases: MAX_ALIASES,
             max_anchors: MAX_ANCHORS,

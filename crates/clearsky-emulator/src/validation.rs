@@ -15,36 +15,17 @@ use super::canonical::canonical_keys;
 use super::models::{Catalogue, ServedModel};
 use super::reply::Refusal;
 use super::tiles;
+use clearsky::api::types::casing::request_keys;
 use clearsky::api::types::{FieldErrors, OrderRequest, parse_date};
 use clearsky::area::{self, AoiArea, AreaRule};
 use clearsky::calendar;
-use clearsky::ranges::IMAGE_FREQUENCY_DAYS;
-
-/// Every request key the emulator knows, in the API's spelling.
-const KNOWN_KEYS: &[&str] = &[
-    "Wkt",
-    "GeoJson",
-    "TileGuids",
-    "MiniTileGuids",
-    "TileGuidForMiniTiles",
-    "SatelliteConstellations",
-    "Model",
-    "StorageMonths",
-    "ApiRequests",
-    "ImageFrequency",
-    "ReferenceDate",
-    "From",
-    "To",
-    "TileDeduplication",
-    "SimulatedEuroUsage",
-    "Guids",
-];
+use clearsky::ranges::{API_REQUESTS, Accepted, IMAGE_FREQUENCY_DAYS, STORAGE_MONTHS};
 
 /// Parses a JSON body with keys in any case into `T`.
 pub(crate) fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, Refusal> {
     let unbound = |e: serde_json::Error| Refusal::Unbound(e.to_string());
     let mut value: serde_json::Value = serde_json::from_slice(body).map_err(unbound)?;
-    canonical_keys(&mut value, KNOWN_KEYS);
+    canonical_keys(&mut value, request_keys());
     serde_json::from_value(value).map_err(unbound)
 }
 
@@ -69,9 +50,9 @@ pub(crate) struct ValidOrder {
     pub(crate) model: Arc<ServedModel>,
     /// Constellations, in the API's spelling, in the order sent.
     pub(crate) constellations: Vec<String>,
-    /// ≥ 1.
+    /// Within [`STORAGE_MONTHS`].
     pub(crate) storage_months: i64,
-    /// ≥ 1.
+    /// Within [`API_REQUESTS`].
     pub(crate) api_requests: i64,
     /// Within [`IMAGE_FREQUENCY_DAYS`].
     pub(crate) image_frequency: u32,
@@ -142,25 +123,16 @@ pub(crate) fn order(
         fail("Model", format!("'{}' is not a valid Model; use one of {names}", req.model));
     }
     let constellations = check_constellations(req, models, model.as_deref(), &mut fail);
-    if req.storage_months < 1 {
-        fail("StorageMonths", "StorageMonths must be at least 1".to_owned());
-    }
-    if req.api_requests < 1 {
-        fail("ApiRequests", "ApiRequests must be at least 1".to_owned());
-    }
+    in_range("StorageMonths", req.storage_months, STORAGE_MONTHS, &mut fail);
+    in_range("ApiRequests", req.api_requests, API_REQUESTS, &mut fail);
     let image_frequency = match req.image_frequency {
         None => {
             fail("ImageFrequency", "ImageFrequency is required".to_owned());
             None
         }
-        Some(f) => {
-            let days = u32::try_from(f).ok().filter(|d| IMAGE_FREQUENCY_DAYS.contains(d));
-            if days.is_none() {
-                let (min, max) = (IMAGE_FREQUENCY_DAYS.start(), IMAGE_FREQUENCY_DAYS.end());
-                fail("ImageFrequency", format!("ImageFrequency must be between {min} and {max}"));
-            }
-            days
-        }
+        Some(f) => in_range("ImageFrequency", f, IMAGE_FREQUENCY_DAYS, &mut fail)
+            .then_some(f)
+            .and_then(|days| u32::try_from(days).ok()),
     };
     let from = match parse_date(&req.from) {
         None if req.from.trim().is_empty() => {
@@ -226,6 +198,15 @@ pub(crate) fn order(
         }
         _ => Err(errs),
     }
+}
+
+/// Returns true when `range` accepts `n`; else refuses `field` with the API's message.
+fn in_range(field: &str, n: i64, range: Accepted, fail: &mut impl FnMut(&str, String)) -> bool {
+    let ok = range.contains(n);
+    if !ok {
+        fail(field, format!("{field} must be {}", range.rule()));
+    }
+    ok
 }
 
 fn check_aoi(

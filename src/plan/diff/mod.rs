@@ -156,7 +156,7 @@ impl EntryCtx<'_> {
                 ));
                 return c;
             }
-            c.request = Some(spec.to_request(self.dedup()));
+            c.request = Some(spec.to_request(self.entry.tile_deduplication));
             c.cost = Cost::Unpriced { reason: None };
             c.cancel_effect =
                 Some(effect.unwrap_or_else(|reason| CancelEffect::NotCancellable { reason }));
@@ -171,20 +171,13 @@ impl EntryCtx<'_> {
                     tiles: m.missing_tiles.clone(),
                     minitiles: m.missing_minitiles.clone(),
                 };
-                remainder.to_request(self.dedup())
+                remainder.to_request(self.entry.tile_deduplication)
             }
             Aoi::Polygons(_) => spec.to_request(None),
         });
         c.live = m.orders.first().map(|&i| summary(&self.live[i]));
         c.tiles = coverage;
         c
-    }
-
-    fn dedup(&self) -> Option<bool> {
-        match self.entry.spec.aoi {
-            Aoi::Tiles { .. } => Some(self.entry.tile_deduplication.unwrap_or(true)),
-            Aoi::Polygons(_) => None,
-        }
     }
 
     fn coverage(&self) -> Option<TileCoverage> {

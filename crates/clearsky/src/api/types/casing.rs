@@ -7,7 +7,8 @@
 //! read, taken from the types themselves (serde's own field lists, aliases
 //! included), so a field added to a type is read in any casing without a list
 //! to keep up to date. The client applies both to every answer's `Data`; the
-//! emulator applies [`canonical_keys`] to request bodies.
+//! emulator applies [`canonical_keys`] to request bodies, with
+//! [`request_keys`] taken from the request types the same way.
 
 use std::sync::LazyLock;
 
@@ -15,8 +16,9 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 
 use super::{
-    AccountInfo, CostBreakdown, CostTotal, Estimate, SupportedConstellation, TaskOrder, TaskOrders,
-    TaskingModel, TaskingModels, TileInfo, TileSearch,
+    AccountInfo, CostBreakdown, CostTotal, DetailsRequest, Estimate, OrderRequest,
+    SupportedConstellation, TaskOrder, TaskOrders, TaskingModel, TaskingModels, TileInfo,
+    TileSearch, TileSearchRequest,
 };
 
 /// Rewrites the keys of a JSON value, recursively, to the spelling in `known`
@@ -43,25 +45,50 @@ pub fn canonical_keys(value: &mut serde_json::Value, known: &[&str]) {
 /// Every key the answer types read (aliases included), in their spelling.
 pub fn wire_keys() -> &'static [&'static str] {
     static KEYS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
-        let mut keys = Vec::new();
-        fields_of::<TaskOrders>(&mut keys);
-        fields_of::<TaskOrder>(&mut keys);
-        fields_of::<Estimate>(&mut keys);
-        fields_of::<CostTotal>(&mut keys);
-        fields_of::<CostBreakdown>(&mut keys);
-        fields_of::<TaskingModels>(&mut keys);
-        fields_of::<TaskingModel>(&mut keys);
-        fields_of::<SupportedConstellation>(&mut keys);
-        fields_of::<TileSearch>(&mut keys);
-        fields_of::<TileInfo>(&mut keys);
-        fields_of::<AccountInfo>(&mut keys);
-        // `TileRef` objects (`{Guid, Wkt}`) have a hand-written decoder.
-        keys.extend(["Guid", "Wkt"]);
-        keys.sort_unstable();
-        keys.dedup();
-        keys
+        key_list(
+            &[
+                fields_of::<TaskOrders>,
+                fields_of::<TaskOrder>,
+                fields_of::<Estimate>,
+                fields_of::<CostTotal>,
+                fields_of::<CostBreakdown>,
+                fields_of::<TaskingModels>,
+                fields_of::<TaskingModel>,
+                fields_of::<SupportedConstellation>,
+                fields_of::<TileSearch>,
+                fields_of::<TileInfo>,
+                fields_of::<AccountInfo>,
+            ],
+            // `TileRef` objects (`{Guid, Wkt}`) have a hand-written decoder.
+            &["Guid", "Wkt"],
+        )
     });
     &KEYS
+}
+
+/// Every key the request types read, in their spelling (for a server that
+/// binds request bodies case-insensitively).
+pub fn request_keys() -> &'static [&'static str] {
+    static KEYS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+        let types = [
+            fields_of::<OrderRequest>,
+            fields_of::<TileSearchRequest>,
+            fields_of::<DetailsRequest>,
+        ];
+        key_list(&types, &[])
+    });
+    &KEYS
+}
+
+/// The field names of the types `add` reads, and `more`, sorted, each once.
+fn key_list(add: &[fn(&mut Vec<&'static str>)], more: &[&'static str]) -> Vec<&'static str> {
+    let mut keys = more.to_vec();
+    for fields in add {
+        fields(&mut keys);
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    keys
 }
 
 /// Adds the field names (aliases included) serde's derive gives `T`.
@@ -113,6 +140,15 @@ mod tests {
         let mut v = json!({"geojson": {"TYPE": "Point"}, "list": [{"model": 1}]});
         canonical_keys(&mut v, &["GeoJson", "type", "Model"]);
         assert_eq!(v, json!({"GeoJson": {"type": "Point"}, "list": [{"Model": 1}]}));
+    }
+
+    #[test]
+    fn request_keys_come_from_the_request_types() {
+        let keys = request_keys();
+        for key in ["Wkt", "StorageMonths", "TileDeduplication", "TileGuidForMiniTiles", "Guids"] {
+            assert!(keys.contains(&key), "{key} missing from {keys:?}");
+        }
+        assert_eq!(keys.len(), 16, "{keys:?}");
     }
 
     #[test]
