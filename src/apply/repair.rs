@@ -1,6 +1,7 @@
 //! Repairs the duplicates this run's own race made: after its creates (and
 //! the plan's cancels), apply lists the orders once more and cancels, with a
-//! full refund, each order it created that is not the one kept for its entry.
+//! full refund, each order it created that is not the one kept for its entry
+//! (polygon and tile entries alike: the plan's rule, [`duplicates_of`]).
 //!
 //! Does IO through the [`Client`]. The order kept is the one
 //! [`crate::identity`] prefers, the same rule `plan` uses, so racing runs that
@@ -12,7 +13,8 @@
 use std::collections::BTreeMap;
 
 use crate::identity;
-use crate::spec::{Aoi, DesiredOrder};
+use crate::plan::duplicates_of;
+use crate::spec::DesiredOrder;
 use clearsky::api::Client;
 
 use super::{Repair, Report, Step, StepOutcome};
@@ -34,7 +36,6 @@ pub(super) async fn own_duplicates(
             }
             _ => None,
         })
-        .filter(|(e, _)| matches!(e.spec.aoi, Aoi::Polygons(_)))
         .collect();
     if created.is_empty() {
         return Vec::new();
@@ -52,7 +53,7 @@ pub(super) async fn own_duplicates(
     let matching = identity::match_all(&entries, &live);
     let mut repairs = Vec::new();
     for ((entry, ours), m) in created.iter().zip(&matching.entries) {
-        let Some((&kept, others)) = m.orders.split_first() else { continue };
+        let Some((kept, others)) = duplicates_of(entry, &m.orders, &live) else { continue };
         let mine = others.iter().map(|&i| &live[i]).find(|o| o.task_order_guid == *ours);
         let Some(order) = mine.filter(|o| o.ordering_process_status.is_review()) else { continue };
         let outcome = super::cancel_order(client, &order.task_order_guid, true).await;

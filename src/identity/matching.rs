@@ -174,7 +174,7 @@ fn status_rank(s: &OrderStatus) -> u8 {
 
 /// Which of two matching orders is kept for an entry: accepted first, then the
 /// oldest, then the lowest GUID.
-fn preference(a: &TaskOrder, b: &TaskOrder) -> Ordering {
+pub(crate) fn preference(a: &TaskOrder, b: &TaskOrder) -> Ordering {
     status_rank(&a.ordering_process_status)
         .cmp(&status_rank(&b.ordering_process_status))
         .then_with(|| match (&a.created_date, &b.created_date) {

@@ -13,6 +13,7 @@ pub mod dedupe;
 mod geometry;
 mod matching;
 mod overlap;
+mod tile_twins;
 mod twins;
 
 use std::collections::BTreeSet;
@@ -29,6 +30,7 @@ use clearsky::catalog;
 pub use geometry::TOLERANCE;
 pub use matching::{EntryMatch, Matching, match_all};
 pub use overlap::{EarlierVersion, Kinship, MIN_OVERLAP, earlier_versions, overlap};
+pub use tile_twins::tile_twins;
 pub use twins::twins;
 
 /// The canonical non-AOI fields of an order: equal fingerprints and equal AOIs

@@ -33,7 +33,8 @@ pub struct PlanOutcome {
 
 impl PlanOutcome {
     /// The exit status: 3 when blocked, short of credits or not provably
-    /// within budget, else 2 for changes under `--detailed-exitcode`, else 0.
+    /// within budget, else 2 under `--detailed-exitcode` for changes or for
+    /// duplicates still billed, else 0.
     pub fn exit_status(&self) -> ExitStatus {
         status(&self.plan, self.detailed_exitcode)
     }
@@ -44,11 +45,17 @@ pub fn status(plan: &Plan, detailed_exitcode: bool) -> ExitStatus {
     let over_budget = plan.budget_check().is_some_and(|b| !b.passes());
     if plan.is_blocked() || over_budget || plan.credit_shortfall().is_some() {
         ExitStatus::Blocked
-    } else if detailed_exitcode && plan.has_changes() {
+    } else if detailed_exitcode && (plan.has_changes() || still_billed(plan)) {
+        // Duplicates left in place are drift even when nothing can change them.
         ExitStatus::Changes
     } else {
         ExitStatus::Success
     }
+}
+
+/// True when some duplicate of an entry is left in place, still billed.
+fn still_billed(plan: &Plan) -> bool {
+    plan.duplicates.iter().any(|d| d.left().next().is_some())
 }
 
 /// `skyform plan`: loads, lists (waiting for orders an earlier apply left

@@ -1,19 +1,25 @@
-//! Repair of duplicates: live orders matching a polygon entry that another live
-//! order already satisfies (two applies racing, or an order placed twice).
+//! Repair of duplicates: live orders matching an entry that another live order
+//! already satisfies (two applies racing, or an order placed twice). For a
+//! polygon entry, every matching order after the first; for a tile entry, every
+//! order that only holds tiles earlier orders of the entry hold
+//! ([`identity::tile_twins`]).
 //!
 //! Pure, no IO. The order kept is the one [`crate::identity`] prefers (accepted
 //! before `Review` before `Failure`, then the oldest, then the lowest GUID), so
-//! every run that sees the same orders keeps the same one. The rules:
-//! - a duplicate in `Review` is a `cancel` with a full refund, always: with or
-//!   without `--prune`, under `--target` when its entry is targeted, and also for
-//!   a `protect`ed entry (`protect` guards the kept order, which is never touched);
-//! - an accepted recurring duplicate stops renewing only with `--prune` (no
-//!   `--target`) and never for a `protect`ed entry, as before;
-//! - the others cannot be refunded: they stay listed in [`Duplicate`] with the
-//!   price of one such order, so the renderers can show what they cost.
+//! every run that sees the same orders keeps the same one. A duplicate matches
+//! one of this manifest set's entries, so the set owns it. The rules:
+//! - a duplicate in `Review` is a `cancel` with a full refund;
+//! - an accepted recurring duplicate is a `cancel` that stops its renewal;
+//! - both with or without `--prune`, under `--target` when the entry is
+//!   targeted, and for a `protect`ed entry too: `protect` guards the kept order,
+//!   which is never touched, not its duplicates;
+//! - an accepted fixed window cannot be cancelled: it stays listed in
+//!   [`Duplicate`] with the price of one such order, so the renderers can show
+//!   what it costs.
 
 use chrono::NaiveDate;
 
+use crate::identity;
 use crate::spec::{Aoi, DesiredOrder};
 use clearsky::api::types::TaskOrder;
 
@@ -65,40 +71,57 @@ pub(super) struct Repair {
     pub(super) duplicate: Option<Duplicate>,
 }
 
+/// The order kept for `entry` and its duplicates, among `orders` (the live
+/// orders matching it, indexes into `live`; preferred first for a polygon
+/// entry); `None` when it has no duplicate.
+pub fn duplicates_of(
+    entry: &DesiredOrder,
+    orders: &[usize],
+    live: &[TaskOrder],
+) -> Option<(usize, Vec<usize>)> {
+    let (kept, others) = match &entry.spec.aoi {
+        Aoi::Polygons(_) => {
+            let (&kept, others) = orders.split_first()?;
+            (kept, others.to_vec())
+        }
+        Aoi::Tiles { tiles, minitiles } => {
+            let (kept, twins) = identity::tile_twins(tiles, minitiles, orders, live);
+            (*kept.first()?, twins)
+        }
+    };
+    (!others.is_empty()).then_some((kept, others))
+}
+
 /// Decides what happens to the duplicates of `entry`. `orders` are the live
-/// orders matching it (indexes into `live`), preferred first; `prune` says
-/// whether `--prune` may stop renewals here (given, no `--target`).
+/// orders matching it (indexes into `live`), preferred first for a polygon entry.
 pub(super) fn repair(
     entry: &DesiredOrder,
     orders: &[usize],
     live: &[TaskOrder],
-    prune: bool,
     today: NaiveDate,
 ) -> Repair {
-    let Aoi::Polygons(_) = entry.spec.aoi else { return Repair::default() };
-    let Some((&kept, others)) = orders.split_first() else { return Repair::default() };
-    if others.is_empty() {
+    let Some((kept, others)) = duplicates_of(entry, orders, live) else {
         return Repair::default();
-    }
+    };
+    let others = others.as_slice();
     let kept = &live[kept].task_order_guid;
     let mut changes = Vec::new();
     let mut left = false;
     for &i in others {
         let order = &live[i];
-        let effect = match cancel_effect(order, today) {
-            Ok(CancelEffect::FullRefund) => CancelEffect::FullRefund,
-            Ok(effect) if prune && !entry.protect => effect,
-            _ => {
-                left = true;
-                continue;
-            }
+        let Ok(effect) = cancel_effect(order, today) else {
+            left = true;
+            continue;
         };
         let mut c = live_change(order, Action::Cancel);
         c.reason = Some(match effect {
             CancelEffect::FullRefund => {
                 format!("duplicate of `{kept}` (entry `{}`): refunded in full", entry.name)
             }
-            _ => format!("duplicate of entry `{}`, which keeps order `{kept}`", entry.name),
+            _ => format!(
+                "duplicate of entry `{}`, which keeps order `{kept}`: its renewal stops",
+                entry.name
+            ),
         });
         c.cancel_effect = Some(effect);
         changes.push(c);
@@ -135,11 +158,11 @@ mod tests {
             .collect()
     }
 
-    fn run(protect: bool, prune: bool, live: &[TaskOrder]) -> Repair {
+    fn run(protect: bool, live: &[TaskOrder]) -> Repair {
         let mut e = entry("e", spec(wkt_aoi(A)));
         e.protect = protect;
         let orders: Vec<usize> = (0..live.len()).collect();
-        repair(&e, &orders, live, prune, day("2025-06-10"))
+        repair(&e, &orders, live, day("2025-06-10"))
     }
 
     fn cancelled(r: &Repair) -> Vec<(&str, Option<&CancelEffect>)> {
@@ -151,7 +174,7 @@ mod tests {
 
     #[test]
     fn one_order_is_no_duplicate() {
-        assert_eq!(run(false, false, &live(&[("k", "Review", None)])), Repair::default());
+        assert_eq!(run(false, &live(&[("k", "Review", None)])), Repair::default());
     }
 
     #[test]
@@ -159,9 +182,9 @@ mod tests {
         let orders =
             live(&[("k", "UpToDate", None), ("d1", "Review", None), ("d2", "Review", None)]);
         let refund = Some(&CancelEffect::FullRefund);
-        for (protect, prune) in [(false, false), (false, true), (true, false), (true, true)] {
-            let r = run(protect, prune, &orders);
-            assert_eq!(cancelled(&r), [("d1", refund), ("d2", refund)], "{protect} {prune}");
+        for protect in [false, true] {
+            let r = run(protect, &orders);
+            assert_eq!(cancelled(&r), [("d1", refund), ("d2", refund)], "{protect}");
             let dup = r.duplicate.unwrap();
             assert_eq!((dup.kept.as_str(), dup.cancelled.len()), ("k", 2));
             assert_eq!((dup.cost, dup.request), (Cost::NotApplicable, None));
@@ -172,30 +195,26 @@ mod tests {
 
     #[test]
     fn the_kept_order_is_never_cancelled_even_in_review() {
-        let r = run(false, true, &live(&[("k", "Review", None), ("d", "Review", None)]));
+        let r = run(false, &live(&[("k", "Review", None), ("d", "Review", None)]));
         assert_eq!(cancelled(&r), [("d", Some(&CancelEffect::FullRefund))]);
     }
 
     #[test]
-    fn accepted_duplicates_stay_unless_pruned_and_never_for_protect() {
+    fn accepted_recurring_duplicates_stop_renewing_even_for_protect_and_fixed_windows_stay() {
         let orders = live(&[
             ("k", "UpToDate", None),
             ("rec", "Processing", None),
             ("fixed", "Processing", Some("2025-12-31")),
         ]);
-        let r = run(false, false, &orders);
-        assert!(r.changes.is_empty());
-        let dup = r.duplicate.unwrap();
-        assert_eq!(dup.others.len(), 2);
-        assert!(dup.cancelled.is_empty());
-        assert_eq!(dup.cost, Cost::Unpriced { reason: None });
-        assert!(dup.request.is_some(), "left duplicates are priced");
-
-        let r = run(false, true, &orders);
         let stops = CancelEffect::RenewalStops { until: day("2025-06-30") };
-        assert_eq!(cancelled(&r), [("rec", Some(&stops))]);
-        assert!(r.duplicate.unwrap().request.is_some(), "the fixed window is left");
-
-        assert!(run(true, true, &orders).changes.is_empty());
+        for protect in [false, true] {
+            let r = run(protect, &orders);
+            assert_eq!(cancelled(&r), [("rec", Some(&stops))], "{protect}");
+            let dup = r.duplicate.unwrap();
+            assert_eq!(dup.others.len(), 2);
+            assert_eq!(dup.left().map(|o| o.guid.as_str()).collect::<Vec<_>>(), ["fixed"]);
+            assert_eq!(dup.cost, Cost::Unpriced { reason: None });
+            assert!(dup.request.is_some(), "the fixed window left in place is priced");
+        }
     }
 }

@@ -32,7 +32,7 @@ use clearsky::api::types::{OrderRequest, OrderStatus};
 
 pub use action::Action;
 pub use diff::{DiffOptions, diff};
-pub use duplicates::Duplicate;
+pub use duplicates::{Duplicate, duplicates_of};
 
 /// Version of the saved-plan and `--format json` document; bumped only on a
 /// breaking change (fields are added without a bump).

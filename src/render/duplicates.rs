@@ -26,12 +26,11 @@ pub(super) fn cost_text(cost: &Cost) -> String {
     }
 }
 
-/// Why a duplicate stays: it was accepted, so no refund is possible.
-pub(super) fn why_left(order: &LiveOrderSummary, prune: bool) -> String {
+/// Why a duplicate stays: an accepted fixed window cannot be cancelled.
+pub(super) fn why_left(order: &LiveOrderSummary) -> String {
     match order.to {
         Some(to) => format!("accepted, fixed window through {to}: cannot be cancelled"),
-        None if prune => "accepted: its renewal could not be stopped".to_owned(),
-        None => "accepted: no refund; `--prune` stops its renewal".to_owned(),
+        None => "accepted: its renewal could not be stopped".to_owned(),
     }
 }
 

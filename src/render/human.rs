@@ -191,7 +191,7 @@ pub(super) fn guid_list(guids: &[String], detailed: bool) -> String {
 fn duplicates(plan: &Plan, opts: RenderOptions, w: &mut dyn io::Write) -> io::Result<()> {
     let cancelled = dups::cancelled(plan);
     if !cancelled.is_empty() {
-        let title = "Duplicate orders (cancelled above with a full refund):";
+        let title = "Duplicate orders (cancelled above):";
         writeln!(w, "{}", paint(opts.color, style::HEADING, title))?;
         for (d, guid) in cancelled {
             writeln!(w, "  {}: {guid} duplicates {}", d.name, d.kept)?;
@@ -206,7 +206,7 @@ fn duplicates(plan: &Plan, opts: RenderOptions, w: &mut dyn io::Write) -> io::Re
             let line = format!("  {}: {} ({}) duplicates {}", d.name, o.guid, o.status, d.kept);
             writeln!(w, "{}", paint(opts.color, style::ERROR, &line))?;
             writeln!(w, "      {}", dups::cost_text(&d.cost))?;
-            writeln!(w, "      {}", dups::why_left(o, plan.prune))?;
+            writeln!(w, "      {}", dups::why_left(o))?;
         }
         writeln!(w)?;
     }

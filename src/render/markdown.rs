@@ -313,7 +313,7 @@ fn duplicate_items(plan: &Plan) -> Vec<String> {
             code(&d.kept, false),
             code(&d.name, false),
             prose(&super::duplicates::cost_text(&d.cost)),
-            prose(&super::duplicates::why_left(o, plan.prune)),
+            prose(&super::duplicates::why_left(o)),
         )
     });
     let cancelled = super::duplicates::cancelled(plan).into_iter().map(|(d, guid)| {

@@ -254,37 +254,37 @@ fn duplicates_in_review_are_planned_cancels_and_the_others_are_shown_with_their_
         })
         .collect();
     guids.sort();
-    // The two lowest GUIDs are accepted: the lowest is kept, the other cannot be refunded.
+    // The two lowest GUIDs are accepted: the lowest is kept; the other is this
+    // set's own duplicate, so its renewal is stopped without `--prune`.
     assert!(env.emu.accept(&guids[0]) && env.emu.accept(&guids[1]));
     let paid = 1_000_000.0 - env.emu.balance();
 
     let out = env.run(&["plan", "--detailed-exitcode", "o.yaml"]);
-    assert_eq!(out.code, 2, "a refundable duplicate is a change: {}", out.stdout);
+    assert_eq!(out.code, 2, "duplicates are changes: {}", out.stdout);
     for want in [
         format!("duplicate of `{}` (entry `aarhus-bay`): refunded in full", guids[0]),
-        "Duplicate orders (cancelled above with a full refund):".to_owned(),
-        format!("aarhus-bay: {} (Preparing) duplicates {}", guids[1], guids[0]),
-        "Duplicate orders still billed (no refund possible):".to_owned(),
-        "accepted: no refund; `--prune` stops its renewal".to_owned(),
-        "1 duplicate order is still billed.".to_owned(),
+        format!(
+            "duplicate of entry `aarhus-bay`, which keeps order `{}`: its renewal stops",
+            guids[0]
+        ),
+        "Duplicate orders (cancelled above):".to_owned(),
+        format!("aarhus-bay: {} duplicates {}", guids[1], guids[0]),
     ] {
         assert!(out.stdout.contains(&want), "`{want}` not in:\n{}", out.stdout);
     }
-    assert!(out.stdout.contains("      about EUR "), "priced: {}", out.stdout);
+    assert!(!out.stdout.contains("still billed"), "{}", out.stdout);
     let md = env.run(&["plan", "--format", "markdown", "o.yaml"]);
-    assert!(
-        md.stdout.contains("<details open><summary><b>Duplicate orders</b> (2)"),
-        "{}",
-        md.stdout
-    );
-    assert!(md.stdout.contains("- **still billed:** `"), "{}", md.stdout);
+    assert!(md.stdout.contains("**Plan: 2 to cancel, 1 unchanged.**"), "{}", md.stdout);
+    assert!(md.stdout.contains("its renewal stops"), "{}", md.stdout);
 
     let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     assert!(out.stdout.contains(&format!("done        {}: cancel", guids[2])), "{}", out.stdout);
-    assert_eq!(env.live().len(), 2);
+    assert!(out.stdout.contains(&format!("done        {}: cancel", guids[1])), "{}", out.stdout);
     assert!(1_000_000.0 - env.emu.balance() < paid, "the Review duplicate was refunded");
+    let renewing: Vec<_> = env.live().into_iter().filter(|o| o.to.is_none()).collect();
+    assert_eq!(renewing.len(), 1, "one order renews: {renewing:?}");
+    assert_eq!(renewing[0].task_order_guid, guids[0]);
     let out = env.run(&["plan", "--detailed-exitcode", "o.yaml"]);
     assert_eq!(out.code, 0, "{}", out.stdout);
-    assert!(out.stdout.contains("1 duplicate order is still billed."), "{}", out.stdout);
 }

@@ -35,4 +35,5 @@ mod reviewed_plan;
 mod saved_plan;
 mod schemas;
 mod shell;
+mod tile_duplicates;
 mod validate;

@@ -74,9 +74,7 @@ pub fn diff(desired: &DesiredSet, live: &[TaskOrder], opts: &DiffOptions) -> Pla
                     let new = &live[matching.entries[e].orders[0]].task_order_guid;
                     live_changes.push(superseded_change(&live[i], entry, new, opts.prune, today));
                 }
-                let prune = opts.prune && opts.targets.is_empty();
-                let repair =
-                    duplicates::repair(entry, &matching.entries[e].orders, live, prune, today);
+                let repair = duplicates::repair(entry, &matching.entries[e].orders, live, today);
                 live_changes.extend(repair.changes);
                 dups.extend(repair.duplicate);
             }

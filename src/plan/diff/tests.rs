@@ -253,19 +253,36 @@ fn review_duplicates_are_cancelled_without_prune_and_make_changes() {
 }
 
 #[test]
-fn accepted_duplicates_are_listed_not_cancelled_without_prune() {
+fn accepted_recurring_duplicates_stop_renewing_without_prune() {
     let s = poly(A);
     let live = [
         order("a-accepted", "UpToDate", &s, Some(A)),
         order("b-accepted", "Processing", &s, Some(A_BBOX)),
     ];
+    // The duplicate matches this set's entry, so the set owns it: no `--prune`
+    // is needed to stop it renewing.
     let plan = run(vec![entry("e", s)], &live, &opts(false, &[]));
-    assert_eq!(lines(&plan), vec![("e".into(), Keep)]);
-    assert!(!plan.has_changes());
+    assert_eq!(lines(&plan), vec![("e".into(), Keep), ("b-accepted".into(), Cancel)]);
+    assert!(plan.has_changes());
     let dup = &plan.duplicates[0];
-    assert_eq!((dup.kept.as_str(), dup.left().count()), ("a-accepted", 1));
-    assert_eq!(dup.cost, Cost::Unpriced { reason: None }, "priced by the pricing step");
-    assert!(dup.request.is_some());
+    assert_eq!((dup.kept.as_str(), dup.left().count()), ("a-accepted", 0));
+    assert_eq!(
+        plan.changes[1].cancel_effect,
+        Some(CancelEffect::RenewalStops { until: day("2025-06-30") })
+    );
+}
+
+#[test]
+fn tile_duplicates_are_repaired_like_polygon_duplicates() {
+    let want = spec(tiles(&[1, 2], &[10]));
+    let mut kept = order("kept", "UpToDate", &want, None);
+    kept.created_date = Some("2025-04-01T00:00:00".into());
+    let mut twin = order("twin", "Review", &want, None);
+    twin.created_date = Some("2025-04-01T00:00:01".into());
+    let plan = run(vec![entry("t", want.clone())], &[twin, kept], &opts(false, &[]));
+    assert_eq!(lines(&plan), vec![("t".into(), Keep), ("twin".into(), Cancel)]);
+    assert_eq!(plan.changes[1].cancel_effect, Some(CancelEffect::FullRefund));
+    assert_eq!(plan.duplicates[0].kept, "kept");
 }
 
 #[test]
