@@ -153,4 +153,32 @@ fn sandbox(args: &ApiSettings) -> Result<Connection, Error> {
 fn set_timeouts(config: &mut api::Config, args: &ApiSettings) {
     config.connect_timeout = args.connect_timeout;
     config.request_timeout = args.timeout;
+    shorten_backoff_for_tests(config);
+}
+
+/// Test-only: the most milliseconds the client's retry backoff may wait
+/// between two attempts (the policy's base and cap are lowered to it), so that
+/// tests of the binary against the emulator do not sleep through real
+/// backoffs. Honoured only for a loopback API URL (an emulator), and it only
+/// shortens those waits: the attempts made, the re-check window
+/// (`--recheck-wait`) and the rule that a create is sent again only after a
+/// list shows no such order are untouched, so it cannot buy anything twice.
+pub const TEST_BACKOFF_ENV: &str = "SKYFORM_TEST_BACKOFF_MS";
+
+fn shorten_backoff_for_tests(config: &mut api::Config) {
+    let Some(most) = std::env::var(TEST_BACKOFF_ENV).ok().and_then(|v| v.trim().parse().ok())
+    else {
+        return;
+    };
+    let url = reqwest::Url::parse(&config.base_url).ok();
+    let host = url.as_ref().and_then(reqwest::Url::host_str).unwrap_or_default();
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let loopback = host
+        .parse::<std::net::IpAddr>()
+        .map_or(host.eq_ignore_ascii_case("localhost"), |ip| ip.is_loopback());
+    if loopback {
+        let most = std::time::Duration::from_millis(most);
+        config.retry.base = config.retry.base.min(most);
+        config.retry.cap = config.retry.cap.min(most);
+    }
 }

@@ -52,9 +52,12 @@ fn apply_creates_exactly_the_planned_orders_and_a_second_apply_changes_nothing()
 fn apply_without_a_terminal_needs_auto_approve() {
     let env = Env::new();
     env.write("o.yaml", &manifest(&[entry("a", 9.0, "")]));
-    let out = env.run(&["apply", "o.yaml"]);
-    assert_eq!(out.code, 1);
-    assert!(out.stderr.contains("--auto-approve"), "{}", out.stderr);
+    insta::assert_snapshot!(env.snapshot(&["apply", "o.yaml"]), @r"
+    --- stderr ---
+    error: refusing to apply without confirmation: standard input is not a terminal
+    hint: pass `--auto-approve` to apply without asking (as in CI)
+    [exit status: 1]
+    ");
     assert!(env.emu.orders().is_empty());
 }
 

@@ -16,7 +16,8 @@
 //! `persist` writes to the state file; `faults` decides injected failures,
 //! `config` holds the settings, `models` the served catalogue (built in, or
 //! `--models FILE`). The math lives in `area`, `dates` and
-//! `tiles`. Dependencies point one way: routes and control → store → quote
+//! `tiles`; `listener` counts open connections for [`Handle::wait_idle`].
+//! Dependencies point one way: routes and control → store → quote
 //! → pricing; nothing below the planes imports them.
 //!
 //! Deviations from part B, and choices where it leaves room:
@@ -59,6 +60,7 @@ mod connections;
 mod control;
 mod faults;
 mod headers;
+mod listener;
 pub mod models;
 mod persist;
 mod quote;
@@ -185,6 +187,8 @@ pub struct Handle {
     shared: Arc<Shared>,
     addr: SocketAddr,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
+    /// Connections accepted and not yet closed (see `listener`).
+    open: Arc<std::sync::atomic::AtomicUsize>,
     thread: Option<JoinHandle<()>>,
     saver: Option<JoinHandle<()>>,
 }
@@ -231,11 +235,13 @@ pub fn serve(addr: &str, config: Config) -> std::io::Result<Handle> {
         .build()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let app = axum::Router::new().fallback(dispatch).with_state(Arc::clone(&shared));
+    let open = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = Arc::clone(&open);
     let thread =
         std::thread::Builder::new().name("skyform-emulator".to_owned()).spawn(move || {
             runtime.block_on(async move {
                 let listener = match tokio::net::TcpListener::from_std(listener) {
-                    Ok(l) => l,
+                    Ok(l) => listener::Counting::new(l, counted),
                     Err(e) => return tracing::error!("emulator cannot listen: {e}"),
                 };
                 tokio::select! {
@@ -249,7 +255,7 @@ pub fn serve(addr: &str, config: Config) -> std::io::Result<Handle> {
             });
             runtime.shutdown_background();
         })?;
-    Ok(Handle { shared, addr, stop: Some(stop), thread: Some(thread), saver })
+    Ok(Handle { shared, addr, stop: Some(stop), open, thread: Some(thread), saver })
 }
 
 impl Handle {
@@ -348,6 +354,36 @@ impl Handle {
     /// Returns a copy of the whole state.
     pub fn state(&self) -> State {
         self.shared.lock().state.clone()
+    }
+
+    /// Waits until the server is done with every connection made to it before
+    /// this call: each call that reached it was carried out or abandoned, and
+    /// none is left to change the state later. For tests that stop a client
+    /// mid-call (a killed apply) and then look at, or act on, the orders.
+    /// Returns false if that takes over `limit`.
+    pub fn wait_idle(&self, limit: std::time::Duration) -> bool {
+        use std::io::{Read, Write};
+        use std::sync::atomic::Ordering;
+        let started = std::time::Instant::now();
+        // Connections are accepted one at a time, in the order they came: once
+        // this one is answered, every earlier one has been accepted and counted.
+        let answered = std::net::TcpStream::connect(self.addr).and_then(|mut probe| {
+            probe.set_read_timeout(Some(limit))?;
+            probe.write_all(
+                b"GET /_emulator/clock HTTP/1.1\r\nHost: emulator\r\nConnection: close\r\n\r\n",
+            )?;
+            probe.read_to_end(&mut Vec::new())
+        });
+        if answered.is_err() {
+            return false;
+        }
+        while self.open.load(Ordering::SeqCst) > 0 {
+            if started.elapsed() > limit {
+                return false;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        true
     }
 }
 
