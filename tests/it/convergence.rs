@@ -75,22 +75,12 @@ fn apply_converges_under_seeded_faults() {
     env.emu.script("POST", "/api/tasking/orders", vec![Fault::CommitThenDrop]);
     let limited = Fault::TooManyRequests { retry_after_secs: Some(0) };
     env.emu.script("POST", "/api/tasking/orders/estimate", vec![limited]);
-    let apply = |args: &[&str]| {
-        let mut cmd = env.command(args);
-        // The binary's own backoff, shortened: the faults are injected, not load.
-        cmd.env(skyform::connect::TEST_BACKOFF_ENV, "1");
-        let out = cmd.output().expect("run skyform");
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    };
     let mut runs = 0;
     loop {
         runs += 1;
-        // The faults are injected, the list never lags: a short re-check window.
-        let (code, stdout, stderr) = apply(&[
+        // The faults are injected, not load, and the list never lags: the
+        // binary's backoff and re-check window are cut short.
+        let out = env.run_with_short_backoff(&[
             "apply",
             "--auto-approve",
             "--concurrency",
@@ -99,16 +89,22 @@ fn apply_converges_under_seeded_faults() {
             "0.1",
             "o.yaml",
         ]);
-        if code == 0 {
+        if out.code == 0 {
             break;
         }
         // 3: an estimate failed through every retry, so apply refused an unpriced create.
-        let unpriced = code == 3 && stderr.contains("could not be priced");
-        assert!(code == 5 || code == 1 || unpriced, "run {runs}: exit {code}\n{stdout}\n{stderr}");
+        let unpriced = out.code == 3 && out.stderr.contains("could not be priced");
+        assert!(
+            out.code == 5 || out.code == 1 || unpriced,
+            "run {runs}: exit {}\n{}\n{}",
+            out.code,
+            out.stdout,
+            out.stderr
+        );
         // A create answered 503 or 500 is not sent again in the same run (its order
         // may exist), and no new create starts after it: each run stops at the
         // first such create, and the next one waits for it, then plans it again.
-        assert!(runs < 15, "not converged after 15 runs\n{stdout}");
+        assert!(runs < 15, "not converged after 15 runs\n{}", out.stdout);
     }
     assert_converged(&env, N, &format!("seed {SEED}"));
     let calls = env.emu.calls();
@@ -119,9 +115,9 @@ fn apply_converges_under_seeded_faults() {
         "the faults did not happen ({dropped} dropped, {limited} 429, {unavailable} 503)"
     );
     // One more apply, faults still on, has nothing to do.
-    let (code, stdout, stderr) = apply(&["apply", "--auto-approve", "o.yaml"]);
-    assert_eq!(code, 0, "{stdout}\n{stderr}");
-    assert!(stdout.contains("No changes."), "{stdout}");
+    let again = env.run_with_short_backoff(&["apply", "--auto-approve", "o.yaml"]);
+    assert_eq!(again.code, 0, "{}\n{}", again.stdout, again.stderr);
+    assert!(again.stdout.contains("No changes."), "{}", again.stdout);
     assert_converged(&env, N, "after the last apply");
 }
 

@@ -63,12 +63,14 @@ impl Env {
 
     /// Runs `skyform ARGS` against the emulator (its URL, key and clock).
     pub(crate) fn run(&self, args: &[&str]) -> Output {
-        let out = self.command(args).output().expect("run skyform");
-        Output {
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-            code: out.status.code().unwrap_or(-1),
-        }
+        Output::of(&mut self.command(args))
+    }
+
+    /// Runs `skyform ARGS` like [`Env::run`], with the client's retry backoff
+    /// cut to 1 ms ([`skyform::connect::TEST_BACKOFF_ENV`]): for tests whose
+    /// faults are injected, where real backoffs would only be slept through.
+    pub(crate) fn run_with_short_backoff(&self, args: &[&str]) -> Output {
+        Output::of(self.command(args).env(skyform::connect::TEST_BACKOFF_ENV, "1"))
     }
 
     /// Runs `skyform ARGS` like [`Env::run`], for a snapshot: the emulator's
@@ -151,6 +153,18 @@ pub(crate) struct Output {
     pub(crate) code: i32,
 }
 
+impl Output {
+    /// Runs `cmd` to its end.
+    fn of(cmd: &mut Command) -> Self {
+        let out = cmd.output().expect("run skyform");
+        Self {
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            code: out.status.code().unwrap_or(-1),
+        }
+    }
+}
+
 /// One run of the binary as a snapshot shows it (jj's `CommandOutput`):
 /// stdout, then `--- stderr ---` and stderr when there is any, then
 /// `[exit status: N]`, with the temp dir shown as `[TEMP]` and other
@@ -198,20 +212,15 @@ impl std::fmt::Display for CommandOutput {
 
 /// Runs `skyform` with `args` in `dir`, without colour and without the user's API settings.
 pub(crate) fn skyform(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_skyform"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("CLEARSKY_API_KEY")
-        .env_remove("CLEARSKY_API_URL")
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("run skyform");
-    Output {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
+    Output::of(
+        Command::new(env!("CARGO_BIN_EXE_skyform"))
+            .args(args)
+            .current_dir(dir)
+            .env("NO_COLOR", "1")
+            .env_remove("CLEARSKY_API_KEY")
+            .env_remove("CLEARSKY_API_URL")
+            .env_remove("RUST_LOG"),
+    )
 }
 
 /// A `skyform emulator` child process on a free loopback port, killed when dropped.

@@ -40,7 +40,8 @@
 //!   tiles are all deduplicated away: 400/992 on `TileGuids`.
 //! - Random faults: `--fault-rate` splits evenly over 429 (`Retry-After: 1`),
 //!   500 and 503; 429 and 5xx bodies are empty. `Latency` sleeps before the
-//!   call is carried out, `Hang` after. Calls dropped by `CommitThenDrop` are
+//!   call is carried out, `Hang` after, `Hold` until the test releases it
+//!   ([`Handle::release`]). Calls dropped by `CommitThenDrop` are
 //!   logged with status 0. No token bucket. `--max-connections N` answers
 //!   400/1003 to calls beyond N in flight (see `connections`).
 //! - Misbehaviour on request only: `CommitThenFail` (an order stored, then a
@@ -102,6 +103,9 @@ struct Shared {
     untyped_calls: std::sync::atomic::AtomicUsize,
     /// API calls being served now (for `--max-connections`).
     in_flight: std::sync::atomic::AtomicUsize,
+    /// Calls waiting under [`Fault::Hold`], and the permits that let them go.
+    holding: std::sync::atomic::AtomicUsize,
+    release: tokio::sync::Semaphore,
 }
 
 struct Inner {
@@ -121,6 +125,8 @@ impl Shared {
             keys,
             untyped_calls: std::sync::atomic::AtomicUsize::new(0),
             in_flight: std::sync::atomic::AtomicUsize::new(0),
+            holding: std::sync::atomic::AtomicUsize::new(0),
+            release: tokio::sync::Semaphore::new(0),
             inner: Mutex::new(Inner {
                 state,
                 faults,
@@ -349,6 +355,17 @@ impl Handle {
     /// Returns how many `/api` calls came without `Content-Type: application/json`.
     pub fn calls_without_content_type(&self) -> usize {
         self.shared.untyped_calls.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Returns how many calls wait under [`Fault::Hold`] now.
+    pub fn held(&self) -> usize {
+        self.shared.holding.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Lets `n` calls held by [`Fault::Hold`] go on; when fewer are held, the
+    /// next ones to be held go on at once.
+    pub fn release(&self, n: usize) {
+        self.shared.release.add_permits(n);
     }
 
     /// Returns a copy of the whole state.
