@@ -100,7 +100,7 @@ const MINUTE: Duration = Duration::from_secs(60);
 
 #[test]
 fn slow_pricing_and_applying_show_progress() {
-    let env = slow_env(skyform::progress::DELAY + Duration::from_millis(300));
+    let env = slow_env(skyform::progress::DELAY + Duration::from_millis(500));
     let mut screen = Screen::start(&env, "apply --auto-approve --concurrency 1 o.yaml");
     screen.wait_for("Pricing");
     screen.wait_for("changes: creating `e");
