@@ -51,18 +51,18 @@ pub(super) enum Ended {
     Refused(RefusalKind),
 }
 
-/// What a killed run had heard.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Killed {
-    /// Creates it heard were done.
-    pub(super) created: usize,
-}
-
 impl Ended {
     /// Exit 0.
     pub(super) fn succeeded(&self) -> bool {
         matches!(self, Self::NoChanges | Self::Complete)
     }
+}
+
+/// What a killed run had heard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Killed {
+    /// Creates it heard were done.
+    pub(super) created: usize,
 }
 
 /// An emulator, a manifest of polygon entries and the pending record of the

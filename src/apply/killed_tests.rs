@@ -43,7 +43,8 @@ fn round(seed: u64, caught: &mut Caught) {
     let world = World::new(config, entries);
     let mut kills = Vec::new();
     for _ in 0..rng.random_range(1..=3) {
-        // Moments: 4 steps before the creates, 2 events per create, 3 after.
+        // Moments: 4 steps before the creates, 2 events per create, 2 after;
+        // a moment past the last one lets the run end.
         let at = rng.random_range(1..=2 * entries + 7);
         let yields = rng.random_range(0..12);
         let before = world.live().len();
