@@ -37,6 +37,12 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
         "The directory of `apply`'s account locks, instead of `skyform-locks` in the \
          system's temporary directory.",
     ),
+    (
+        "SKYFORM_TEST_BACKOFF_MS",
+        "For tests against a local emulator: the longest wait, in milliseconds, between two \
+         attempts of a request the client retries. Honoured only for a loopback API URL; it \
+         shortens waits and changes nothing about what is sent.",
+    ),
     ("NO_COLOR", "When set and not empty, `--color auto` does not colour."),
     ("RUST_LOG", "`tracing` filter directives for the log on stderr; when set, it wins over `-v`."),
 ];

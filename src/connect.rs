@@ -88,4 +88,27 @@ pub fn connect(args: &ApiSettings, ui: &dyn Ui) -> Result<Connection, Error> {
 fn set_timeouts(config: &mut api::Config, args: &ApiSettings) {
     config.connect_timeout = args.connect_timeout;
     config.request_timeout = args.timeout;
+    if let Some(most) = args.test_backoff {
+        shorten_backoff_for_tests(config, most);
+    }
+}
+
+/// Test-only: the most milliseconds the client's retry backoff may wait
+/// between two attempts (the policy's base and cap are lowered to it), so that
+/// tests of the binary against the emulator do not sleep through real
+/// backoffs. Honoured only for a loopback API URL (an emulator), and it only
+/// shortens those waits: the attempts made, the re-check window
+/// (`--recheck-wait`) and the rule that a create is sent again only after a
+/// list shows no such order are untouched, so it cannot buy anything twice.
+fn shorten_backoff_for_tests(config: &mut api::Config, most: std::time::Duration) {
+    let url = reqwest::Url::parse(&config.base_url).ok();
+    let host = url.as_ref().and_then(reqwest::Url::host_str).unwrap_or_default();
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let loopback = host
+        .parse::<std::net::IpAddr>()
+        .map_or(host.eq_ignore_ascii_case("localhost"), |ip| ip.is_loopback());
+    if loopback {
+        config.retry.base = config.retry.base.min(most);
+        config.retry.cap = config.retry.cap.min(most);
+    }
 }

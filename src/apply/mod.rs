@@ -220,4 +220,10 @@ async fn cancel_order(client: &Client, guid: &str, refund: bool) -> StepOutcome 
 }
 
 #[cfg(test)]
+mod convergence_tests;
+#[cfg(test)]
+mod fixtures;
+#[cfg(test)]
+mod killed_tests;
+#[cfg(test)]
 mod tests;

@@ -19,6 +19,10 @@ pub const NO_COLOR_ENV: &str = "NO_COLOR";
 /// `tracing` directives; win over `-v`.
 pub const RUST_LOG_ENV: &str = "RUST_LOG";
 
+/// Test-only: the longest retry backoff, in milliseconds, against a loopback
+/// API URL ([`crate::connect`]).
+pub const TEST_BACKOFF_ENV: &str = "SKYFORM_TEST_BACKOFF_MS";
+
 /// The variable that moves the apply lock directory (tests use it to simulate
 /// runs on different machines).
 pub const LOCK_DIR_ENV: &str = "SKYFORM_LOCK_DIR";
@@ -34,6 +38,8 @@ pub struct Environment {
     pub rust_log: Option<String>,
     /// `SKYFORM_LOCK_DIR`, when set and not empty.
     pub lock_dir: Option<PathBuf>,
+    /// `SKYFORM_TEST_BACKOFF_MS`, when set to a number.
+    pub test_backoff_ms: Option<u64>,
 }
 
 impl Environment {
@@ -49,6 +55,7 @@ impl Environment {
             no_color: var(NO_COLOR_ENV).is_some_and(|v| !v.is_empty()),
             rust_log: var(RUST_LOG_ENV),
             lock_dir: var(LOCK_DIR_ENV).filter(|d| !d.is_empty()).map(PathBuf::from),
+            test_backoff_ms: var(TEST_BACKOFF_ENV).and_then(|v| v.trim().parse().ok()),
         }
     }
 
@@ -67,6 +74,7 @@ impl fmt::Debug for Environment {
             .field("no_color", &self.no_color)
             .field("rust_log", &self.rust_log)
             .field("lock_dir", &self.lock_dir)
+            .field("test_backoff_ms", &self.test_backoff_ms)
             .finish()
     }
 }

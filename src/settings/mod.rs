@@ -56,6 +56,8 @@ pub struct ApiSettings {
     pub env_key: Option<ApiKey>,
     /// Where apply's account locks live.
     pub lock_dir: PathBuf,
+    /// Test-only: the longest retry backoff against a loopback API URL.
+    pub test_backoff: Option<Duration>,
 }
 
 impl ApiSettings {
@@ -66,6 +68,7 @@ impl ApiSettings {
             api_url: args.api_url.clone(),
             env_key: env.api_key.clone(),
             lock_dir: env.lock_dir(),
+            test_backoff: env.test_backoff_ms.map(Duration::from_millis),
             api_key_file: args.api_key_file.clone(),
             sandbox: args.sandbox,
             sandbox_state: args.sandbox_state.clone(),

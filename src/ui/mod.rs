@@ -14,7 +14,7 @@ pub mod terminal;
 use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
 
-pub use progress::Progress;
+pub use progress::{DELAY, Progress};
 
 use crate::manifest::Diagnostics;
 

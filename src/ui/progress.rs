@@ -12,7 +12,7 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// How long a wait goes unannounced.
-pub(super) const DELAY: Duration = Duration::from_secs(1);
+pub const DELAY: Duration = Duration::from_secs(1);
 
 /// How often a visible spinner is redrawn.
 const TICK: Duration = Duration::from_millis(120);

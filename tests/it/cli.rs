@@ -17,6 +17,26 @@ fn usage_errors_exit_1_not_2() {
 }
 
 #[test]
+fn a_refused_api_url_and_a_missing_manifest_are_named_as_given() {
+    let env = crate::harness::Env::new();
+    env.write("o.yaml", "orders: []\n");
+    let url = format!("{}/?token=hunter2", env.emu.url());
+    insta::assert_snapshot!(env.snapshot(&["plan", "--api-url", &url, "o.yaml"]), @r"
+    --- stderr ---
+    error: invalid API URL `http://127.0.0.1:[PORT]/?…`: it must not have a query or fragment
+    hint: give `--api-url` (or `CLEARSKY_API_URL`) as a base URL such as `https://api.clearsky.vision`
+    [exit status: 1]
+    ");
+    let missing = env.path().join("missing.yaml");
+    insta::assert_snapshot!(env.snapshot(&["validate", &missing.display().to_string()]), @r"
+    --- stderr ---
+    [TEMP]/missing.yaml: no such file or directory
+    error: 1 problem found in the manifests
+    [exit status: 1]
+    ");
+}
+
+#[test]
 fn every_command_has_help_with_an_example() {
     for cmd in ["validate", "schema", "plan", "apply", "orders", "export", "emulator"] {
         let out = skyform(std::path::Path::new("."), &[cmd, "--help"]);
@@ -48,7 +68,15 @@ fn verbose_logs_every_request_and_never_the_key() {
         "the key leaked:\n{}",
         out.stderr
     );
-    let fail =
-        env.run(&["--color", "never", "plan", "-vv", "--api-url", "http://127.0.0.1:9", "o.yaml"]);
+    // Nothing listens on port 9: every retry fails at once, and need not wait.
+    let fail = env.run_with_short_backoff(&[
+        "--color",
+        "never",
+        "plan",
+        "-vv",
+        "--api-url",
+        "http://127.0.0.1:9",
+        "o.yaml",
+    ]);
     assert!(!fail.stderr.contains(key), "{}", fail.stderr);
 }

@@ -173,9 +173,9 @@ fn a_create_answered_503_is_unknown_and_not_retried() {
 fn a_create_that_times_out_is_unknown() {
     let mut env = Env::new();
     let mut config = env.client.config().clone();
-    config.request_timeout = Duration::from_millis(200);
+    config.request_timeout = Duration::from_millis(100);
     env.client = Client::new(config).unwrap();
-    env.emu.script("POST", ORDERS, vec![Fault::Hang(Duration::from_secs(3))]);
+    env.emu.script("POST", ORDERS, vec![Fault::Hang(Duration::from_secs(1))]);
     let outcome = block_on(env.client.create(&order(Some("2025-04-30"))));
     assert!(matches!(outcome, CreateOutcome::Unknown(Error::Transport { .. })), "{outcome:?}");
     assert_eq!(env.emu.orders().len(), 1);

@@ -3,6 +3,7 @@
 //! make runs that no lock separates (different machines) converge. Orders stay
 //! in `Review`, so every duplicate can still be refunded.
 
+use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -22,7 +23,7 @@ fn config() -> Config {
 /// EUR spent by one apply of the manifest on a fresh account: the most the
 /// racing runs may spend together.
 fn one_order_each() -> f64 {
-    let env = Env::with(config());
+    let env = Env::with(Config { latency: Duration::ZERO, ..config() });
     env.write("o.yaml", &manifest(ENTRIES));
     let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
@@ -46,18 +47,21 @@ struct Race {
 /// them, applies once more, and checks one live order per entry and no more
 /// credits spent than one order per entry.
 fn race(runs: usize, copies: bool, no_lock: bool) -> Race {
-    let env = Env::with(config());
+    // Without a shared lock, slow calls make the runs overlap; with one, the
+    // held list does.
+    let env =
+        Env::with(if no_lock { config() } else { Config { latency: Duration::ZERO, ..config() } });
     let dirs: Vec<String> =
         (0..runs).map(|k| if copies { format!("copy-{k}") } else { "shared".to_owned() }).collect();
     for dir in &dirs {
         env.write(&format!("{dir}/o.yaml"), &manifest(ENTRIES));
     }
     if !no_lock {
-        // The first list answers late (the lock is held meanwhile), so that the
-        // runs overlap however loaded the machine is.
-        let late = vec![Fault::Latency(Duration::from_secs(2))];
-        env.emu.script("GET", "/api/tasking/orders", late);
+        // The first list is held (with the lock) until every other run waits
+        // for the lock, so that the runs overlap however loaded the machine is.
+        env.emu.script("GET", "/api/tasking/orders", vec![Fault::Hold]);
     }
+    let (waiting, waits) = std::sync::mpsc::channel();
     let children: Vec<_> = dirs
         .iter()
         .enumerate()
@@ -67,10 +71,37 @@ fn race(runs: usize, copies: bool, no_lock: bool) -> Race {
             if no_lock {
                 cmd.env(skyform::lock::DIR_ENV, env.path().join(format!("machine-{k}")));
             }
-            cmd.spawn().expect("spawn apply")
+            let mut child = cmd.spawn().expect("spawn apply");
+            let stderr = BufReader::new(child.stderr.take().expect("stderr"));
+            let waiting = waiting.clone();
+            let reader = std::thread::spawn(move || {
+                let mut text = String::new();
+                for line in stderr.lines().map_while(Result::ok) {
+                    if line.contains("waiting for another skyform apply") {
+                        let _ = waiting.send(());
+                    }
+                    text.push_str(&line);
+                    text.push('\n');
+                }
+                text
+            });
+            (child, reader)
         })
         .collect();
-    let outputs: Vec<_> = children.into_iter().map(|c| c.wait_with_output().unwrap()).collect();
+    if !no_lock {
+        for _ in 1..runs {
+            waits.recv_timeout(Duration::from_secs(60)).expect("a run never waited for the lock");
+        }
+        env.emu.release(1);
+    }
+    let outputs: Vec<_> = children
+        .into_iter()
+        .map(|(child, reader)| {
+            let mut out = child.wait_with_output().unwrap();
+            out.stderr = reader.join().expect("stderr reader").into_bytes();
+            out
+        })
+        .collect();
     let text = |o: &std::process::Output| {
         format!("{}\n{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
     };
@@ -181,52 +212,47 @@ fn a_held_lock_makes_apply_fail_at_once_or_wait_for_it() {
     assert!(env.emu.orders().is_empty());
 
     let start = Instant::now();
-    let child = env
+    let mut child = env
         .command(&["apply", "--auto-approve", "--lock-timeout", "30", "o.yaml"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(700));
-    assert!(env.emu.orders().is_empty(), "nothing happens while the lock is held");
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut said = String::new();
+    let waiting = format!("waiting for another skyform apply on this account (pid {pid})");
+    while !said.contains(&waiting) {
+        assert!(stderr.read_line(&mut said).expect("read stderr") > 0, "it never waited: {said}");
+    }
+    assert!(env.emu.calls().is_empty(), "nothing happens while the lock is held");
     drop(held);
     let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(
-        stderr.contains(&format!("waiting for another skyform apply on this account (pid {pid})")),
-        "{stderr}"
-    );
+    stderr.read_to_string(&mut said).expect("read stderr");
+    assert_eq!(out.status.code(), Some(0), "{said}");
     assert!(start.elapsed() < Duration::from_secs(10));
     assert_eq!(env.live().len(), 2);
 }
 
 #[test]
 fn a_run_that_planned_before_another_run_finished_skips_what_that_run_bought() {
-    let env = Env::with(config());
+    let env = Env::with(Config { latency: Duration::ZERO, ..config() });
     env.write("a/o.yaml", &manifest(ENTRIES));
     env.write("b/o.yaml", &manifest(ENTRIES));
-    // Run A's first estimate answers late: run B plans and buys everything meanwhile.
-    env.emu.script(
-        "POST",
-        "/api/tasking/orders/estimate",
-        vec![Fault::Latency(Duration::from_secs(5))],
-    );
+    // Run A's first estimate is held: run B plans and buys everything meanwhile.
+    env.emu.script("POST", "/api/tasking/orders/estimate", vec![Fault::Hold]);
     let mut a = env.command(&["apply", "--auto-approve", "o.yaml"]);
     a.current_dir(env.path().join("a")).env(skyform::lock::DIR_ENV, env.path().join("machine-a"));
     let a = a.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    let listed =
-        |env: &Env| env.emu.calls().iter().any(|c| c.0 == "GET" && c.1 == "/api/tasking/orders");
     let start = Instant::now();
-    while !listed(&env) {
-        assert!(start.elapsed() < Duration::from_secs(10), "run A never listed");
-        std::thread::sleep(Duration::from_millis(20));
+    while env.emu.held() == 0 {
+        assert!(start.elapsed() < Duration::from_secs(10), "run A never sent its estimate");
+        std::thread::sleep(Duration::from_millis(5));
     }
-    std::thread::sleep(Duration::from_millis(300));
     let mut b = env.command(&["apply", "--auto-approve", "o.yaml"]);
     b.current_dir(env.path().join("b")).env(skyform::lock::DIR_ENV, env.path().join("machine-b"));
     let b = b.output().unwrap();
     assert_eq!(b.status.code(), Some(0), "{}", String::from_utf8_lossy(&b.stderr));
+    env.emu.release(1);
     let a = a.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&a.stdout);
     assert_eq!(a.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&a.stderr));

@@ -3,6 +3,7 @@
 //! second plan after apply has no changes; what the server would not drop is
 //! still bought.
 
+use std::io::{BufRead, BufReader};
 use std::time::Duration;
 
 use clearsky::grid::Cell;
@@ -186,21 +187,33 @@ fn two_applies_of_the_same_tile_replace_at_once_buy_it_once() {
     let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     env.write("o.yaml", &manifest(&[a().replace("StorageMonths: 1", "StorageMonths: 2")]));
-    env.emu.script("POST", "/api/tasking/orders", vec![Fault::Latency(Duration::from_millis(300))]);
-    let runs: Vec<_> = (0..2)
-        .map(|_| {
-            env.command(&["apply", "--auto-approve", "o.yaml"])
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .expect("spawn apply")
-        })
-        .collect();
-    for run in runs {
+    // The first run's create is held, with the lock, until the second run waits for the lock.
+    env.emu.script("POST", "/api/tasking/orders", vec![Fault::Hold]);
+    let spawn = || {
+        env.command(&["apply", "--auto-approve", "o.yaml"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn apply")
+    };
+    let first = spawn();
+    let started = std::time::Instant::now();
+    while env.emu.held() == 0 {
+        assert!(started.elapsed() < Duration::from_secs(60), "the first create never came");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let mut second = spawn();
+    let mut stderr = BufReader::new(second.stderr.take().expect("stderr"));
+    let mut said = String::new();
+    while !said.contains("waiting for another skyform apply") {
+        assert!(stderr.read_line(&mut said).expect("read stderr") > 0, "no wait: {said}");
+    }
+    env.emu.release(1);
+    for run in [first, second] {
         let out = run.wait_with_output().expect("wait");
         let (stdout, stderr) =
             (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-        assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+        assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}\n{said}");
     }
     let live = env.live();
     assert_eq!(live.len(), 1, "{live:?}");

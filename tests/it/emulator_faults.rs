@@ -67,13 +67,13 @@ async fn commit_then_drop_stores_the_order_but_the_client_gets_no_response() {
 #[tokio::test]
 async fn a_hang_outlives_the_client_timeout_after_committing() {
     let (h, api) = start(Config::default());
-    h.script("POST", ORDERS, vec![Fault::Hang(Duration::from_secs(5))]);
+    h.script("POST", ORDERS, vec![Fault::Hang(Duration::from_secs(1))]);
     let body = order(SMALL_WKT, "2025-04-01", None);
     let err = api
         .http
         .post(format!("{}{ORDERS}", api.url))
         .header("x-api-key", &api.key)
-        .timeout(Duration::from_millis(200))
+        .timeout(Duration::from_millis(100))
         .json(&body)
         .send()
         .await

@@ -1,7 +1,8 @@
 //! The one helper module of the integration tests: run the real binary and
-//! capture its output ([`skyform`], [`Output`]), a test environment of a
-//! temporary directory with manifests and an in-process emulator ([`Env`]),
-//! and `skyform emulator` as a child process ([`EmulatorProcess`]).
+//! capture its output ([`skyform`], [`Output`]), or show it as one snapshot
+//! ([`CommandOutput`]), a test environment of a temporary directory with
+//! manifests and an in-process emulator ([`Env`]), and `skyform emulator` as
+//! a child process ([`EmulatorProcess`]).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -62,12 +63,22 @@ impl Env {
 
     /// Runs `skyform ARGS` against the emulator (its URL, key and clock).
     pub(crate) fn run(&self, args: &[&str]) -> Output {
-        let out = self.command(args).output().expect("run skyform");
-        Output {
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-            code: out.status.code().unwrap_or(-1),
-        }
+        Output::of(&mut self.command(args))
+    }
+
+    /// Runs `skyform ARGS` like [`Env::run`], with the client's retry backoff
+    /// cut to 1 ms ([`skyform::settings::environment::TEST_BACKOFF_ENV`]): for tests whose
+    /// faults are injected, where real backoffs would only be slept through.
+    pub(crate) fn run_with_short_backoff(&self, args: &[&str]) -> Output {
+        Output::of(self.command(args).env(skyform::settings::environment::TEST_BACKOFF_ENV, "1"))
+    }
+
+    /// Runs `skyform ARGS` like [`Env::run`], for a snapshot: the emulator's
+    /// port and the temp dir are filtered out.
+    pub(crate) fn snapshot(&self, args: &[&str]) -> CommandOutput {
+        let addr = self.emu.addr().to_string();
+        let shown = format!("{}:[PORT]", self.emu.addr().ip());
+        CommandOutput::new(self.run(args), self.path(), &[(addr.as_str(), shown.as_str())])
     }
 
     /// The command `run` would execute, to spawn it differently.
@@ -142,22 +153,74 @@ pub(crate) struct Output {
     pub(crate) code: i32,
 }
 
+impl Output {
+    /// Runs `cmd` to its end.
+    fn of(cmd: &mut Command) -> Self {
+        let out = cmd.output().expect("run skyform");
+        Self {
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            code: out.status.code().unwrap_or(-1),
+        }
+    }
+}
+
+/// One run of the binary as a snapshot shows it (jj's `CommandOutput`):
+/// stdout, then `--- stderr ---` and stderr when there is any, then
+/// `[exit status: N]`, with the temp dir shown as `[TEMP]` and other
+/// run-specific text (the emulator's port) filtered out. Compare it with
+/// `insta::assert_snapshot!(output, @"…")`.
+#[derive(Debug)]
+pub(crate) struct CommandOutput {
+    /// Stdout, filtered.
+    pub(crate) stdout: String,
+    /// Stderr, filtered.
+    pub(crate) stderr: String,
+    /// The exit status.
+    pub(crate) code: i32,
+}
+
+impl CommandOutput {
+    /// Filters `out`: `dir` (as given and canonical) becomes `[TEMP]`, then
+    /// each `(from, to)` of `filters` is replaced.
+    pub(crate) fn new(out: Output, dir: &Path, filters: &[(&str, &str)]) -> Self {
+        let mut dirs = vec![dir.display().to_string()];
+        if let Ok(canonical) = dir.canonicalize() {
+            dirs.insert(0, canonical.display().to_string());
+        }
+        let filter = |text: String| {
+            let mut text = dirs.iter().fold(text, |t, d| t.replace(d.as_str(), "[TEMP]"));
+            for (from, to) in filters {
+                text = text.replace(from, to);
+            }
+            text
+        };
+        Self { stdout: filter(out.stdout), stderr: filter(out.stderr), code: out.code }
+    }
+}
+
+impl std::fmt::Display for CommandOutput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let line = |text: &str| if text.is_empty() || text.ends_with('\n') { "" } else { "\n" };
+        write!(f, "{}{}", self.stdout, line(&self.stdout))?;
+        if !self.stderr.is_empty() {
+            write!(f, "--- stderr ---\n{}{}", self.stderr, line(&self.stderr))?;
+        }
+        write!(f, "[exit status: {}]", self.code)
+    }
+}
+
 /// Runs `skyform` with `args` in `dir`, without colour and without the user's API settings.
 pub(crate) fn skyform(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_skyform"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("CLEARSKY_API_KEY")
-        .env_remove("CLEARSKY_API_URL")
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("run skyform");
-    Output {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
+    Output::of(
+        Command::new(env!("CARGO_BIN_EXE_skyform"))
+            .args(args)
+            .current_dir(dir)
+            .env("NO_COLOR", "1")
+            .env_remove("CLEARSKY_API_KEY")
+            .env_remove("CLEARSKY_API_URL")
+            .env_remove("RUST_LOG"),
+    )
 }
 
 /// A `skyform emulator` child process on a free loopback port, killed when dropped.

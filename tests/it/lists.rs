@@ -1,7 +1,8 @@
 //! Lists skyform cannot read, and lists that lag behind creates: apply fails
 //! closed, never re-sends a create before a list shows no such order, waits
 //! for its own orders to be listed, and leaves a pending record for the next
-//! run. Waits are real but short (lags of 1–3 s, `--recheck-wait` shortened).
+//! run. Lags are real time; the test ends a lag (the orders show) when the
+//! run under test has said that it waits, so no test waits for a lag to pass.
 
 use std::time::Duration;
 
@@ -91,13 +92,40 @@ fn a_429_after_the_order_was_stored_buys_nothing_twice() {
     assert_eq!((env.live().len(), creates_sent(&env)), (4, 4));
 }
 
+/// Runs `skyform ARGS` and ends the list lag once its stderr says `cue`.
+/// Returns its exit code, stdout and stderr.
+fn run_until_said(env: &Env, args: &[&str], cue: &str) -> (i32, String, String) {
+    use std::io::{BufRead, BufReader, Read};
+    let mut child = env
+        .command(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn skyform");
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut said = String::new();
+    while !said.contains(cue) {
+        if stderr.read_line(&mut said).expect("read stderr") == 0 {
+            break;
+        }
+    }
+    env.emu.set_modes(Modes::default());
+    let out = child.wait_with_output().expect("wait");
+    stderr.read_to_string(&mut said).expect("read stderr");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), said)
+}
+
+/// Longer than any test runs: the list shows a new order only once the test ends the lag.
+const FOR_GOOD: Duration = Duration::from_secs(3_600);
+
 #[test]
 fn apply_waits_for_its_new_orders_to_be_listed_before_it_exits() {
-    let env = lagging(Duration::from_millis(800));
+    let env = lagging(FOR_GOOD);
     env.write("o.yaml", &manifest(2));
-    let out = env.run(&["apply", "--auto-approve", "--recheck-wait", "3", "o.yaml"]);
-    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
-    assert!(out.stderr.contains("Waiting up to 3 s for 2 orders to show"), "{}", out.stderr);
+    let args = ["apply", "--auto-approve", "--recheck-wait", "3", "o.yaml"];
+    let (code, stdout, stderr) = run_until_said(&env, &args, "to show in the order list");
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(stderr.contains("Waiting up to 3 s for 2 orders to show"), "{stderr}");
     assert!(!env.path().join(".skyform/pending.json").exists(), "nothing left pending");
     let again = env.run(&["apply", "--auto-approve", "o.yaml"]);
     assert!(again.stdout.contains("No changes."), "{}", again.stdout);
@@ -106,21 +134,21 @@ fn apply_waits_for_its_new_orders_to_be_listed_before_it_exits() {
 
 #[test]
 fn a_list_lagging_past_the_wait_exits_5_and_an_immediate_rerun_buys_nothing() {
-    let env = lagging(Duration::from_secs(3));
+    let env = lagging(FOR_GOOD);
     env.write("o.yaml", &manifest(3));
-    let args = ["apply", "--auto-approve", "--recheck-wait", "0.5", "o.yaml"];
+    let args = ["apply", "--auto-approve", "--recheck-wait", "0.3", "o.yaml"];
     let first = env.run(&args);
     assert_eq!(first.code, 5, "{}\n{}", first.stdout, first.stderr);
     assert!(first.stdout.contains("Apply complete: 3 changes made."), "{}", first.stdout);
     assert!(
-        first.stderr.contains("error: 3 orders created by this apply are not listed after 0.5 s"),
+        first.stderr.contains("error: 3 orders created by this apply are not listed after 0.3 s"),
         "{}",
         first.stderr
     );
     let record = std::fs::read_to_string(env.path().join(".skyform/pending.json")).unwrap();
     assert!(!record.contains(&env.emu.key()), "the record never holds the key");
 
-    let plan = env.run(&["plan", "--format", "json", "--recheck-wait", "0.2", "o.yaml"]);
+    let plan = env.run(&["plan", "--format", "json", "--recheck-wait", "0.1", "o.yaml"]);
     assert_eq!(plan.code, 0, "{}", plan.stderr);
     let doc = json(&plan);
     for change in doc["changes"].as_array().unwrap() {
@@ -134,7 +162,8 @@ fn a_list_lagging_past_the_wait_exits_5_and_an_immediate_rerun_buys_nothing() {
     assert!(second.stderr.contains("is still not listed"), "{}", second.stderr);
     assert_eq!((env.live().len(), creates_sent(&env)), (3, 3));
 
-    std::thread::sleep(Duration::from_secs(3));
+    // The orders show up at last.
+    env.emu.set_modes(Modes::default());
     let third = env.run(&args);
     assert_eq!(third.code, 0, "{}\n{}", third.stdout, third.stderr);
     assert!(!env.path().join(".skyform/pending.json").exists(), "the orders showed up");
@@ -143,20 +172,22 @@ fn a_list_lagging_past_the_wait_exits_5_and_an_immediate_rerun_buys_nothing() {
 
 #[test]
 fn a_create_answered_500_and_listed_later_is_not_bought_twice_across_two_runs() {
-    // The order shows 2 s after its create; each run re-checks for 1.5 s.
-    let env = lagging(Duration::from_secs(2));
+    // The order shows only after the first run has given up on it, while
+    // the second waits for it.
+    let env = lagging(FOR_GOOD);
     env.write("o.yaml", &manifest(1));
     let fault = Fault::CommitThenFail { status: 500, retry_after_secs: None };
     env.emu.script("POST", ORDERS, vec![fault]);
-    let args = ["apply", "--auto-approve", "--recheck-wait", "1.5", "o.yaml"];
+    let args = ["apply", "--auto-approve", "--recheck-wait", "0.3", "o.yaml"];
     let first = env.run(&args);
     assert_eq!(first.code, 5, "{}\n{}", first.stdout, first.stderr);
     assert!(first.stdout.contains("not sent again"), "{}", first.stdout);
     assert_eq!(creates_sent(&env), 1);
-    let second = env.run(&args);
-    assert_eq!(second.code, 0, "{}\n{}", second.stdout, second.stderr);
-    assert!(second.stderr.contains("from an earlier apply to show"), "{}", second.stderr);
-    assert!(second.stdout.contains("No changes."), "{}", second.stdout);
+    let args = ["apply", "--auto-approve", "--recheck-wait", "60", "o.yaml"];
+    let (code, stdout, stderr) = run_until_said(&env, &args, "from an earlier apply to show");
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(stderr.contains("from an earlier apply to show"), "{stderr}");
+    assert!(stdout.contains("No changes."), "{stdout}");
     assert_eq!((env.live().len(), creates_sent(&env)), (1, 1));
     assert!(!env.path().join(".skyform/pending.json").exists());
 }

@@ -119,11 +119,26 @@ orders:
         "orders.yaml",
         &fixed.replace("  - name: summer\n", "  - name: summer\n    ensure: absent\n"),
     );
-    let out = env.run(&["plan", "orders.yaml"]);
-    assert_eq!(out.code, 3, "{}\n{}", out.stdout, out.stderr);
-    assert!(out.stdout.contains("summer"), "{}", out.stdout);
-    let apply = env.run(&["apply", "--auto-approve", "orders.yaml"]);
-    assert_eq!(apply.code, 3, "{}\n{}", apply.stdout, apply.stderr);
+    insta::assert_snapshot!(env.snapshot(&["plan", "orders.yaml"]), @r"
+      ! summer  Completed  blocked: accepted order with a fixed end (2025-03-31): it cannot be cancelled
+          order 7fb27b94-1602-401d-9154-2211134fc71a
+
+    Account: credits EUR 8881.50 → EUR 8881.50; spent this month EUR 1118.50 → EUR 1118.50; next month's recurring invoice EUR 0.00 → EUR 0.00.
+    Plan: 1 blocked.
+    [exit status: 3]
+    ");
+    insta::assert_snapshot!(env.snapshot(&["apply", "--auto-approve", "orders.yaml"]), @r"
+      ! summer  Completed  blocked: accepted order with a fixed end (2025-03-31): it cannot be cancelled
+          order 7fb27b94-1602-401d-9154-2211134fc71a
+
+    Account: credits EUR 8881.50 → EUR 8881.50; spent this month EUR 1118.50 → EUR 1118.50; next month's recurring invoice EUR 0.00 → EUR 0.00.
+    Plan: 1 blocked.
+    --- stderr ---
+    error: apply refused: the plan has 1 blocked change; nothing was changed
+      `summer`: accepted order with a fixed end (2025-03-31): it cannot be cancelled
+    hint: change the manifests so that nothing is blocked (e.g. drop `ensure: absent` of an order that cannot be cancelled)
+    [exit status: 3]
+    ");
     assert_eq!(env.live().len(), 1, "a blocked plan changes nothing");
 }
 
@@ -195,9 +210,12 @@ fn plan_json_validates_against_the_committed_schema() {
 fn unknown_targets_are_a_usage_error() {
     let env = Env::new();
     env.write("orders.yaml", &recurring());
-    let out = env.run(&["plan", "--target", "nope", "orders.yaml"]);
-    assert_eq!(out.code, 1);
-    assert!(out.stderr.contains("`nope`"), "{}", out.stderr);
+    insta::assert_snapshot!(env.snapshot(&["plan", "--target", "nope", "orders.yaml"]), @r"
+    --- stderr ---
+    error: `--target` names no manifest entry: `nope`
+    hint: `--target` takes an entry's `name`; `skyform validate` lists problems
+    [exit status: 1]
+    ");
     let only = json(&env.run(&["plan", "--format", "json", "--target", "odense", "orders.yaml"]));
     let acts = actions(&only);
     assert_eq!(acts, [("odense".to_owned(), "create".to_owned())]);

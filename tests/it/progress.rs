@@ -7,7 +7,7 @@ use std::process::{Child, ChildStdin, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use clearsky_emulator::Config;
+use clearsky_emulator::Fault;
 
 use crate::apply::{entry, manifest};
 use crate::harness::Env;
@@ -17,6 +17,7 @@ struct Screen {
     child: Child,
     stdin: ChildStdin,
     text: Arc<Mutex<Vec<u8>>>,
+    reader: std::thread::JoinHandle<()>,
 }
 
 impl Screen {
@@ -39,7 +40,7 @@ impl Screen {
         let mut stdout = child.stdout.take().unwrap();
         let text = Arc::new(Mutex::new(Vec::new()));
         let sink = Arc::clone(&text);
-        std::thread::spawn(move || {
+        let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
             while let Ok(n) = stdout.read(&mut buf) {
                 if n == 0 {
@@ -48,7 +49,7 @@ impl Screen {
                 sink.lock().unwrap().extend_from_slice(&buf[..n]);
             }
         });
-        Self { child, stdin, text }
+        Self { child, stdin, text, reader }
     }
 
     fn text(&self) -> String {
@@ -70,38 +71,47 @@ impl Screen {
     }
 
     /// Waits for the end; returns the exit code and the whole screen.
-    fn finish(mut self) -> (i32, String) {
-        let code = self.child.wait().unwrap().code().unwrap_or(-1);
-        // The reader thread drains what is left once the pty closes.
-        std::thread::sleep(Duration::from_millis(100));
-        (code, self.text())
+    fn finish(self) -> (i32, String) {
+        let Self { mut child, stdin, text, reader } = self;
+        let code = child.wait().unwrap().code().unwrap_or(-1);
+        drop(stdin);
+        // The reader thread drains what is left, up to the end of the pty.
+        reader.join().expect("screen reader");
+        let text = String::from_utf8_lossy(&text.lock().unwrap()).into_owned();
+        (code, text)
     }
 }
 
-/// Six entries on an emulator that takes 300 ms per call, one call at a time:
-/// pricing and applying each take well over the second before progress shows.
-fn slow_env() -> Env {
-    let env = Env::with(Config { latency: Duration::from_millis(300), ..Config::default() });
+/// Two entries on an emulator whose first estimate and first create each
+/// take `slow`: pricing and applying each take longer than the second
+/// before progress shows ([`skyform::ui::DELAY`]).
+fn slow_env(slow: Duration) -> Env {
+    let env = Env::new();
+    env.emu.script("POST", "/api/tasking/orders/estimate", vec![Fault::Latency(slow)]);
+    env.emu.script("POST", "/api/tasking/orders", vec![Fault::Latency(slow)]);
     let entries: Vec<String> =
-        (0..6).map(|i| entry(&format!("e{i}"), 9.0 + f64::from(i) * 0.2, "")).collect();
+        (0..2).map(|i| entry(&format!("e{i}"), 9.0 + f64::from(i) * 0.2, "")).collect();
     env.write("o.yaml", &manifest(&entries));
     env
 }
 
+/// Long enough to be interrupted in: the test ends at the interrupt.
+const MINUTE: Duration = Duration::from_secs(60);
+
 #[test]
 fn slow_pricing_and_applying_show_progress() {
-    let env = slow_env();
+    let env = slow_env(skyform::ui::DELAY + Duration::from_millis(500));
     let mut screen = Screen::start(&env, "apply --auto-approve --concurrency 1 o.yaml");
     screen.wait_for("Pricing");
     screen.wait_for("changes: creating `e");
     let (code, text) = screen.finish();
     assert_eq!(code, 0, "{text}");
-    assert!(text.contains("Apply complete: 6 changes made."), "{text}");
+    assert!(text.contains("Apply complete: 2 changes made."), "{text}");
 }
 
 #[test]
 fn ctrl_c_while_planning_says_nothing_was_changed() {
-    let env = slow_env();
+    let env = slow_env(MINUTE);
     let mut screen = Screen::start(&env, "apply --auto-approve --concurrency 1 o.yaml");
     screen.wait_for("Pricing");
     screen.stdin.write_all(b"\x03").unwrap();
@@ -114,7 +124,7 @@ fn ctrl_c_while_planning_says_nothing_was_changed() {
 
 #[test]
 fn ctrl_c_while_planning_a_plan_exits_130_saying_so() {
-    let env = slow_env();
+    let env = slow_env(MINUTE);
     let mut screen = Screen::start(&env, "plan --concurrency 1 o.yaml");
     screen.wait_for("Pricing");
     screen.stdin.write_all(b"\x03").unwrap();

@@ -86,7 +86,8 @@ fn a_replace_whose_cancel_fails_is_finished_by_the_next_apply() {
     let old = placed_then_edited(&env);
     assert!(env.emu.accept(&old));
     env.emu.script("DELETE", CANCEL, vec![Fault::Unavailable; 5]);
-    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    // The cancel fails through every retry; the retries need not wait.
+    let out = env.run_with_short_backoff(&["apply", "--auto-approve", "o.yaml"]);
     assert_eq!(out.code, 5, "{}\n{}", out.stdout, out.stderr);
     assert_eq!(running(&env).len(), 2, "the old order still renews");
     next_run_finishes_the_replace(&env, &old);
@@ -99,7 +100,8 @@ fn a_replace_whose_cancel_fails_is_finished_by_the_next_apply() {
 fn a_replace_killed_after_the_create_is_finished_by_the_next_apply() {
     let env = Env::new();
     let old = placed_then_edited(&env);
-    env.emu.script("DELETE", CANCEL, vec![Fault::Latency(Duration::from_secs(60))]);
+    // The cancel is held, never answered: the run is killed while it is in flight.
+    env.emu.script("DELETE", CANCEL, vec![Fault::Hold]);
     let mut child = env
         .command(&["apply", "--auto-approve", "o.yaml"])
         .stdout(std::process::Stdio::null())
@@ -107,12 +109,11 @@ fn a_replace_killed_after_the_create_is_finished_by_the_next_apply() {
         .spawn()
         .expect("spawn apply");
     let started = Instant::now();
-    while env.live().len() < 2 {
-        assert!(started.elapsed() < Duration::from_secs(60), "the new order never appeared");
-        std::thread::sleep(Duration::from_millis(10));
+    while env.emu.held() == 0 {
+        assert!(started.elapsed() < Duration::from_secs(60), "the cancel never came");
+        std::thread::sleep(Duration::from_millis(5));
     }
-    // Killed in the cancel half (or just before it): the old order is untouched.
-    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(env.live().len(), 2, "the new order exists before the cancel is sent");
     child.kill().expect("SIGKILL");
     child.wait().expect("wait");
     env.emu.clear_faults();
@@ -128,24 +129,28 @@ fn a_replace_interrupted_after_the_create_is_finished_by_the_next_apply() {
 
     let env = Env::new();
     let old = placed_then_edited(&env);
-    // The create takes 3 s: the interrupt comes while it is in flight, so the
+    // The create is held: the interrupt comes while it is in flight, so the
     // new order is made and the cancel half never starts.
-    env.emu.script("POST", "/api/tasking/orders", vec![Fault::Latency(Duration::from_secs(3))]);
+    env.emu.script("POST", "/api/tasking/orders", vec![Fault::Hold]);
     let mut child = env
         .command(&["apply", "--auto-approve", "o.yaml"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("spawn apply");
-    // The plan is printed just before apply starts executing it.
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let planned = lines.by_ref().map_while(Result::ok).any(|l| l.starts_with("Plan:"));
-    assert!(planned, "apply printed no plan");
-    std::thread::sleep(Duration::from_secs(1));
+    let started = Instant::now();
+    while env.emu.held() == 0 {
+        assert!(started.elapsed() < Duration::from_secs(60), "the create never came");
+        std::thread::sleep(Duration::from_millis(5));
+    }
     let pid = child.id().to_string();
     let sent = std::process::Command::new("kill").args(["-INT", &pid]).status().expect("kill");
     assert!(sent.success(), "SIGINT not sent");
+    // Once apply says it heard the interrupt, the create may finish.
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let heard = lines.by_ref().map_while(Result::ok).any(|l| l.contains("Interrupted"));
+    assert!(heard, "apply never heard the interrupt");
+    env.emu.release(1);
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     let status = child.wait().expect("wait");
     assert_eq!(status.code(), Some(5), "a partial apply: {rest:?}");

@@ -44,6 +44,10 @@ pub enum Fault {
     /// The call is carried out at once but answered only after this delay, to
     /// outlive a client timeout.
     Hang(Duration),
+    /// The call waits until the test lets it go ([`crate::Handle::release`]),
+    /// then is carried out and answered: a call in flight for exactly as long
+    /// as the test needs, instead of a guessed [`Fault::Latency`].
+    Hold,
     /// The call is carried out (a create stores its order), then answered
     /// with this status and no body, as if it had failed (a 429 after commit).
     CommitThenFail {

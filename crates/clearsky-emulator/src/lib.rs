@@ -17,7 +17,8 @@
 //! `persist` writes to the state file; `faults` decides injected failures,
 //! `config` holds the settings, `models` the served catalogue (built in, or
 //! `--models FILE`). The math lives in `area`, `dates` and
-//! `tiles`. Dependencies point one way: routes and control → store → quote
+//! `tiles`; `listener` counts open connections for [`Handle::wait_idle`].
+//! Dependencies point one way: routes and control → store → quote
 //! → pricing; nothing below the planes imports them.
 //!
 //! Deviations from part B, and choices where it leaves room:
@@ -40,7 +41,8 @@
 //!   tiles are all deduplicated away: 400/992 on `TileGuids`.
 //! - Random faults: `--fault-rate` splits evenly over 429 (`Retry-After: 1`),
 //!   500 and 503; 429 and 5xx bodies are empty. `Latency` sleeps before the
-//!   call is carried out, `Hang` after. Calls dropped by `CommitThenDrop` are
+//!   call is carried out, `Hang` after, `Hold` until the test releases it
+//!   ([`Handle::release`]). Calls dropped by `CommitThenDrop` are
 //!   logged with status 0. No token bucket. `--max-connections N` answers
 //!   400/1003 to calls beyond N in flight (see `connections`).
 //! - Misbehaviour on request only: `CommitThenFail` (an order stored, then a
@@ -60,6 +62,7 @@ mod connections;
 mod control;
 mod faults;
 mod headers;
+mod listener;
 pub mod models;
 mod persist;
 mod quote;
@@ -101,6 +104,9 @@ struct Shared {
     untyped_calls: std::sync::atomic::AtomicUsize,
     /// API calls being served now (for `--max-connections`).
     in_flight: std::sync::atomic::AtomicUsize,
+    /// Calls waiting under [`Fault::Hold`], and the permits that let them go.
+    holding: std::sync::atomic::AtomicUsize,
+    release: tokio::sync::Semaphore,
 }
 
 struct Inner {
@@ -120,6 +126,8 @@ impl Shared {
             keys,
             untyped_calls: std::sync::atomic::AtomicUsize::new(0),
             in_flight: std::sync::atomic::AtomicUsize::new(0),
+            holding: std::sync::atomic::AtomicUsize::new(0),
+            release: tokio::sync::Semaphore::new(0),
             inner: Mutex::new(Inner {
                 state,
                 faults,
@@ -186,6 +194,8 @@ pub struct Handle {
     shared: Arc<Shared>,
     addr: SocketAddr,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
+    /// Connections accepted and not yet closed (see `listener`).
+    open: Arc<std::sync::atomic::AtomicUsize>,
     thread: Option<JoinHandle<()>>,
     saver: Option<JoinHandle<()>>,
 }
@@ -232,11 +242,13 @@ pub fn serve(addr: &str, config: Config) -> std::io::Result<Handle> {
         .build()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let app = axum::Router::new().fallback(dispatch).with_state(Arc::clone(&shared));
+    let open = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = Arc::clone(&open);
     let thread =
         std::thread::Builder::new().name("skyform-emulator".to_owned()).spawn(move || {
             runtime.block_on(async move {
                 let listener = match tokio::net::TcpListener::from_std(listener) {
-                    Ok(l) => l,
+                    Ok(l) => listener::Counting::new(l, counted),
                     Err(e) => return tracing::error!("emulator cannot listen: {e}"),
                 };
                 tokio::select! {
@@ -250,7 +262,7 @@ pub fn serve(addr: &str, config: Config) -> std::io::Result<Handle> {
             });
             runtime.shutdown_background();
         })?;
-    Ok(Handle { shared, addr, stop: Some(stop), thread: Some(thread), saver })
+    Ok(Handle { shared, addr, stop: Some(stop), open, thread: Some(thread), saver })
 }
 
 impl Handle {
@@ -346,9 +358,50 @@ impl Handle {
         self.shared.untyped_calls.load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// Returns how many calls wait under [`Fault::Hold`] now.
+    pub fn held(&self) -> usize {
+        self.shared.holding.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Lets `n` calls held by [`Fault::Hold`] go on; when fewer are held, the
+    /// next ones to be held go on at once.
+    pub fn release(&self, n: usize) {
+        self.shared.release.add_permits(n);
+    }
+
     /// Returns a copy of the whole state.
     pub fn state(&self) -> State {
         self.shared.lock().state.clone()
+    }
+
+    /// Waits until the server is done with every connection made to it before
+    /// this call: each call that reached it was carried out or abandoned, and
+    /// none is left to change the state later. For tests that stop a client
+    /// mid-call (a killed apply) and then look at, or act on, the orders.
+    /// Returns false if that takes over `limit`.
+    pub fn wait_idle(&self, limit: std::time::Duration) -> bool {
+        use std::io::{Read, Write};
+        use std::sync::atomic::Ordering;
+        let started = std::time::Instant::now();
+        // Connections are accepted one at a time, in the order they came: once
+        // this one is answered, every earlier one has been accepted and counted.
+        let answered = std::net::TcpStream::connect(self.addr).and_then(|mut probe| {
+            probe.set_read_timeout(Some(limit))?;
+            probe.write_all(
+                b"GET /_emulator/clock HTTP/1.1\r\nHost: emulator\r\nConnection: close\r\n\r\n",
+            )?;
+            probe.read_to_end(&mut Vec::new())
+        });
+        if answered.is_err() {
+            return false;
+        }
+        while self.open.load(Ordering::SeqCst) > 0 {
+            if started.elapsed() > limit {
+                return false;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        true
     }
 }
 

@@ -63,6 +63,15 @@ pub(super) async fn handle(
             tokio::time::sleep(d).await;
             carry_out()
         }
+        Some(Fault::Hold) => {
+            use std::sync::atomic::Ordering;
+            shared.holding.fetch_add(1, Ordering::SeqCst);
+            if let Ok(permit) = shared.release.acquire().await {
+                permit.forget();
+            }
+            shared.holding.fetch_sub(1, Ordering::SeqCst);
+            carry_out()
+        }
         Some(Fault::Hang(d)) => {
             let r = carry_out();
             tokio::time::sleep(d).await;
