@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use clearsky::api::{self, ApiKey, Client};
 use clearsky_emulator::{self as emulator, Config};
-use skyform::apply::{self, Options};
+use skyform::apply::{self, ExecuteOptions};
 use skyform::cli::{Format, PlanFlags};
 use skyform::connect::Connection;
 use skyform::ops;
@@ -74,7 +74,7 @@ fn apply_1000_new(bencher: divan::Bencher) {
             (emu, conn, plan, calls_before)
         })
         .bench_local_values(|(emu, conn, plan, calls_before)| {
-            let opts = Options { concurrency: CONCURRENCY, ..Options::default() };
+            let opts = ExecuteOptions { concurrency: CONCURRENCY, ..ExecuteOptions::default() };
             let stop = AtomicBool::new(false);
             let started = Instant::now();
             let report = runtime.block_on(apply::execute(

@@ -20,7 +20,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use super::{Options, StepOutcome};
+use super::{ExecuteOptions, StepOutcome};
 use crate::identity;
 use crate::plan::Change;
 use crate::spec::DesiredOrder;
@@ -53,7 +53,7 @@ pub(super) async fn create(
     client: &Client,
     change: &Change,
     entry: Option<&DesiredOrder>,
-    opts: &Options,
+    opts: &ExecuteOptions,
     stop: &AtomicBool,
     on_recheck: &(dyn Fn(Duration) + Sync),
 ) -> Sent {

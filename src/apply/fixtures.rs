@@ -25,7 +25,7 @@ use rand::{Rng, SeedableRng};
 use super::consent::{self, RefusalKind};
 use clearsky::api::poll::recheck_polls;
 
-use super::{Event, Options, Step, StepOutcome, execute};
+use super::{Event, ExecuteOptions, Step, StepOutcome, execute};
 use crate::pending::{self, Pending, settle};
 use crate::plan::{self, DiffOptions};
 use crate::pricing;
@@ -218,8 +218,11 @@ impl World {
         let intents = settle::record_intents(&mut pending, &plan, chrono::Utc::now())
             .expect("record the intents");
         moment(None);
-        let opts =
-            Options { concurrency, unknown_polls: recheck_polls(WINDOW), ..Options::default() };
+        let opts = ExecuteOptions {
+            concurrency,
+            unknown_polls: recheck_polls(WINDOW),
+            ..ExecuteOptions::default()
+        };
         let never = AtomicBool::new(false);
         let on_event = |e: &Event| moment(Some(e));
         let report = execute(&plan, &entries, client, &opts, &never, &on_event).await;

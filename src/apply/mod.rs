@@ -58,7 +58,7 @@ fn relist_every(creates: usize, concurrency: usize) -> usize {
 
 /// How the executor behaves.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub struct ExecuteOptions {
     /// Creates (and cancels) in flight at once.
     pub concurrency: usize,
     /// Waits before each re-list after a create with an unknown outcome.
@@ -67,7 +67,7 @@ pub struct Options {
     pub max_create_sends: u32,
 }
 
-impl Default for Options {
+impl Default for ExecuteOptions {
     fn default() -> Self {
         Self {
             concurrency: 4,
@@ -84,7 +84,7 @@ pub async fn execute(
     plan: &Plan,
     desired: &BTreeMap<String, DesiredOrder>,
     client: &Client,
-    opts: &Options,
+    opts: &ExecuteOptions,
     stop: &AtomicBool,
     on_event: &(dyn Fn(&Event) + Sync),
 ) -> Report {

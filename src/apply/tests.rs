@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use clearsky::api::poll::recheck_polls;
 
-use super::{Event, Options, Report, StepOutcome, execute};
+use super::{Event, ExecuteOptions, Report, StepOutcome, execute};
 use crate::plan::{self, DiffOptions, Plan};
 use crate::spec::DesiredSet;
 use crate::testing::{ONE_ENTRY_MANIFEST, load_manifest};
@@ -57,7 +57,7 @@ impl Env {
             let plan = self.plan(&desired).await;
             let entries: BTreeMap<_, _> =
                 desired.orders.iter().map(|o| (o.name.clone(), o.clone())).collect();
-            let opts = Options { concurrency: 1, ..Options::default() };
+            let opts = ExecuteOptions { concurrency: 1, ..ExecuteOptions::default() };
             let stop = &*self.stop;
             let on_event = |e: &Event| on_event(e, stop);
             execute(&plan, &entries, &self.client, &opts, stop, &on_event).await

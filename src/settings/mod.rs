@@ -273,11 +273,11 @@ impl ApplySettings {
     }
 
     /// The executor's options, with `concurrency` as decided for the account.
-    pub fn executor_options(&self, concurrency: NonZeroUsize) -> apply::Options {
-        apply::Options {
+    pub fn executor_options(&self, concurrency: NonZeroUsize) -> apply::ExecuteOptions {
+        apply::ExecuteOptions {
             concurrency: concurrency.get(),
             unknown_polls: clearsky::api::poll::recheck_polls(self.recheck_wait),
-            ..apply::Options::default()
+            ..apply::ExecuteOptions::default()
         }
     }
 }
