@@ -157,19 +157,22 @@ fn set_timeouts(config: &mut api::Config, args: &ApiSettings) {
 }
 
 /// Test-only: the most milliseconds the client's retry backoff may wait
-/// between two attempts (the policy's base and cap are lowered to it), so that
-/// tests of the binary against the emulator do not sleep through real
-/// backoffs. Honoured only for a loopback API URL (an emulator), and it only
-/// shortens those waits: the attempts made, the re-check window
-/// (`--recheck-wait`) and the rule that a create is sent again only after a
-/// list shows no such order are untouched, so it cannot buy anything twice.
+/// between two attempts (the policy's base and cap are lowered to it, and so
+/// is a create's wait for a server's `Retry-After`), so that tests of the
+/// binary against the emulator do not sleep through real backoffs. Honoured
+/// only for a loopback API URL (an emulator), and it only shortens those
+/// waits: the attempts made, the re-check window (`--recheck-wait`) and the
+/// rule that a create is sent again only after a list shows no such order
+/// are untouched, so it cannot buy anything twice.
 pub const TEST_BACKOFF_ENV: &str = "SKYFORM_TEST_BACKOFF_MS";
 
 fn shorten_backoff_for_tests(config: &mut api::Config) {
-    let Some(most) = std::env::var(TEST_BACKOFF_ENV).ok().and_then(|v| v.trim().parse().ok())
-    else {
-        return;
-    };
+    cap_backoff(config, std::env::var(TEST_BACKOFF_ENV).ok().as_deref());
+}
+
+/// Lowers the backoff of a loopback `config` to `millis` ([`TEST_BACKOFF_ENV`]).
+fn cap_backoff(config: &mut api::Config, millis: Option<&str>) {
+    let Some(most) = millis.and_then(|v| v.trim().parse().ok()) else { return };
     let url = reqwest::Url::parse(&config.base_url).ok();
     let host = url.as_ref().and_then(reqwest::Url::host_str).unwrap_or_default();
     let host = host.trim_start_matches('[').trim_end_matches(']');
@@ -180,5 +183,35 @@ fn shorten_backoff_for_tests(config: &mut api::Config) {
         let most = std::time::Duration::from_millis(most);
         config.retry.base = config.retry.base.min(most);
         config.retry.cap = config.retry.cap.min(most);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::cap_backoff;
+    use clearsky::api::{ApiKey, Config, RetryPolicy};
+
+    fn capped(url: &str, millis: Option<&str>) -> RetryPolicy {
+        let mut config = Config::new(url, ApiKey::new("k")).unwrap();
+        cap_backoff(&mut config, millis);
+        config.retry
+    }
+
+    #[test]
+    fn the_test_backoff_only_shortens_waits_and_only_for_an_emulator() {
+        let short = RetryPolicy {
+            base: Duration::from_millis(1),
+            cap: Duration::from_millis(1),
+            ..RetryPolicy::default()
+        };
+        for url in ["http://127.0.0.1:8080", "http://[::1]:9", "http://localhost:1"] {
+            assert_eq!(capped(url, Some("1")), short, "{url}");
+        }
+        assert_eq!(capped("https://api.clearsky.vision", Some("1")), RetryPolicy::default());
+        assert_eq!(capped("http://127.0.0.1:8080", None), RetryPolicy::default());
+        assert_eq!(capped("http://127.0.0.1:8080", Some("soon")), RetryPolicy::default());
+        assert_eq!(capped("http://127.0.0.1:8080", Some("3600000")), RetryPolicy::default());
     }
 }
