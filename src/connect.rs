@@ -88,19 +88,20 @@ pub fn connect(args: &ApiSettings, ui: &dyn Ui) -> Result<Connection, Error> {
 fn set_timeouts(config: &mut api::Config, args: &ApiSettings) {
     config.connect_timeout = args.connect_timeout;
     config.request_timeout = args.timeout;
-    if let Some(most) = args.test_backoff {
-        shorten_backoff_for_tests(config, most);
-    }
+    cap_backoff(config, args.test_backoff);
 }
 
-/// Test-only: the most milliseconds the client's retry backoff may wait
-/// between two attempts (the policy's base and cap are lowered to it), so that
-/// tests of the binary against the emulator do not sleep through real
-/// backoffs. Honoured only for a loopback API URL (an emulator), and it only
-/// shortens those waits: the attempts made, the re-check window
-/// (`--recheck-wait`) and the rule that a create is sent again only after a
-/// list shows no such order are untouched, so it cannot buy anything twice.
-fn shorten_backoff_for_tests(config: &mut api::Config, most: std::time::Duration) {
+/// Test-only: the longest wait the client's retry backoff may make between
+/// two attempts (the policy's base and cap are lowered to it, and so is a
+/// create's wait for a server's `Retry-After`), so that tests of the binary
+/// against the emulator do not sleep through real backoffs
+/// (`SKYFORM_TEST_BACKOFF_MS`, read by [`crate::settings::Environment`]).
+/// Honoured only for a loopback API URL (an emulator), and it only shortens
+/// those waits: the attempts made, the re-check window (`--recheck-wait`) and
+/// the rule that a create is sent again only after a list shows no such order
+/// are untouched, so it cannot buy anything twice.
+fn cap_backoff(config: &mut api::Config, most: Option<std::time::Duration>) {
+    let Some(most) = most else { return };
     let url = reqwest::Url::parse(&config.base_url).ok();
     let host = url.as_ref().and_then(reqwest::Url::host_str).unwrap_or_default();
     let host = host.trim_start_matches('[').trim_end_matches(']');
@@ -110,5 +111,34 @@ fn shorten_backoff_for_tests(config: &mut api::Config, most: std::time::Duration
     if loopback {
         config.retry.base = config.retry.base.min(most);
         config.retry.cap = config.retry.cap.min(most);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::cap_backoff;
+    use clearsky::api::{ApiKey, Config, RetryPolicy};
+
+    fn capped(url: &str, millis: Option<u64>) -> RetryPolicy {
+        let mut config = Config::new(url, ApiKey::new("k")).unwrap();
+        cap_backoff(&mut config, millis.map(Duration::from_millis));
+        config.retry
+    }
+
+    #[test]
+    fn the_test_backoff_only_shortens_waits_and_only_for_an_emulator() {
+        let short = RetryPolicy {
+            base: Duration::from_millis(1),
+            cap: Duration::from_millis(1),
+            ..RetryPolicy::default()
+        };
+        for url in ["http://127.0.0.1:8080", "http://[::1]:9", "http://localhost:1"] {
+            assert_eq!(capped(url, Some(1)), short, "{url}");
+        }
+        assert_eq!(capped("https://api.clearsky.vision", Some(1)), RetryPolicy::default());
+        assert_eq!(capped("http://127.0.0.1:8080", None), RetryPolicy::default());
+        assert_eq!(capped("http://127.0.0.1:8080", Some(3_600_000)), RetryPolicy::default());
     }
 }
