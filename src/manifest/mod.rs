@@ -14,6 +14,7 @@ mod load;
 mod node;
 mod scan;
 pub mod text;
+mod text_checks;
 mod validate;
 mod yaml_limits;
 
