@@ -294,3 +294,65 @@ fn the_fixtures_are_untouched_by_escaping() {
         assert_eq!(screen(&human), human.lines().map(str::trim_end).collect::<Vec<_>>());
     }
 }
+
+#[test]
+fn the_apply_report_shows_server_errors_as_text() {
+    use crate::apply::{Report, Step, StepOutcome};
+    use crate::plan::Change;
+    let change = Change::new(Some("a".into()), Action::Create);
+    let error = clearsky::api::Error::Api {
+        status: 400,
+        code: None,
+        message: "no\u{1b}[2K\rApply complete: 1 change made.\u{1b}[8m".into(),
+        fields: clearsky::api::types::FieldErrors::new(),
+    };
+    let mut report = Report::default();
+    report.record(0, &change, Step::Create, StepOutcome::from_error(&error));
+    report.finish();
+    let renderer = super::ApplyRenderer::new(Format::Human, RenderOptions::default());
+    let mut out = Vec::new();
+    renderer.report(&report, &mut out).unwrap();
+    let out = String::from_utf8(out).unwrap();
+    let rows = screen(&out);
+    assert_eq!(rows, out.lines().map(str::trim_end).collect::<Vec<_>>(), "{out}");
+    assert!(rows[1].contains("no\\u{1b}[2K\\rApply complete"), "{rows:?}");
+    assert!(rows.last().unwrap().starts_with("Apply failed"), "{rows:?}");
+}
+
+#[test]
+fn the_order_list_shows_server_strings_as_text() {
+    use super::OrderRow;
+    use clearsky::api::types::TaskOrder;
+    let order = TaskOrder {
+        task_order_guid: "g\u{1b}[2K\r".into(),
+        ordering_process_status: OrderStatus::Unknown("Review\u{202e}weiveR".into()),
+        model: "x|y`<!--".into(),
+        ..serde_json::from_value(serde_json::json!({
+            "TaskOrderGuid": "g", "OrderingProcessStatus": "Review", "StorageMonths": 1,
+            "ApiRequests": 1, "TaskOrderAreaKm2": 1.0, "SatelliteConstellations": [],
+            "Model": "m", "ImageFrequency": 1, "From": "2025-01-01"
+        }))
+        .unwrap()
+    };
+    let rows = [OrderRow { order, entry: Some("e".into()) }];
+    let mut out = Vec::new();
+    super::orders(&rows, Format::Human, &RenderOptions::default(), &mut out).unwrap();
+    let human = String::from_utf8(out).unwrap();
+    assert_eq!(screen(&human), human.lines().map(str::trim_end).collect::<Vec<_>>());
+    assert!(human.contains("g\\u{1b}[2K\\r") && human.contains("Review\\u{202e}weiveR"), "{human}");
+    let mut out = Vec::new();
+    super::orders(&rows, Format::Markdown, &RenderOptions::default(), &mut out).unwrap();
+    let html = gfm(&String::from_utf8(out).unwrap());
+    assert_eq!(html.matches("<td").count(), 7, "{html}");
+    assert!(html.contains("<code>x|y`&lt;!--</code>"), "{html}");
+}
+
+#[test]
+fn svg_text_shows_control_and_bidi_characters_as_escapes() {
+    let mut plan = plan_with(&attack());
+    plan.changes[1].name = Some(attack()[1].clone());
+    let svg = render(&plan, Format::Svg, false);
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    assert!(svg.contains("\\u{202e}drow") && !svg.contains('\u{202e}'), "{svg:.600}");
+    assert!(doc.descendants().all(|n| n.text().is_none_or(|t| !t.contains('\u{1b}'))));
+}
