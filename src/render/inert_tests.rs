@@ -221,7 +221,11 @@ fn table_code_shows(s: &str) -> String {
 /// without the backticks when they pair up.
 fn prose_shows(s: &str) -> String {
     let shown = term(s);
-    if shown.matches('`').count() % 2 == 0 { shown.replace('`', "") } else { shown.into_owned() }
+    if shown.matches('`').count().is_multiple_of(2) {
+        shown.replace('`', "")
+    } else {
+        shown.into_owned()
+    }
 }
 
 /// Arbitrary text, with the pieces attacks are made of.

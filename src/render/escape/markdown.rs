@@ -35,12 +35,12 @@ pub(crate) fn code(s: &str, in_table: bool) -> String {
     }
     let shown = terminal(s);
     let mut body = String::with_capacity(shown.len() + 4);
-    let mut backslashes = 0;
+    let mut backslashes = 0_usize;
     for c in shown.chars() {
         if c == '|' && in_table {
             // GFM reads `\` + punctuation as a pair, from the left: the pipe
             // is escaped only after an odd run of backslashes.
-            body.push_str(if backslashes % 2 == 0 { "\\" } else { "\\\\" });
+            body.push_str(if backslashes.is_multiple_of(2) { "\\" } else { "\\\\" });
         }
         backslashes = if c == '\\' { backslashes + 1 } else { 0 };
         body.push(c);
@@ -104,7 +104,7 @@ pub(crate) fn block(s: &str) -> String {
 fn prose_at(s: &str, in_table: bool, at_start: bool) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let parts: Vec<&str> = s.split('`').collect();
-    if parts.len() % 2 == 0 {
+    if parts.len().is_multiple_of(2) {
         text_into(s, at_start, &mut out);
         return out;
     }
