@@ -360,3 +360,19 @@ fn svg_text_shows_control_and_bidi_characters_as_escapes() {
     assert!(svg.contains("\\u{202e}drow") && !svg.contains('\u{202e}'), "{svg:.600}");
     assert!(doc.descendants().all(|n| n.text().is_none_or(|t| !t.contains('\u{1b}'))));
 }
+
+#[test]
+fn json_and_geojson_keep_every_value_and_hold_no_active_character_raw() {
+    let plan = plan_with(&attack());
+    for format in [Format::Json, Format::Geojson, Format::Markdown] {
+        let out = render(&plan, format, false);
+        let raw = out.chars().find(|c| crate::inert::is_active(*c) && *c != '\n');
+        assert_eq!(raw, None, "{format:?}: {out}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&render(&plan, Format::Json, false)).unwrap();
+    let names: Vec<&str> =
+        json["changes"].as_array().unwrap().iter().filter_map(|c| c["name"].as_str()).collect();
+    let want: Vec<&str> = plan.changes.iter().filter_map(|c| c.name.as_deref()).collect();
+    assert_eq!(names, want);
+}

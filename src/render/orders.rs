@@ -49,7 +49,7 @@ pub(super) fn render(
                 .iter()
                 .map(|r| JsonRow { order: &r.order, entry: r.entry.as_deref() })
                 .collect();
-            serde_json::to_writer_pretty(&mut *w, &rows)?;
+            super::escape::json::to_writer_pretty(&mut *w, &rows)?;
             writeln!(w)
         }
         Format::Human => table(rows, opts, w),

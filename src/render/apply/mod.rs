@@ -190,7 +190,7 @@ fn plural(n: usize) -> &'static str {
 }
 
 fn line(value: &Line, w: &mut dyn io::Write) -> io::Result<()> {
-    serde_json::to_writer(&mut *w, value)?;
+    super::escape::json::to_writer(&mut *w, value)?;
     writeln!(w)
 }
 

@@ -13,9 +13,10 @@
 //! - terminal ([`terminal`]): the visible escapes; nothing else is needed.
 //! - Markdown ([`markdown`]): the visible escapes, then its own syntax.
 //! - XML, for SVG ([`xml`]): the visible escapes, then the five entities.
-//! - JSON and GeoJSON keep every string exact: serde escapes them, and a
-//!   machine must read the true value.
+//! - JSON and GeoJSON ([`json`]): every string keeps its exact value, with
+//!   the active characters written as `\uXXXX` escapes.
 
+pub(crate) mod json;
 pub(crate) mod markdown;
 
 use std::borrow::Cow;

@@ -112,3 +112,16 @@ fn prose_keeps_paired_backticks_as_code() {
     let html = gfm(&prose("`protect` is set on entry `a`b``: @x <!--", false));
     assert!(!html.contains("<!--") && !html.contains("<a "), "{html}");
 }
+
+#[test]
+fn json_writes_active_characters_as_escapes_of_the_same_value() {
+    let value = serde_json::json!({ "name": "a\u{1b}[2K\r\u{202e}b\u{7f}\u{85}\u{e0041}é\"" });
+    let escaped = r#""a\u001b[2K\r\u202eb\u007f\u0085\udb40\udc41é\"""#;
+    let text = super::json::to_string(&value);
+    assert_eq!(text, format!("{{\"name\":{escaped}}}"));
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), value);
+    let mut pretty = Vec::new();
+    super::json::to_writer_pretty(&mut pretty, &value).unwrap();
+    let pretty = String::from_utf8(pretty).unwrap();
+    assert_eq!(pretty, format!("{{\n  \"name\": {escaped}\n}}"));
+}
