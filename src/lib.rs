@@ -14,6 +14,7 @@ pub mod error;
 pub mod export;
 pub mod footprints;
 pub mod identity;
+mod inert;
 pub mod limits;
 pub mod lock;
 

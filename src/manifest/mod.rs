@@ -17,6 +17,7 @@ mod scan;
 mod schema;
 mod table;
 pub mod text;
+mod text_checks;
 mod validate;
 mod yaml_core;
 mod yaml_limits;

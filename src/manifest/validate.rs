@@ -27,6 +27,7 @@ pub(crate) fn validate(
     read: &mut ReadFile<'_>,
     diags: &mut Diagnostics,
 ) -> (Vec<DesiredOrder>, Budget) {
+    let files = &*super::text_checks::check(files, diags);
     let mut orders = Vec::new();
     let mut budget = Budget::default();
     let mut names = Names::new();

@@ -205,3 +205,35 @@ pub(crate) fn huge_plan(n: usize) -> Plan {
         .collect();
     empty_plan(changes)
 }
+
+/// GitHub-flavoured Markdown to HTML as GitHub renders a comment: comrak (a
+/// port of cmark-gfm) with tables, alerts, autolinks and math; raw HTML kept.
+pub(crate) fn gfm(md: &str) -> String {
+    let mut options = comrak::Options::default();
+    options.extension.table = true;
+    options.extension.strikethrough = true;
+    options.extension.autolink = true;
+    options.extension.tasklist = true;
+    options.extension.footnotes = true;
+    options.extension.alerts = true;
+    options.extension.math_dollars = true;
+    options.render.r#unsafe = true;
+    comrak::markdown_to_html(md, &options)
+}
+
+/// What a terminal shows after printing `out` (through a tty, which turns
+/// each `\n` into `\r\n`): one string per row, trailing blanks and rows cut.
+pub(crate) fn screen(out: &str) -> Vec<String> {
+    let lines = out.lines().count() + 2;
+    let widest = out.lines().map(|l| l.chars().count() * 2).max().unwrap_or(0) + 2;
+    let rows = u16::try_from(lines).unwrap();
+    let cols = u16::try_from(widest).unwrap();
+    let mut parser = vt100::Parser::new(rows.try_into().unwrap(), cols.try_into().unwrap(), 0);
+    parser.process(out.replace('\n', "\r\n").as_bytes());
+    let mut shown: Vec<String> =
+        parser.screen().rows(0, cols).map(|r| r.trim_end().to_owned()).collect();
+    while shown.last().is_some_and(String::is_empty) {
+        shown.pop();
+    }
+    shown
+}

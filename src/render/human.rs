@@ -1,13 +1,17 @@
 //! The human plan: Terraform-like lines, one per item, glyph first.
 //!
-//! Pure; writes to the writer it is given. Layout: the manifest items in
+//! Pure; writes to the writer it is given. Layout: what stops the plan, if
+//! anything (a blocked change, a budget), then the manifest items in
 //! execution order (with indented detail lines for field changes, tile
 //! coverage and cancel effects), then the orders in no manifest, then the
-//! duplicates, then the budget verdict, and the summary line last.
+//! duplicates, then the budget verdict, and the summary line last. Every
+//! string the plan holds goes through [`term`] (or [`paint`], which escapes
+//! too): control and format characters are shown as escapes, never obeyed.
 
 use std::io;
 
 use super::duplicates as dups;
+use super::escape::terminal as term;
 use super::style::{self, paint};
 use super::{RenderOptions, inline_diff};
 use crate::plan::{Action, Change, Cost, Plan, TileCoverage};
@@ -27,9 +31,16 @@ pub(super) fn render(plan: &Plan, opts: RenderOptions, w: &mut dyn io::Write) ->
         .filter(|c| c.action != Action::Unmanaged)
         .filter(|c| opts.detailed || c.action != Action::Keep)
         .collect();
+    let stops = super::stop_lines(plan);
+    for line in &stops {
+        writeln!(w, "{}", paint(opts.color, style::ERROR, line))?;
+    }
+    if !stops.is_empty() {
+        writeln!(w)?;
+    }
     let width = managed
         .iter()
-        .map(|c| super::display_name(c).chars().count())
+        .map(|c| term(super::display_name(c)).chars().count())
         .max()
         .unwrap_or(0)
         .min(MAX_NAME_WIDTH);
@@ -61,7 +72,7 @@ pub(super) fn render(plan: &Plan, opts: RenderOptions, w: &mut dyn io::Write) ->
         writeln!(w, "{}", paint(opts.color, style::WARNING, &format!("note: {note}")))?;
     }
     if let Some(line) = super::account::line(plan) {
-        writeln!(w, "{line}")?;
+        writeln!(w, "{}", term(&line))?;
     }
     if let Some(line) = super::account::shortfall_line(plan) {
         writeln!(w, "{}", paint(opts.color, style::ERROR, &line))?;
@@ -73,17 +84,17 @@ pub(super) fn render(plan: &Plan, opts: RenderOptions, w: &mut dyn io::Write) ->
 fn item(c: &Change, width: usize, opts: RenderOptions, w: &mut dyn io::Write) -> io::Result<()> {
     let color = opts.color;
     let glyph = paint(color, style::action(c.action), c.action.glyph());
-    let name = super::display_name(c);
+    let name = term(super::display_name(c));
     let pad = " ".repeat(width.saturating_sub(name.chars().count()));
     let live = c.live.as_ref();
     let guid = live.map_or("", |l| l.guid.as_str());
-    let status = live.map_or(String::new(), |l| l.status.to_string());
+    let status = live.map_or(String::new(), |l| term(&l.status.to_string()).into_owned());
     let rest = match c.action {
         Action::Create | Action::Replace => cost_columns(c, color),
         Action::Keep => format!("{status}  {}", paint(color, style::DIM, guid)),
         Action::Cancel => {
             let effect = c.cancel_effect.as_ref().map(super::cancel_effect_text);
-            format!("{status}  {}", effect.unwrap_or_else(|| "cancelled".to_owned()))
+            format!("{status}  {}", term(&effect.unwrap_or_else(|| "cancelled".to_owned())))
         }
         Action::Blocked => {
             let why = format!("blocked: {}", c.reason.as_deref().unwrap_or("forbidden"));
@@ -92,7 +103,7 @@ fn item(c: &Change, width: usize, opts: RenderOptions, w: &mut dyn io::Write) ->
         Action::Unmanaged => match live {
             Some(l) => format!(
                 "{status}  {}  {} → {}  {:.2} km²",
-                l.model,
+                term(&l.model),
                 l.from,
                 l.to.map_or_else(|| "recurring".to_owned(), |d| d.to_string()),
                 l.area_km2
@@ -109,19 +120,19 @@ fn item(c: &Change, width: usize, opts: RenderOptions, w: &mut dyn io::Write) ->
 
 /// `Stratus2  931.61 km²  10 images  EUR 186.32 this month, then EUR 558.96/month`.
 fn cost_columns(c: &Change, color: bool) -> String {
-    let model = super::model(c);
+    let model = term(super::model(c));
     match &c.cost {
         Cost::Priced(p) => format!(
             "{model}  {:.2} km²  {}  {}",
             p.area_km2,
             super::images(p.image_dates),
-            super::price_text(p)
+            term(&super::price_text(p))
         ),
         Cost::Unpriced { reason } => {
             let text = super::unpriced_text(reason.as_deref());
             format!("{model}  {}", paint(color, style::WARNING, &text))
         }
-        Cost::NotApplicable => model.to_owned(),
+        Cost::NotApplicable => model.into_owned(),
     }
 }
 
@@ -139,17 +150,17 @@ fn details(c: &Change, opts: RenderOptions) -> Vec<String> {
     }
     for f in &c.field_changes {
         let diff = inline_diff::describe(&f.old, &f.new, opts.detailed, opts.color);
-        lines.push(format!("{}: {diff}", f.field));
+        lines.push(format!("{}: {diff}", term(&f.field)));
     }
     if let Some(t) = &c.tiles {
-        lines.push(tiles_text(t, opts.detailed));
+        lines.push(term(&tiles_text(t, opts.detailed)).into_owned());
     }
     if c.action == Action::Replace
         && let (Some(l), Some(effect)) = (live, &c.cancel_effect)
     {
         let old = paint(opts.color, style::DIM, &l.guid);
-        let effect = super::cancel_effect_text(effect);
-        lines.push(format!("old order {old} ({}): {effect}", l.status));
+        let effect = term(&super::cancel_effect_text(effect)).into_owned();
+        lines.push(format!("old order {old} ({}): {effect}", term(&l.status.to_string())));
     }
     if c.action != Action::Blocked
         && let Some(reason) = &c.reason
@@ -194,7 +205,7 @@ fn duplicates(plan: &Plan, opts: RenderOptions, w: &mut dyn io::Write) -> io::Re
         let title = "Duplicate orders (cancelled above):";
         writeln!(w, "{}", paint(opts.color, style::HEADING, title))?;
         for (d, guid) in cancelled {
-            writeln!(w, "  {}: {guid} duplicates {}", d.name, d.kept)?;
+            writeln!(w, "  {}: {} duplicates {}", term(&d.name), term(guid), term(&d.kept))?;
         }
         writeln!(w)?;
     }
@@ -205,8 +216,8 @@ fn duplicates(plan: &Plan, opts: RenderOptions, w: &mut dyn io::Write) -> io::Re
         for (d, o) in left {
             let line = format!("  {}: {} ({}) duplicates {}", d.name, o.guid, o.status, d.kept);
             writeln!(w, "{}", paint(opts.color, style::ERROR, &line))?;
-            writeln!(w, "      {}", dups::cost_text(&d.cost))?;
-            writeln!(w, "      {}", dups::why_left(o))?;
+            writeln!(w, "      {}", term(&dups::cost_text(&d.cost)))?;
+            writeln!(w, "      {}", term(&dups::why_left(o)))?;
         }
         writeln!(w)?;
     }

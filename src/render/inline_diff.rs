@@ -27,6 +27,8 @@ enum Piece {
 /// the values are long. `detailed` keeps every character; `color` paints
 /// removed text red and added text green.
 pub(crate) fn describe(old: &str, new: &str, detailed: bool, color: bool) -> String {
+    // Escaped first, so that the diff runs over (and shows) what a reader sees.
+    let (old, new) = (&*super::escape::terminal(old), &*super::escape::terminal(new));
     if old.chars().count() + new.chars().count() <= SHORT {
         let old = style::paint(color, style::REMOVED, old);
         let new = style::paint(color, style::ADDED, new);

@@ -1,16 +1,23 @@
 //! The Markdown plan, for a pull-request comment.
 //!
-//! Pure. A title, the summary table (count and money per action), the summary
-//! line and the budget verdict come first; then one collapsible `<details>`
+//! Pure. A title, then what stops the plan if anything does (a blocked
+//! change, a credit shortfall, a budget exceeded or not provably kept), the
+//! summary table (count and money per action), the summary line and the
+//! budget verdict come first; then one collapsible `<details>`
 //! block per action group; between them, unless `--no-map`, a ```` ```geojson ````
 //! map of the areas ([`super::geojson::markdown_block`], at most
 //! [`MAP_BUDGET`] bytes). The comment never exceeds [`LIMIT`] bytes (GitHub
 //! refuses comments over 65,536 characters): when the details would, whole
 //! items are left out from the end and a note says how many.
+//!
+//! Every string the plan holds is escaped by [`super::escape::markdown`]:
+//! names and values as code spans, other text with Markdown, HTML and
+//! mentions escaped, so no name can add, hide or quote a line.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use super::escape::markdown::{block, code, prose, text};
 use super::{RenderOptions, inline_diff};
 use crate::plan::{Action, BudgetStatus, Change, Cost, Plan};
 
@@ -33,26 +40,21 @@ struct Section {
 /// Renders the whole comment.
 pub(super) fn render(plan: &Plan, opts: RenderOptions) -> String {
     let mut out = String::from("### skyform plan\n\n");
+    // What stops the plan leads; the verdicts are not repeated below.
+    let stops = super::stop_lines(plan);
+    if !stops.is_empty() {
+        let lines: Vec<String> = stops.iter().map(|l| format!("> {}", block(l))).collect();
+        let _ = writeln!(out, "> [!CAUTION]\n{}\n", lines.join("\n>\n"));
+    }
     summary_table(plan, &mut out);
-    let _ = writeln!(out, "**{}**\n", prose(&super::summary_line(plan)));
-    if let Some(line) = super::account::shortfall_line(plan) {
-        let _ = writeln!(out, "> [!CAUTION]\n> {}\n", prose(&line));
-    }
+    let _ = writeln!(out, "**{}**\n", prose(&super::summary_line(plan), false));
     for note in super::account::notes(plan) {
-        let _ = writeln!(out, "> [!NOTE]\n> {}\n", prose(note));
+        let _ = writeln!(out, "> [!NOTE]\n> {}\n", block(note));
     }
-    if let Some(line) = super::budget_line(plan) {
-        match plan.budget_check().map(|b| b.status) {
-            Some(BudgetStatus::Over) => {
-                let _ = writeln!(out, "> [!CAUTION]\n> {}\n", prose(&line));
-            }
-            Some(BudgetStatus::Unknown) => {
-                let _ = writeln!(out, "> [!WARNING]\n> {}\n", prose(&line));
-            }
-            _ => {
-                let _ = writeln!(out, "{}\n", prose(&line));
-            }
-        }
+    if let Some(line) = super::budget_line(plan)
+        && plan.budget_check().is_some_and(|b| b.status == BudgetStatus::Within)
+    {
+        let _ = writeln!(out, "{}\n", block(&line));
     }
     if !opts.no_map {
         let map = super::map::Map::of_plan(plan, opts);
@@ -122,6 +124,7 @@ fn summary_table(plan: &Plan, out: &mut String) {
             a => format!("{} ", code(a.glyph(), true)),
         };
         let (now, later) = money_of(plan.changes.iter().filter(|c| c.action == action));
+        let (now, later) = (text(&now), text(&later));
         let _ = writeln!(
             out,
             "| {glyph}{} | {n} | {now} | {later} |",
@@ -130,10 +133,10 @@ fn summary_table(plan: &Plan, out: &mut String) {
     }
     if counts.create + counts.replace > 0 {
         let (now, later) = money_of(plan.changes.iter().filter(|c| c.action.is_change()));
-        let _ = writeln!(out, "| **total** | | **{now}** | **{later}** |");
+        let _ = writeln!(out, "| **total** | | **{}** | **{}** |", text(&now), text(&later));
     }
     if let Some(a) = &plan.account {
-        let [credits, spent, next] = super::account::figures(a).map(|(_, v)| v);
+        let [credits, spent, next] = super::account::figures(a).map(|(_, v)| text(&v));
         let _ =
             writeln!(out, "| account | | spent {spent}, credits {credits} | next month {next} |");
     }
@@ -204,8 +207,8 @@ fn list(title: &'static str, open: bool, items: Vec<String>) -> Section {
 fn create_row(c: &Change, opts: RenderOptions) -> String {
     let mut name = code(super::display_name(c), true);
     if let Some(t) = &c.tiles {
-        let _ =
-            write!(name, "<br><sub>{}</sub>", prose(&super::human::tiles_text(t, opts.detailed)));
+        let tiles = super::human::tiles_text(t, opts.detailed);
+        let _ = write!(name, "<br><sub>{}</sub>", prose(&tiles, true));
     }
     let model = code(super::model(c), true);
     match &c.cost {
@@ -213,12 +216,12 @@ fn create_row(c: &Change, opts: RenderOptions) -> String {
             "| {name} | {model} | {:.2} | {} | {} | {} |\n",
             p.area_km2,
             p.image_dates,
-            super::money(&p.currency, p.current_month),
-            super::money(&p.currency, p.monthly)
+            text(&super::money(&p.currency, p.current_month)),
+            text(&super::money(&p.currency, p.monthly))
         ),
         Cost::Unpriced { reason } => format!(
             "| {name} | {model} | | | {} | – |\n",
-            prose(&super::unpriced_text(reason.as_deref()))
+            prose(&super::unpriced_text(reason.as_deref()), true)
         ),
         Cost::NotApplicable => format!("| {name} | {model} | | | – | – |\n"),
     }
@@ -239,8 +242,8 @@ fn replace_item(c: &Change, opts: RenderOptions) -> String {
     let mut item = format!(
         "- {} {}, {}\n",
         code(super::display_name(c), false),
-        super::model(c),
-        prose(&cost)
+        text(super::model(c)),
+        prose(&cost, false)
     );
     for f in &c.field_changes {
         let diff = if f.old.chars().count() + f.new.chars().count() <= 80 {
@@ -251,15 +254,15 @@ fn replace_item(c: &Change, opts: RenderOptions) -> String {
         let _ = writeln!(item, "  - {}: {diff}", code(&f.field, false));
     }
     if let Some(t) = &c.tiles {
-        let _ = writeln!(item, "  - {}", prose(&super::human::tiles_text(t, opts.detailed)));
+        let _ = writeln!(item, "  - {}", prose(&super::human::tiles_text(t, opts.detailed), false));
     }
     if let (Some(l), Some(effect)) = (&c.live, &c.cancel_effect) {
         let _ = writeln!(
             item,
             "  - old order {} ({}): {}",
             code(&l.guid, false),
-            l.status,
-            prose(&super::cancel_effect_text(effect))
+            text(&l.status.to_string()),
+            prose(&super::cancel_effect_text(effect), false)
         );
     }
     item
@@ -272,18 +275,19 @@ fn cancel_item(c: &Change) -> String {
         if c.name.is_some() {
             let _ = write!(item, " {}", code(&l.guid, false));
         }
-        let _ = write!(item, " ({})", l.status);
+        let _ = write!(item, " ({})", text(&l.status.to_string()));
     }
     let what = match (c.action, &c.cancel_effect) {
         (Action::Blocked, _) => c.reason.clone().unwrap_or_else(|| "forbidden".to_owned()),
         (_, Some(effect)) => super::cancel_effect_text(effect),
         (_, None) => "cancelled".to_owned(),
     };
-    let _ = writeln!(item, ": {}", prose(&what));
+    let _ = writeln!(item, ": {}", prose(&what, false));
+    // Never an empty item: a lone `-` under a line would make it a heading.
     if c.action != Action::Blocked
-        && let Some(reason) = &c.reason
+        && let Some(reason) = c.reason.as_deref().filter(|r| !r.is_empty())
     {
-        let _ = writeln!(item, "  - {}", prose(reason));
+        let _ = writeln!(item, "  - {}", block(reason));
     }
     item
 }
@@ -296,8 +300,8 @@ fn unmanaged_item(c: &Change) -> String {
     format!(
         "- {} {}, {}, {} → {to}, {:.2} km²\n",
         code(&l.guid, false),
-        l.status,
-        prose(&l.model),
+        text(&l.status.to_string()),
+        text(&l.model),
         l.from,
         l.area_km2
     )
@@ -309,11 +313,11 @@ fn duplicate_items(plan: &Plan) -> Vec<String> {
         format!(
             "- **still billed:** {} {} duplicates {} of {}: {}; {}\n",
             code(&o.guid, false),
-            o.status,
+            text(&o.status.to_string()),
             code(&d.kept, false),
             code(&d.name, false),
-            prose(&super::duplicates::cost_text(&d.cost)),
-            prose(&super::duplicates::why_left(o)),
+            prose(&super::duplicates::cost_text(&d.cost), false),
+            prose(&super::duplicates::why_left(o), false),
         )
     });
     let cancelled = super::duplicates::cancelled(plan).into_iter().map(|(d, guid)| {
@@ -330,53 +334,19 @@ fn duplicate_items(plan: &Plan) -> Vec<String> {
 fn keep_item(c: &Change) -> String {
     let mut item = format!("- {}", code(super::display_name(c), false));
     if let Some(l) = &c.live {
-        let _ = write!(item, " {} {}", l.status, code(&l.guid, false));
+        let _ = write!(item, " {} {}", text(&l.status.to_string()), code(&l.guid, false));
     }
     if let Some(reason) = &c.reason {
-        let _ = write!(item, " — {}", prose(&reason.replace('\n', " ")));
+        let _ = write!(item, " — {}", prose(&reason.replace('\n', " "), false));
     }
     item.push('\n');
     item
-}
-
-/// A code span that holds `s` verbatim: the fence is one backtick longer than
-/// the longest run inside, and in a table cell `|` is escaped.
-fn code(s: &str, in_table: bool) -> String {
-    let s = s.replace('\n', " ");
-    let s = if in_table { s.replace('|', "\\|") } else { s };
-    let mut longest = 0;
-    let mut run = 0;
-    for ch in s.chars() {
-        run = if ch == '`' { run + 1 } else { 0 };
-        longest = longest.max(run);
-    }
-    let fence = "`".repeat(longest + 1);
-    let pad = if s.starts_with('`') || s.ends_with('`') { " " } else { "" };
-    format!("{fence}{pad}{s}{pad}{fence}")
-}
-
-/// Free text (a reason, a sentence of ours): HTML and table pipes escaped;
-/// backticks kept, since the messages use them for code spans.
-fn prose(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('|', "\\|")
-        .replace('\n', " ")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::render::fixtures;
-
-    #[test]
-    fn code_spans_hold_backticks_and_pipes() {
-        assert_eq!(code("a|b", true), "`a\\|b`");
-        assert_eq!(code("a|b", false), "`a|b`");
-        assert_eq!(code("x`y", false), "``x`y``");
-        assert_eq!(code("`x", false), "`` `x ``");
-    }
 
     #[test]
     fn names_with_pipes_and_backticks_do_not_break_the_table() {

@@ -9,6 +9,7 @@
 mod account;
 mod apply;
 mod duplicates;
+mod escape;
 mod geojson;
 mod human;
 mod inline_diff;
@@ -23,6 +24,8 @@ mod svg;
 
 #[cfg(test)]
 mod fixtures;
+#[cfg(test)]
+mod inert_tests;
 
 use std::fmt::Write as _;
 use std::io;
@@ -79,7 +82,11 @@ pub fn plan(
         Format::Json => json::render(plan, w),
         Format::Markdown => w.write_all(markdown::render(plan, *opts).as_bytes()),
         Format::Geojson => w.write_all(geojson::render(&map::Map::of_plan(plan, *opts)).as_bytes()),
-        Format::Svg => svg::render(&map::Map::of_plan(plan, *opts), &summary_line(plan), w),
+        Format::Svg => {
+            let mut title = stop_lines(plan);
+            title.push(summary_line(plan));
+            svg::render(&map::Map::of_plan(plan, *opts), &title.join(" "), w)
+        }
     }
 }
 
@@ -189,10 +196,35 @@ fn cost_sentence(plan: &Plan) -> String {
     )
 }
 
+/// The facts a plan that apply would refuse leads with, in every format: a
+/// blocked change, a credit shortfall, a budget exceeded or not provably kept.
+/// Empty when apply may proceed.
+pub(crate) fn stop_lines(plan: &Plan) -> Vec<String> {
+    let mut lines = Vec::new();
+    match plan.counts().blocked {
+        0 => {}
+        1 => lines.push(
+            "Blocked: 1 change cannot be made (marked `!`); apply would change nothing.".to_owned(),
+        ),
+        n => lines.push(format!(
+            "Blocked: {n} changes cannot be made (marked `!`); apply would change nothing."
+        )),
+    }
+    lines.extend(account::shortfall_line(plan));
+    if plan.budget_check().is_some_and(|b| b.status != BudgetStatus::Within) {
+        lines.extend(budget_line(plan));
+    }
+    lines
+}
+
 /// The budget verdict as a sentence, or `None` when the plan has no budget.
+/// A plan that is blocked is never said to be within budget.
 pub(crate) fn budget_line(plan: &Plan) -> Option<String> {
     let check = plan.budget_check()?;
     Some(match check.status {
+        BudgetStatus::Within if plan.is_blocked() || plan.credit_shortfall().is_some() => {
+            budget_of_blocked(&check)
+        }
         BudgetStatus::Within => within_budget(&check),
         BudgetStatus::Over => over_budget(&check),
         BudgetStatus::Unknown => {
@@ -218,6 +250,19 @@ pub(crate) fn budget_line(plan: &Plan) -> Option<String> {
 }
 
 fn within_budget(check: &BudgetCheck) -> String {
+    format!("Within budget: {}.", budget_parts(check).join(", "))
+}
+
+/// The budget of a plan that is blocked: the figures, and that nothing is applied.
+fn budget_of_blocked(check: &BudgetCheck) -> String {
+    format!(
+        "Budget: {}; nothing is applied while the plan is blocked.",
+        budget_parts(check).join(", ")
+    )
+}
+
+/// `EUR 5.00 of EUR 10.00 this month`, `EUR 15.00 of EUR 20.00 per month`.
+fn budget_parts(check: &BudgetCheck) -> Vec<String> {
     let mut parts = Vec::new();
     if let Some(limit) = check.limits.max_current_month {
         parts.push(format!("{} of {} this month", eur(check.current_month), eur(limit)));
@@ -225,7 +270,7 @@ fn within_budget(check: &BudgetCheck) -> String {
     if let Some(limit) = check.limits.max_monthly {
         parts.push(format!("{} of {} per month", eur(check.monthly), eur(limit)));
     }
-    format!("Within budget: {}.", parts.join(", "))
+    parts
 }
 
 fn over_budget(check: &BudgetCheck) -> String {

@@ -8,6 +8,8 @@ use std::io;
 
 use serde::Serialize;
 
+use super::escape::markdown::code;
+use super::escape::terminal as term;
 use super::map::Map;
 use super::{Format, RenderOptions, style};
 use clearsky::api::types::TaskOrder;
@@ -47,7 +49,7 @@ pub(super) fn render(
                 .iter()
                 .map(|r| JsonRow { order: &r.order, entry: r.entry.as_deref() })
                 .collect();
-            serde_json::to_writer_pretty(&mut *w, &rows)?;
+            super::escape::json::to_writer_pretty(&mut *w, &rows)?;
             writeln!(w)
         }
         Format::Human => table(rows, opts, w),
@@ -74,7 +76,10 @@ fn table(rows: &[OrderRow], opts: RenderOptions, w: &mut dyn io::Write) -> io::R
     if rows.is_empty() {
         return writeln!(w, "No live orders.");
     }
-    let body: Vec<[String; 7]> = rows.iter().map(cells).collect();
+    // Escaped before the widths are measured: the server's strings are shown
+    // with their control characters as escapes.
+    let body: Vec<[String; 7]> =
+        rows.iter().map(|r| cells(r).map(|c| term(&c).into_owned())).collect();
     let mut widths = HEADERS.map(|h| h.chars().count());
     for cells in &body {
         for (width, cell) in widths.iter_mut().zip(cells) {
@@ -112,7 +117,7 @@ fn markdown(rows: &[OrderRow], w: &mut dyn io::Write) -> io::Result<()> {
     writeln!(w, "| {} |", HEADERS.join(" | ").to_lowercase())?;
     writeln!(w, "|:--|:--|:--|:--|:--|--:|:--|")?;
     for row in rows {
-        let cells = cells(row).map(|c| format!("`{}`", c.replace('`', "'").replace('|', "\\|")));
+        let cells = cells(row).map(|c| code(&c, true));
         writeln!(w, "| {} |", cells.join(" | "))?;
     }
     Ok(())

@@ -1,7 +1,8 @@
 //! Colours of the human output, and the one function that applies them.
 //!
 //! Pure. Colour is decided by the caller ([`super::RenderOptions::color`]); with it
-//! off, text passes through untouched, so plain output never holds an escape.
+//! off, text passes through (escaped like all text), so plain output never
+//! holds an escape sequence.
 
 use anstyle::{AnsiColor, Style};
 
@@ -37,7 +38,10 @@ const fn fg(color: AnsiColor) -> Style {
     Style::new().fg_color(Some(anstyle::Color::Ansi(color)))
 }
 
-/// Returns `text` in `style` when `color` is on, else `text` as is.
+/// Returns `text` in `style` when `color` is on, else `text` as is; either
+/// way escaped for the terminal ([`super::escape::terminal`]), so that no
+/// escape but the style's own reaches the screen.
 pub(crate) fn paint(color: bool, style: Style, text: &str) -> String {
-    if color && !text.is_empty() { format!("{style}{text}{style:#}") } else { text.to_owned() }
+    let text = super::escape::terminal(text);
+    if color && !text.is_empty() { format!("{style}{text}{style:#}") } else { text.into_owned() }
 }

@@ -120,6 +120,8 @@ orders:
         &fixed.replace("  - name: summer\n", "  - name: summer\n    ensure: absent\n"),
     );
     insta::assert_snapshot!(env.snapshot(&["plan", "orders.yaml"]), @r"
+    Blocked: 1 change cannot be made (marked `!`); apply would change nothing.
+
       ! summer  Completed  blocked: accepted order with a fixed end (2025-03-31): it cannot be cancelled
           order 7fb27b94-1602-401d-9154-2211134fc71a
 
@@ -128,6 +130,8 @@ orders:
     [exit status: 3]
     ");
     insta::assert_snapshot!(env.snapshot(&["apply", "--auto-approve", "orders.yaml"]), @r"
+    Blocked: 1 change cannot be made (marked `!`); apply would change nothing.
+
       ! summer  Completed  blocked: accepted order with a fixed end (2025-03-31): it cannot be cancelled
           order 7fb27b94-1602-401d-9154-2211134fc71a
 

@@ -12,6 +12,7 @@ use std::io;
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use super::escape::terminal as term;
 use super::json::Document;
 use super::refusal::RefusedView;
 use super::schema::{ActionView, generate};
@@ -139,9 +140,12 @@ pub fn apply_summary_line(report: &Report) -> String {
     )
 }
 
+/// The report for people; every name, GUID, note and error escaped
+/// ([`term`]), since the errors quote the server.
 fn human_report(report: &Report, w: &mut dyn io::Write) -> io::Result<()> {
     writeln!(w)?;
     for item in &report.items {
+        let name = term(&item.name);
         let what = match (item.action, item.step) {
             (Action::Replace, Step::Create) => "replace: create",
             (Action::Replace, Step::Cancel) => "replace: cancel old",
@@ -150,31 +154,32 @@ fn human_report(report: &Report, w: &mut dyn io::Write) -> io::Result<()> {
         };
         match &item.outcome {
             StepOutcome::Done { guid, note } => {
-                let guid = guid.as_deref().unwrap_or("-");
-                let note = note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
-                writeln!(w, "  done        {}: {what} {guid}{note}", item.name)?;
+                let guid = term(guid.as_deref().unwrap_or("-"));
+                let note = note.as_deref().map(|n| format!(" ({})", term(n))).unwrap_or_default();
+                writeln!(w, "  done        {name}: {what} {guid}{note}")?;
             }
             StepOutcome::Failed { error, fields } => {
-                writeln!(w, "  failed      {}: {what}: {error}", item.name)?;
+                writeln!(w, "  failed      {name}: {what}: {}", term(error))?;
                 for f in fields {
-                    writeln!(w, "                {f}")?;
+                    writeln!(w, "                {}", term(f))?;
                 }
             }
-            StepOutcome::NotTried => writeln!(w, "  not tried   {}: {what}", item.name)?,
+            StepOutcome::NotTried => writeln!(w, "  not tried   {name}: {what}")?,
             StepOutcome::Satisfied { guid } => writeln!(
                 w,
-                "  satisfied   {}: {what} skipped: order {guid} (placed by another run) satisfies it",
-                item.name
+                "  satisfied   {name}: {what} skipped: order {} (placed by another run) satisfies it",
+                term(guid)
             )?,
         }
     }
     for r in &report.repairs {
-        let what = format!("cancel duplicate {} (keeps {})", r.guid, r.kept);
+        let what = format!("cancel duplicate {} (keeps {})", term(&r.guid), term(&r.kept));
+        let name = term(&r.name);
         match &r.outcome {
             StepOutcome::Failed { error, .. } => {
-                writeln!(w, "  failed      {}: {what}: {error}", r.name)?;
+                writeln!(w, "  failed      {name}: {what}: {}", term(error))?;
             }
-            _ => writeln!(w, "  done        {}: {what}: refunded", r.name)?,
+            _ => writeln!(w, "  done        {name}: {what}: refunded")?,
         }
     }
     writeln!(w, "{}", apply_summary_line(report))
@@ -185,7 +190,7 @@ fn plural(n: usize) -> &'static str {
 }
 
 fn line(value: &Line, w: &mut dyn io::Write) -> io::Result<()> {
-    serde_json::to_writer(&mut *w, value)?;
+    super::escape::json::to_writer(&mut *w, value)?;
     writeln!(w)
 }
 

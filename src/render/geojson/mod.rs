@@ -32,7 +32,7 @@ fn collection(map: &Map<'_>, precision: i32) -> String {
         out.push_str(if i == 0 { "\n" } else { ",\n" });
         let feature = Feature::new(area, scale);
         // Serializing plain strings and finite numbers cannot fail.
-        out.push_str(&serde_json::to_string(&feature).unwrap_or_default());
+        out.push_str(&super::escape::json::to_string(&feature));
     }
     out.push_str("\n]}\n");
     out

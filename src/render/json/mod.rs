@@ -24,7 +24,7 @@ use clearsky::money::cents;
 
 /// Writes `plan` as one pretty-printed JSON document followed by a newline.
 pub(super) fn render(plan: &Plan, w: &mut dyn io::Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, &Document::new(plan))?;
+    super::escape::json::to_writer_pretty(&mut *w, &Document::new(plan))?;
     writeln!(w)
 }
 

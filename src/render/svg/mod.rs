@@ -14,6 +14,7 @@ use std::io;
 
 use geo::{BoundingRect, LineString, Rect};
 
+use super::escape::xml as escape;
 use super::map::{Area, Map, Side, style};
 use crate::plan::Action;
 
@@ -188,17 +189,6 @@ fn legend(map: &Map<'_>, height: f64, out: &mut String) {
         );
         x += 110.0;
     }
-}
-
-/// Text safe inside an element or an attribute.
-fn escape(s: &str) -> String {
-    // XML 1.0 allows no control characters but tab and line breaks.
-    let s: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
 }
 
 #[cfg(test)]
