@@ -104,6 +104,17 @@ impl Env {
     }
 }
 
+/// Creates and cancels the emulator received: what could spend or refund money.
+pub(crate) fn spending_calls(env: &Env) -> usize {
+    env.emu
+        .calls()
+        .iter()
+        .filter(|(method, path, _)| {
+            (method == "POST" && path == "/api/tasking/orders") || method == "DELETE"
+        })
+        .count()
+}
+
 /// The repository root.
 pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -8,21 +8,10 @@
 use clearsky_emulator::Config;
 
 use crate::apply::{entry, manifest};
-use crate::harness::Env;
+use crate::harness::{Env, spending_calls};
 
 const KEY_A: &str = "sk-team-a-5f1e9c2a7b";
 const KEY_B: &str = "sk-team-b-0c4d8e1f3a";
-
-/// Creates and cancels the emulator was asked for.
-fn spending_calls(env: &Env) -> usize {
-    env.emu
-        .calls()
-        .iter()
-        .filter(|(method, path, _)| {
-            (method == "POST" && path == "/api/tasking/orders") || method == "DELETE"
-        })
-        .count()
-}
 
 #[test]
 fn a_plan_saved_for_one_account_is_refused_on_another_and_never_holds_the_key() {

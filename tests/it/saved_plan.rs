@@ -6,7 +6,7 @@ use chrono::{TimeZone, Utc};
 use serde_json::{Value, json};
 
 use crate::apply::{entry, manifest};
-use crate::harness::Env;
+use crate::harness::{Env, spending_calls};
 
 /// Two new entries: the saved plan has two creates.
 fn two_creates() -> Env {
@@ -31,17 +31,6 @@ fn tamper(env: &Env, edit: impl FnOnce(&mut Value)) {
     edit(&mut doc["plan"]);
     let doc = skyform::saved_plan::seal::sealed(doc);
     std::fs::write(&path, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
-}
-
-/// Creates and cancels the emulator received.
-fn spending_calls(env: &Env) -> usize {
-    env.emu
-        .calls()
-        .iter()
-        .filter(|(method, path, _)| {
-            (method == "POST" && path == "/api/tasking/orders") || method == "DELETE"
-        })
-        .count()
 }
 
 /// Runs `apply --plan plan.json` and expects exit 4 with `why`, and no create or cancel.
