@@ -154,10 +154,11 @@ fn a_replace_of_a_tile_order_in_review_buys_the_new_one_in_the_same_apply() {
     let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     let old = env.live()[0].task_order_guid.clone();
+    crate::git::init(env.path());
     env.write("o.yaml", &manifest(&[a().replace("StorageMonths: 1", "StorageMonths: 2")]));
-    let doc = json(&env.run(&["plan", "--format", "json", "o.yaml"]));
+    let doc = json(&env.run(&["plan", "--format", "json", "--base", "HEAD", "o.yaml"]));
     assert_eq!(actions(&doc), [("a".into(), "replace".into())]);
-    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    let out = env.run(&["apply", "--auto-approve", "--base", "HEAD", "o.yaml"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     let live = env.live();
     assert_eq!(live.len(), 1, "{live:?}");
