@@ -258,8 +258,8 @@ pub struct PlanFlags {
     pub target: Vec<String>,
     /// The git revision holding the previous version of the manifests (a pull
     /// request's target branch, `HEAD~1` on main): a live order that matches an
-    /// entry as it was there, and no entry now, is that entry's old order and
-    /// is replaced. Without it no order is taken for an earlier version.
+    /// entry as it was there, and no entry now, is that entry's old order, so
+    /// it is replaced. Without it no live order is taken for an old one.
     #[arg(long, value_name = "REV", env = "SKYFORM_BASE")]
     pub base: Option<String>,
     /// Requests in flight at once: estimates while planning, then creates and

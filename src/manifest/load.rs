@@ -48,19 +48,19 @@ pub fn load_all(paths: &[PathBuf]) -> Result<Loaded, Diagnostics> {
     load_found(&manifests, &mut read, diags)
 }
 
+/// Reads a file of a kind: its bytes, or why it cannot be read.
+pub type ReadBytes<'a> = dyn FnMut(&Path, FileKind) -> Result<Vec<u8>, String> + 'a;
+
 /// Loads and validates the manifests `manifests` (files, not directories),
 /// reading them and the AOI files they name with `read` (the bytes, or why
 /// not) instead of from the file system: the manifests at a git revision.
-pub fn load_with(
-    manifests: &[PathBuf],
-    read: &mut dyn FnMut(&Path, FileKind) -> Result<Vec<u8>, String>,
-) -> Result<Loaded, Diagnostics> {
+pub fn load_with(manifests: &[PathBuf], read: &mut ReadBytes<'_>) -> Result<Loaded, Diagnostics> {
     load_found(manifests, read, Diagnostics::default())
 }
 
 fn load_found(
     manifests: &[PathBuf],
-    read_bytes: &mut dyn FnMut(&Path, FileKind) -> Result<Vec<u8>, String>,
+    read_bytes: &mut ReadBytes<'_>,
     mut diags: Diagnostics,
 ) -> Result<Loaded, Diagnostics> {
     let mut files = Vec::new();
