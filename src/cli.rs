@@ -32,7 +32,10 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ("CLEARSKY_API_URL", "The API base URL: the default of `--api-url`."),
     ("SKYFORM_NOW", "The default of `--now`: plan as if it were this time."),
     ("SKYFORM_RECHECK_WAIT", "The default of `--recheck-wait` (seconds) for `plan` and `apply`."),
-    ("SKYFORM_BASE", "The default of `--base` (a git revision) for `plan` and `apply`."),
+    (
+        "SKYFORM_BASE",
+        "The default of `--base` (a git revision) for `plan` and `apply`; empty means none.",
+    ),
     (
         "SKYFORM_LOCK_DIR",
         "The directory of `apply`'s account locks, instead of `skyform-locks` in the \

@@ -32,15 +32,16 @@ pub(super) enum Entry {
 }
 
 impl Git {
-    /// The repository that holds `dir`.
-    pub(super) fn open(dir: &Path) -> Result<Self, Error> {
+    /// The repository that holds `path` (a manifest path as given).
+    pub(super) fn open(path: &Path) -> Result<Self, Error> {
+        let dir = paths::existing_dir(path);
         let out =
-            run(Command::new("git").arg("-C").arg(dir).args(["rev-parse", "--show-toplevel"]))?;
+            run(Command::new("git").arg("-C").arg(&dir).args(["rev-parse", "--show-toplevel"]))?;
         if !out.status.success() {
             return Err(Error::usage(
                 format!(
                     "`--base` reads the manifests from git, but `{}` is not in a git repository",
-                    dir.display()
+                    path.display()
                 ),
                 Some(
                     "run skyform in a clone of the repository that holds the manifests, or plan \

@@ -43,9 +43,9 @@ pub fn resolve(rev: &str, paths: &[PathBuf]) -> Result<Revision, Error> {
     let first = paths.first().ok_or_else(|| {
         Error::usage("`--base` needs manifest paths", Some("name the manifests to plan".into()))
     })?;
-    let git = Git::open(&paths::existing_dir(first))?;
+    let git = Git::open(first)?;
     for path in &paths[1..] {
-        let other = Git::open(&paths::existing_dir(path))?;
+        let other = Git::open(path)?;
         if other != git {
             return Err(Error::usage(
                 format!(
@@ -62,7 +62,7 @@ pub fn resolve(rev: &str, paths: &[PathBuf]) -> Result<Revision, Error> {
 }
 
 /// Loads the manifests `paths` as they were at `rev`. Problems in them are
-/// told through `ui` (each located as `REV:path`) and end the command: the base
+/// told through `ui` (each located as `COMMIT:path`) and end the command: the base
 /// decides which orders a plan may cancel, so it is never half read.
 pub fn load(rev: &Revision, paths: &[PathBuf], ui: &dyn Ui) -> Result<Base, Error> {
     let git = &rev.git;
@@ -80,7 +80,7 @@ pub fn load(rev: &Revision, paths: &[PathBuf], ui: &dyn Ui) -> Result<Base, Erro
     }
     let mut seen = std::collections::HashSet::new();
     manifests.retain(|(_, rel)| seen.insert(rel.clone()));
-    let prefix = format!("{}:", rev.given);
+    let prefix = format!("{}:", short(&rev.commit));
     let mut read = |path: &Path, kind: FileKind| -> Result<Vec<u8>, String> {
         let shown = path.to_string_lossy();
         let inside = shown.strip_prefix(&prefix).unwrap_or(&shown);
@@ -116,10 +116,13 @@ pub fn load(rev: &Revision, paths: &[PathBuf], ui: &dyn Ui) -> Result<Base, Erro
     }
 }
 
-/// How a file at the base is named in diagnostics: `REV:path`, which is also
-/// what `git show` takes.
+/// How a file at the base is named in diagnostics: `COMMIT:path`, which is
+/// also what `git show` takes. The short commit id holds no `/`, so the
+/// loader's `parent().join(…)` of an AOI file keeps the prefix, or drops it
+/// whole for a manifest at the top level (whose AOI paths are then relative to
+/// the top level, as they should be).
 fn label(rev: &Revision, rel: &str) -> PathBuf {
-    PathBuf::from(format!("{}:{rel}", rev.given))
+    PathBuf::from(format!("{}:{rel}", short(&rev.commit)))
 }
 
 /// The first 12 hex digits of a commit id.

@@ -89,15 +89,32 @@ fn aoi_files_are_read_at_the_base_too() {
 }
 
 #[test]
+fn a_manifest_at_the_top_level_reads_its_aoi_files_there() {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    let wkt = "POLYGON((9.0 56.0,9.05 56.0,9.05 56.05,9.0 56.05,9.0 56.0))";
+    write(dir.path(), "field.wkt", wkt);
+    let text = ONE_ENTRY_MANIFEST.replace(&format!("Wkt: {wkt}"), "WktFile: field.wkt");
+    let manifest = write(dir.path(), "o.yaml", &text);
+    commit(dir.path());
+    let paths = [manifest];
+    let base = load(&resolve("HEAD", &paths).unwrap(), &paths, &Recorder::default()).unwrap();
+    assert_eq!(names(&base), ["a"]);
+}
+
+#[test]
 fn invalid_manifests_at_the_base_end_the_command_located_at_the_revision() {
     let dir = repo();
     write(dir.path(), "orders/o.yaml", "orders:\n  - name: a\n    Model: 7\n");
     commit(dir.path());
     let paths = [dir.path().join("orders")];
     let ui = Recorder::default();
-    let err = load(&resolve("HEAD", &paths).unwrap(), &paths, &ui).unwrap_err();
-    assert!(err.to_string().starts_with("the manifests at `--base HEAD` ("), "{err}");
-    assert!(ui.lines().iter().any(|l| l.contains("HEAD:orders/o.yaml")), "{:?}", ui.lines());
+    let rev = resolve("HEAD", &paths).unwrap();
+    let err = load(&rev, &paths, &ui).unwrap_err();
+    let short = &rev.commit[..12];
+    assert!(err.to_string().starts_with(&format!("the manifests at `--base HEAD` ({short})")));
+    let at = format!("{short}:orders/o.yaml");
+    assert!(ui.lines().iter().any(|l| l.contains(&at)), "{:?}", ui.lines());
 }
 
 #[test]

@@ -120,7 +120,9 @@ impl Planning {
             prune: flags.prune,
             allow_empty: flags.allow_empty,
             targets: flags.target.clone(),
-            base: flags.base.clone(),
+            // Empty counts as not given, as for a CI variable left unset
+            // (`SKYFORM_BASE: $CI_MERGE_REQUEST_DIFF_BASE_SHA` on a branch).
+            base: flags.base.clone().filter(|b| !b.is_empty()),
             concurrency,
             max_cost: flags.max_cost,
             format: flags.format,
