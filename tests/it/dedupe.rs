@@ -186,11 +186,12 @@ fn two_applies_of_the_same_tile_replace_at_once_buy_it_once() {
     env.write("o.yaml", &manifest(&[a()]));
     let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    crate::git::init(env.path());
     env.write("o.yaml", &manifest(&[a().replace("StorageMonths: 1", "StorageMonths: 2")]));
     env.emu.script("POST", "/api/tasking/orders", vec![Fault::Latency(Duration::from_millis(300))]);
     let runs: Vec<_> = (0..2)
         .map(|_| {
-            env.command(&["apply", "--auto-approve", "o.yaml"])
+            env.command(&["apply", "--auto-approve", "--base", "HEAD", "o.yaml"])
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::piped())
                 .spawn()
