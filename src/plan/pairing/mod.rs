@@ -63,9 +63,15 @@ pub(super) fn pair(
     let free_set: BTreeSet<usize> = free.iter().copied().collect();
     let mut pairing = Pairing { replaces: vec![None; entries.len()], ..Pairing::default() };
     let mut taken = BTreeSet::new();
+    // The entry's own order, whole (all its tiles), renewal stopped.
     for &e in &considered {
         let m = &matching.entries[e];
-        let own = m.stopped.iter().find(|&&i| free_set.contains(&i) && !cancellable(&live[i]));
+        let own = m.stopped.iter().find(|&&i| {
+            free_set.contains(&i)
+                && !taken.contains(&i)
+                && !cancellable(&live[i])
+                && identity::same_aoi(&entries[e].spec.aoi, &LiveSpec::of_order(&live[i]).aoi)
+        });
         if let (true, Some(&i)) = (m.orders.is_empty(), own) {
             pairing.replaces[e] = Some(i);
             taken.insert(i);
