@@ -48,6 +48,7 @@ fn apply_1000_new(bencher: divan::Bencher) {
         allow_empty: false,
         recheck_wait: 15.0,
         target: Vec::new(),
+        base: None,
         concurrency: Some(CONCURRENCY),
         max_cost: None,
         format: Format::Json,

@@ -65,6 +65,7 @@ fn flags(concurrency: usize) -> Planning {
         allow_empty: false,
         recheck_wait: 15.0,
         target: Vec::new(),
+        base: None,
         concurrency: Some(concurrency),
         max_cost: None,
         format: Format::Json,

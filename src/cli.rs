@@ -33,6 +33,10 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ("SKYFORM_NOW", "The default of `--now`: plan as if it were this time."),
     ("SKYFORM_RECHECK_WAIT", "The default of `--recheck-wait` (seconds) for `plan` and `apply`."),
     (
+        "SKYFORM_BASE",
+        "The default of `--base` (a git revision) for `plan` and `apply`; empty means none.",
+    ),
+    (
         "SKYFORM_LOCK_DIR",
         "The directory of `apply`'s account locks, instead of `skyform-locks` in the \
          system's temporary directory.",
@@ -261,6 +265,12 @@ pub struct PlanFlags {
     /// Only plan the entries with this name (repeatable).
     #[arg(long, value_name = "NAME")]
     pub target: Vec<String>,
+    /// The git revision holding the previous version of the manifests (a pull
+    /// request's target branch, `HEAD~1` on main): a live order that matches an
+    /// entry as it was there, and no entry now, is that entry's old order, so
+    /// it is replaced. Without it no live order is taken for an old one.
+    #[arg(long, value_name = "REV", env = "SKYFORM_BASE")]
+    pub base: Option<String>,
     /// Requests in flight at once: estimates while planning, then creates and
     /// cancels while applying (at least 1; at most the account's limit).
     /// Default: the account's `MaxConcurrentConnections` (at most 16), or 4

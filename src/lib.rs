@@ -7,6 +7,7 @@
 //! API used by the tests, `--sandbox` and the benchmarks.
 
 pub mod apply;
+pub mod base;
 pub mod cli;
 pub mod commands;
 pub mod connect;

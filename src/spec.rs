@@ -204,6 +204,26 @@ pub struct DesiredSet {
     pub budget: Budget,
     /// Every file read, including AOI files.
     pub files: Vec<ManifestDigest>,
+    /// The same manifests at the base revision (`--base`), when one was given:
+    /// what decides which live orders are the previous version of an entry.
+    pub base: Option<Base>,
+}
+
+/// The manifests as they were at a base revision: the previous version of
+/// each entry is the entry of the same `name` here.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Base {
+    /// The commit the revision named (full hex id).
+    pub commit: String,
+    /// The entries at that commit (none for files that did not exist then).
+    pub orders: Vec<DesiredOrder>,
+}
+
+impl Base {
+    /// The commit id as plans show it: its first 12 hex digits.
+    pub fn short(&self) -> &str {
+        self.commit.get(..12).unwrap_or(&self.commit)
+    }
 }
 
 #[cfg(test)]

@@ -84,6 +84,11 @@ pub(crate) fn tiles(tiles: &[u128], minitiles: &[u128]) -> Aoi {
     }
 }
 
+/// The manifests at a base revision holding `orders` (commit `c0ffee…`).
+pub(crate) fn base(orders: Vec<DesiredOrder>) -> crate::spec::Base {
+    crate::spec::Base { commit: format!("c0ffee{}", "0".repeat(34)), orders }
+}
+
 /// Diff options at 2025-06-10 12:00 UTC, with `--prune` and `--target` as given.
 pub(crate) fn diff_options(prune: bool, targets: &[&str]) -> crate::plan::DiffOptions {
     use chrono::TimeZone;

@@ -11,7 +11,8 @@ use crate::{Error, ExitStatus, connect, ops, render};
 
 pub(crate) fn run(args: &PlanArgs, ctx: &Context) -> Result<ExitStatus, Error> {
     let settings = PlanSettings::resolve(args, &ctx.env)?;
-    let desired = ops::load(&settings.planning.paths, &ctx.ui)?;
+    let planning = &settings.planning;
+    let desired = ops::load::with_base(&planning.paths, planning.base.as_deref(), &ctx.ui)?;
     let conn = connect::connect(&settings.api, &ctx.ui)?;
     // Read only: the record is updated by apply alone.
     let mut pending = Pending::open_for(conn.client.config())?;

@@ -43,16 +43,33 @@ pub struct Loaded {
 pub fn load_all(paths: &[PathBuf]) -> Result<Loaded, Diagnostics> {
     let mut diags = Diagnostics::default();
     let manifests = find(paths, &mut diags);
+    let mut read =
+        |path: &Path, kind: FileKind| read::read(path, kind).map_err(|e| read::reason(&e));
+    load_found(&manifests, &mut read, diags)
+}
+
+/// Reads a file of a kind: its bytes, or why it cannot be read.
+pub type ReadBytes<'a> = dyn FnMut(&Path, FileKind) -> Result<Vec<u8>, String> + 'a;
+
+/// Loads and validates the manifests `manifests` (files, not directories),
+/// reading them and the AOI files they name with `read` (the bytes, or why
+/// not) instead of from the file system: the manifests at a git revision.
+pub fn load_with(manifests: &[PathBuf], read: &mut ReadBytes<'_>) -> Result<Loaded, Diagnostics> {
+    load_found(manifests, read, Diagnostics::default())
+}
+
+fn load_found(
+    manifests: &[PathBuf],
+    read_bytes: &mut ReadBytes<'_>,
+    mut diags: Diagnostics,
+) -> Result<Loaded, Diagnostics> {
     let mut files = Vec::new();
     let mut parsed = Vec::new();
-    for path in &manifests {
-        let bytes = match read::read(path, FileKind::Manifest) {
+    for path in manifests {
+        let bytes = match read_bytes(path, FileKind::Manifest) {
             Ok(b) => b,
-            Err(e) => {
-                diags.push(Diagnostic::file(
-                    path,
-                    format!("cannot read the file: {}", read::reason(&e)),
-                ));
+            Err(reason) => {
+                diags.push(Diagnostic::file(path, format!("cannot read the file: {reason}")));
                 continue;
             }
         };
@@ -69,7 +86,7 @@ pub fn load_all(paths: &[PathBuf]) -> Result<Loaded, Diagnostics> {
         }
     }
     let mut read = |path: &Path| -> Result<String, String> {
-        let bytes = read::read(path, FileKind::Aoi).map_err(|e| read::reason(&e))?;
+        let bytes = read_bytes(path, FileKind::Aoi)?;
         if !files.iter().any(|f: &ManifestDigest| f.path == path) {
             files.push(digest(path, &bytes));
         }
@@ -79,7 +96,8 @@ pub fn load_all(paths: &[PathBuf]) -> Result<Loaded, Diagnostics> {
     diags.finish();
     if diags.is_empty() {
         let warnings = diags.take_warnings();
-        Ok(Loaded { set: DesiredSet { orders, budget, files }, files: manifests.len(), warnings })
+        let set = DesiredSet { orders, budget, files, base: None };
+        Ok(Loaded { set, files: manifests.len(), warnings })
     } else {
         Err(diags)
     }

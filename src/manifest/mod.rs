@@ -23,6 +23,7 @@ mod yaml_core;
 mod yaml_limits;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
-pub use load::{Loaded, load, load_all, load_counted};
+pub use load::{Loaded, ReadBytes, load, load_all, load_counted, load_with};
+pub(crate) use scan::is_manifest_name;
 pub use schema::schema;
 pub use yaml_limits::options as yaml_options;

@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::{load, observe, plan::make_plan};
 use crate::apply::consent::{self, Refusal, RefusalKind};
 use crate::apply::{self, Event, Report};
+use crate::base;
 use crate::connect::{self, Connection};
 use crate::pending::{self, Pending, settle};
 use crate::plan::Plan;
@@ -113,14 +114,17 @@ pub fn apply(
 ) -> Result<ApplyOutcome, Stop> {
     let saved =
         settings.saved_plan.as_deref().map(SavedPlan::read).transpose().map_err(Stop::Early)?;
-    if let Some(s) = &saved {
-        settings.adopt_saved(&s.settings).map_err(Stop::Early)?;
-    }
     let paths = match &saved {
         Some(s) if settings.planning.paths.is_empty() => s.paths.clone(),
         _ => settings.planning.paths.clone(),
     };
-    let desired = load::load(&paths, ui).map_err(Stop::Early)?;
+    let base = settings.planning.base.as_deref().map(|rev| base::resolve(rev, &paths));
+    let base = base.transpose().map_err(Stop::Early)?;
+    if let Some(s) = &saved {
+        let commit = base.as_ref().map(|b| b.commit.as_str());
+        settings.adopt_saved(&s.settings, commit).map_err(Stop::Early)?;
+    }
+    let desired = load::load_at(&paths, base.as_ref(), ui).map_err(Stop::Early)?;
     let conn = connect::connect(&settings.api, ui).map_err(Stop::Early)?;
     // Held until the command returns; the plan is made only once it is held,
     // so a run that waited sees the orders of the run it waited for.

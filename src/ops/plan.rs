@@ -78,7 +78,7 @@ pub async fn plan(
         }
     }
     if let Some(path) = &settings.out {
-        let saved = planning.saved_settings();
+        let saved = planning.saved_settings(desired.base.as_ref().map(|b| b.commit.as_str()));
         let account = lock::Account::of(&settings.api, &conn.client);
         SavedPlan::new(plan.clone(), account.id(), &planning.paths, saved, &desired.files, &live)
             .write(path)?;

@@ -25,6 +25,11 @@ pub(crate) fn cancel_effect(order: &TaskOrder, today: NaiveDate) -> Result<Cance
     }
 }
 
+/// True when the cancel rules allow cancelling `order` at all ([`cancel_effect`]).
+pub(crate) fn cancellable(order: &TaskOrder) -> bool {
+    cancel_effect(order, NaiveDate::MIN).is_ok()
+}
+
 /// A plan item about `order` alone (no manifest entry).
 pub(crate) fn live_change(order: &TaskOrder, action: Action) -> Change {
     Change { live: Some(summary(order)), ..Change::new(None, action) }

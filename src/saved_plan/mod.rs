@@ -2,7 +2,7 @@
 //! reviewed, not a script to run.
 //!
 //! The file holds the plan, the settings it was made with (`--prune`,
-//! `--target`, `--max-cost`), digests of every file and live order it was
+//! `--target`, `--max-cost`, and the commit `--base` named), digests of every file and live order it was
 //! computed from, and a digest of its own content ([`seal`]). `apply --plan`
 //! never executes the file: it recomputes the plan with the saved settings and
 //! executes the fresh plan only when [`verify`] finds no difference.
@@ -29,8 +29,8 @@ use clearsky::read::{self, FileKind};
 pub use age::{DEFAULT_MAX_AGE, format_age, parse_age};
 
 /// Version of the saved-plan file. Version 2 added `settings` and `digest`;
-/// version 3 `account`.
-pub const SAVED_PLAN_VERSION: u32 = 3;
+/// version 3 `account`; version 4 `settings.base`.
+pub const SAVED_PLAN_VERSION: u32 = 4;
 
 /// What a saved plan remembers of one live order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,6 +50,8 @@ pub struct SavedSettings {
     pub targets: Vec<String>,
     /// `--max-cost` in EUR.
     pub max_cost: Option<f64>,
+    /// The commit `--base` named (full hex id), when given.
+    pub base: Option<String>,
 }
 
 impl SavedSettings {
@@ -82,6 +84,12 @@ impl SavedSettings {
             let shown =
                 |m: Option<f64>| m.map_or_else(|| "no `--max-cost`".into(), |m| format!("`{m}`"));
             return Err(differs("--max-cost", shown(given.max_cost), shown(self.max_cost)));
+        }
+        if given.base != self.base {
+            let shown = |b: &Option<String>| {
+                b.as_ref().map_or_else(|| "no `--base`".into(), |b| format!("commit `{b}`"))
+            };
+            return Err(differs("--base", shown(&given.base), shown(&self.base)));
         }
         Ok(())
     }

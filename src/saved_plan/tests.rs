@@ -13,13 +13,20 @@ fn apply(line: &str) -> ApplySettings {
 }
 
 fn saved() -> SavedSettings {
-    SavedSettings { prune: true, targets: vec!["a".into(), "b".into()], max_cost: Some(100.0) }
+    SavedSettings {
+        prune: true,
+        targets: vec!["a".into(), "b".into()],
+        max_cost: Some(100.0),
+        base: None,
+    }
 }
 
 #[test]
 fn flags_equal_to_the_saved_ones_are_accepted_in_any_order() {
-    assert!(apply("--prune --target b --target a --max-cost 100").adopt_saved(&saved()).is_ok());
-    assert!(apply("").adopt_saved(&SavedSettings::default()).is_ok());
+    assert!(
+        apply("--prune --target b --target a --max-cost 100").adopt_saved(&saved(), None).is_ok()
+    );
+    assert!(apply("").adopt_saved(&SavedSettings::default(), None).is_ok());
 }
 
 #[test]
@@ -38,7 +45,7 @@ fn a_saved_flag_left_out_is_refused_naming_it() {
             "`--max-cost` differs from the saved plan: given no `--max-cost`, the plan was made with `100`",
         ),
     ] {
-        let err = apply(line).adopt_saved(&saved()).unwrap_err();
+        let err = apply(line).adopt_saved(&saved(), None).unwrap_err();
         assert_eq!(err.exit_code(), 1);
         assert_eq!(err.to_string(), message);
     }
@@ -74,7 +81,7 @@ fn a_flag_that_would_change_the_plan_is_a_usage_error_naming_it() {
             "`--max-cost` differs from the saved plan: given `1`, the plan was made with no `--max-cost`",
         ),
     ] {
-        let err = apply(line).adopt_saved(settings).unwrap_err();
+        let err = apply(line).adopt_saved(settings, None).unwrap_err();
         assert_eq!(err.exit_code(), 1);
         assert_eq!(err.to_string(), message);
     }
@@ -85,12 +92,40 @@ fn the_saved_settings_replace_the_plan_flags_and_keep_the_output_flags() {
     let mut s = apply(
         "--format json --detailed --concurrency 2 --prune --target b --target a --max-cost 100",
     );
-    s.adopt_saved(&saved()).unwrap();
+    s.adopt_saved(&saved(), None).unwrap();
     let p = &s.planning;
     assert!(p.prune && p.max_cost == Some(100.0) && p.targets == ["a", "b"]);
     assert!(
         p.detailed
             && p.format == Format::Json
             && p.concurrency.map(std::num::NonZeroUsize::get) == Some(2)
+    );
+}
+
+#[test]
+fn the_base_must_be_restated_and_name_the_same_commit() {
+    let saved = SavedSettings { base: Some("c0ffee".into()), ..SavedSettings::default() };
+    assert!(apply("--base origin/main").adopt_saved(&saved, Some("c0ffee")).is_ok());
+    for (line, commit, message) in [
+        (
+            "",
+            None,
+            "`--base` differs from the saved plan: given no `--base`, the plan was made with commit `c0ffee`",
+        ),
+        (
+            "--base HEAD",
+            Some("decade"),
+            "`--base` differs from the saved plan: given commit `decade`, the plan was made with commit `c0ffee`",
+        ),
+    ] {
+        let err = apply(line).adopt_saved(&saved, commit).unwrap_err();
+        assert_eq!(err.exit_code(), 1);
+        assert_eq!(err.to_string(), message);
+    }
+    let err = apply("--base HEAD").adopt_saved(&SavedSettings::default(), Some("c0ffee"));
+    assert!(
+        err.unwrap_err()
+            .to_string()
+            .contains("given commit `c0ffee`, the plan was made with no `--base`")
     );
 }

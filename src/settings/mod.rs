@@ -92,6 +92,9 @@ pub struct Planning {
     /// Only these entries; empty means all. Checked against the manifests by
     /// the plan, once they are loaded.
     pub targets: Vec<String>,
+    /// `--base`: the git revision holding the previous version of the
+    /// manifests, as given (resolved to a commit by [`crate::base`]).
+    pub base: Option<String>,
     /// Estimates, creates and cancels in flight at once (`--concurrency`);
     /// `None` leaves it to the account's limit ([`crate::limits`]).
     pub concurrency: Option<NonZeroUsize>,
@@ -120,6 +123,9 @@ impl Planning {
             prune: flags.prune,
             allow_empty: flags.allow_empty,
             targets: flags.target.clone(),
+            // Empty counts as not given, as for a CI variable left unset
+            // (`SKYFORM_BASE: $CI_MERGE_REQUEST_DIFF_BASE_SHA` on a branch).
+            base: flags.base.clone().filter(|b| !b.is_empty()),
             concurrency,
             max_cost: flags.max_cost,
             format: flags.format,
@@ -139,9 +145,14 @@ impl Planning {
     }
 
     /// The settings a saved plan records (`plan --out`): the ones that decide
-    /// what the plan contains.
-    pub fn saved_settings(&self) -> SavedSettings {
-        SavedSettings { prune: self.prune, targets: self.targets.clone(), max_cost: self.max_cost }
+    /// what the plan contains, with `base_commit` the commit `--base` named.
+    pub fn saved_settings(&self, base_commit: Option<&str>) -> SavedSettings {
+        SavedSettings {
+            prune: self.prune,
+            targets: self.targets.clone(),
+            max_cost: self.max_cost,
+            base: base_commit.map(str::to_owned),
+        }
     }
 
     /// The options of the plan renderers.
@@ -242,8 +253,8 @@ impl ApplySettings {
                 Some("draw the plan first with `skyform plan --format geojson` (or `svg`)".into()),
             ));
         }
-        // With `--plan`, `--prune`, `--target` and `--max-cost` are checked
-        // against the saved plan's by `adopt_saved`, once the file is read.
+        // With `--plan`, `--prune`, `--target`, `--max-cost` and `--base` are
+        // checked against the saved plan's by `adopt_saved`, once the file is read.
         if args.plan.is_none() && planning.paths.is_empty() {
             return Err(no_manifest("skyform apply orders/"));
         }
@@ -262,10 +273,15 @@ impl ApplySettings {
     }
 
     /// Takes the plan-deciding settings of a saved plan. A saved plan is
-    /// applied as saved: `--prune`, `--target` and `--max-cost` are refused
-    /// unless left out or equal to the saved ones; output flags stay as given.
-    pub fn adopt_saved(&mut self, saved: &SavedSettings) -> Result<(), Error> {
-        saved.check_flags(&self.planning.saved_settings())?;
+    /// applied as saved: `--prune`, `--target`, `--max-cost` and `--base`
+    /// (`base_commit`, the commit it named here) must be restated equal to the
+    /// saved ones ([`SavedSettings::check_flags`]); output flags stay as given.
+    pub fn adopt_saved(
+        &mut self,
+        saved: &SavedSettings,
+        base_commit: Option<&str>,
+    ) -> Result<(), Error> {
+        saved.check_flags(&self.planning.saved_settings(base_commit))?;
         self.planning.prune = saved.prune;
         self.planning.targets.clone_from(&saved.targets);
         self.planning.max_cost = saved.max_cost;

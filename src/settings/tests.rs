@@ -150,3 +150,13 @@ fn resolved_values_reach_the_core_as_plain_options() {
     let opts = s.planning.diff_options(now);
     assert_eq!((opts.prune, opts.targets, opts.max_cost), (true, vec!["a".into()], Some(12.5)));
 }
+
+#[test]
+fn an_empty_base_counts_as_none() {
+    assert_eq!(
+        plan("--base origin/main o.yaml").unwrap().planning.base.as_deref(),
+        Some("origin/main")
+    );
+    assert_eq!(plan("--base= o.yaml").unwrap().planning.base, None);
+    assert_eq!(plan("o.yaml").unwrap().planning.base, None);
+}

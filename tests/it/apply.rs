@@ -113,12 +113,13 @@ fn a_replace_leaves_one_new_order_and_the_old_one_cancelled() {
     env.write("o.yaml", &manifest(&[entry("a", 9.0, "")]));
     assert_eq!(env.run(&["apply", "--auto-approve", "o.yaml"]).code, 0);
     let old = env.live()[0].task_order_guid.clone();
+    crate::git::init(env.path());
     env.write(
         "o.yaml",
         &manifest(&[entry("a", 9.0, "    StorageMonths: 2\n")])
             .replace("    StorageMonths: 1\n", ""),
     );
-    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    let out = env.run(&["apply", "--auto-approve", "--base", "HEAD", "o.yaml"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     let live = env.live();
     assert_eq!(live.len(), 1, "{live:?}");
@@ -134,11 +135,12 @@ fn a_replace_of_an_accepted_recurring_order_stops_its_renewal() {
     assert_eq!(env.run(&["apply", "--auto-approve", "o.yaml"]).code, 0);
     let old = env.live()[0].task_order_guid.clone();
     assert!(env.emu.accept(&old));
+    crate::git::init(env.path());
     env.write(
         "o.yaml",
         &manifest(&[entry("a", 9.0, "")]).replace("ImageFrequency: 3", "ImageFrequency: 4"),
     );
-    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    let out = env.run(&["apply", "--auto-approve", "--base", "HEAD", "o.yaml"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     let orders = env.emu.orders();
     let old_now = orders.iter().find(|o| o.task_order_guid == old).unwrap();

@@ -155,10 +155,11 @@ fn a_replace_of_a_tile_order_in_review_buys_the_new_one_in_the_same_apply() {
     let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     let old = env.live()[0].task_order_guid.clone();
+    crate::git::init(env.path());
     env.write("o.yaml", &manifest(&[a().replace("StorageMonths: 1", "StorageMonths: 2")]));
-    let doc = json(&env.run(&["plan", "--format", "json", "o.yaml"]));
+    let doc = json(&env.run(&["plan", "--format", "json", "--base", "HEAD", "o.yaml"]));
     assert_eq!(actions(&doc), [("a".into(), "replace".into())]);
-    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    let out = env.run(&["apply", "--auto-approve", "--base", "HEAD", "o.yaml"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     let live = env.live();
     assert_eq!(live.len(), 1, "{live:?}");
@@ -186,11 +187,12 @@ fn two_applies_of_the_same_tile_replace_at_once_buy_it_once() {
     env.write("o.yaml", &manifest(&[a()]));
     let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    crate::git::init(env.path());
     env.write("o.yaml", &manifest(&[a().replace("StorageMonths: 1", "StorageMonths: 2")]));
     // The first run's create is held, with the lock, until the second run waits for the lock.
     env.emu.script("POST", "/api/tasking/orders", vec![Fault::Hold]);
     let spawn = || {
-        env.command(&["apply", "--auto-approve", "o.yaml"])
+        env.command(&["apply", "--auto-approve", "--base", "HEAD", "o.yaml"])
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()

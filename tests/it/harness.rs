@@ -94,6 +94,7 @@ impl Env {
             .env("SKYFORM_RECHECK_WAIT", "2")
             // Runs of one test share a lock; no lock files are left in the machine's temp dir.
             .env(skyform::lock::DIR_ENV, self.dir.path().join(".locks"))
+            .env_remove("SKYFORM_BASE")
             .env_remove("RUST_LOG");
         cmd
     }

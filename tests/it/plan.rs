@@ -64,8 +64,9 @@ fn a_changed_image_frequency_plans_a_replace_with_the_field_diff() {
     let env = Env::new();
     env.write("orders.yaml", &recurring());
     assert_eq!(env.run(&["apply", "--auto-approve", "orders.yaml"]).code, 0);
+    crate::git::init(env.path());
     env.write("orders.yaml", &recurring().replacen("ImageFrequency: 3", "ImageFrequency: 5", 1));
-    let out = env.run(&["plan", "--format", "json", "orders.yaml"]);
+    let out = env.run(&["plan", "--format", "json", "--base", "HEAD", "orders.yaml"]);
     let doc = json(&out);
     let replace = doc["changes"].as_array().unwrap().iter().find(|c| c["action"] == "replace");
     let replace = replace.unwrap_or_else(|| panic!("no replace in {doc}"));
@@ -76,7 +77,7 @@ fn a_changed_image_frequency_plans_a_replace_with_the_field_diff() {
         (&fields[0]["field"], &fields[0]["old"], &fields[0]["new"]),
         (&"ImageFrequency".into(), &"3".into(), &"5".into())
     );
-    let human = env.run(&["plan", "orders.yaml"]);
+    let human = env.run(&["plan", "--base", "HEAD", "orders.yaml"]);
     assert!(human.stdout.contains("ImageFrequency"), "{}", human.stdout);
 }
 

@@ -3,11 +3,22 @@ use uuid::Uuid;
 use crate::plan::Action::{Cancel, Create, Keep, Replace, Unmanaged};
 use crate::plan::{Action, CancelEffect, Cost, DiffOptions, Plan, diff};
 use crate::spec::{DesiredOrder, DesiredSet, Ensure, OrderSpec};
-use crate::testing::{day, diff_options as opts, entry, order, spec, tiles};
+use crate::testing::{base, day, diff_options as opts, entry, order, spec, tiles};
 use clearsky::api::types::TaskOrder;
 
 fn run(orders: Vec<DesiredOrder>, live: &[TaskOrder], o: &DiffOptions) -> Plan {
     diff(&DesiredSet { orders, ..DesiredSet::default() }, live, o)
+}
+
+/// [`run`] with the manifests at a base revision holding `previous`.
+fn run_at(
+    orders: Vec<DesiredOrder>,
+    live: &[TaskOrder],
+    previous: Vec<DesiredOrder>,
+    o: &DiffOptions,
+) -> Plan {
+    let base = Some(base(previous));
+    diff(&DesiredSet { orders, base, ..DesiredSet::default() }, live, o)
 }
 
 /// Tiles (and minitiles) in May 2025, every 3 days.
@@ -177,8 +188,9 @@ fn a_replace_that_keeps_its_old_order_is_a_create_the_server_deduplicates() {
     );
 
     // An old order the replace cancels covers nothing: the replace stays.
-    let old = order("o", "Review", &OrderSpec { storage_months: 2, ..want.clone() }, None);
-    let plan = run(vec![entry("e", want)], &[old], &opts(false, &[]));
+    let was = OrderSpec { storage_months: 2, ..want.clone() };
+    let old = order("o", "Review", &was, None);
+    let plan = run_at(vec![entry("e", want)], &[old], vec![entry("e", was)], &opts(false, &[]));
     let c = &plan.changes[0];
     assert_eq!((c.action, c.cancel_effect.clone()), (Replace, Some(CancelEffect::FullRefund)));
     assert_eq!(requested(c), ids(&[1, 2]));
@@ -190,11 +202,12 @@ fn a_create_keeps_deduplication_when_an_order_that_stays_holds_a_tile_too() {
     // Tile 1 is held by the replaced order only, tile 2 by it and by `k`, an
     // order another entry keeps: the server must still drop tile 2.
     let want = may(&[1, 2], &[]);
-    let old = order("o", "Review", &OrderSpec { storage_months: 2, ..want.clone() }, None);
+    let was = OrderSpec { storage_months: 2, ..want.clone() };
+    let old = order("o", "Review", &was, None);
     let other = OrderSpec { storage_months: 3, ..may(&[2], &[]) };
     let kept = order("k", "Review", &other, None);
     let entries = vec![entry("e", want), entry("other", other)];
-    let plan = run(entries, &[old, kept], &opts(false, &[]));
+    let plan = run_at(entries, &[old, kept], vec![entry("e", was)], &opts(false, &[]));
     let c = &plan.changes[0];
     assert_eq!(c.action, Replace);
     assert_eq!(dedupes(c), Some(true));

@@ -53,7 +53,7 @@ pub fn diff(desired: &DesiredSet, live: &[TaskOrder], opts: &DiffOptions) -> Pla
     let canceled = |i: usize| live[i].ordering_process_status.is_canceled();
 
     let free: Vec<usize> = (0..live.len()).filter(|&i| !claimed[i] && !canceled(i)).collect();
-    let pairing = pairing::pair(entries, live, &matching, &free);
+    let pairing = pairing::pair(entries, live, &matching, &free, desired.base.as_ref());
     let replaces = &pairing.replaces;
     for &i in replaces.iter().flatten().chain(pairing.superseded.iter().map(|(i, _)| i)) {
         claimed[i] = true;
@@ -71,8 +71,17 @@ pub fn diff(desired: &DesiredSet, live: &[TaskOrder], opts: &DiffOptions) -> Pla
             Ensure::Present => {
                 changes.push(ctx.present(replaces[e]));
                 for &(i, _) in pairing.superseded.iter().filter(|&&(_, by)| by == e) {
-                    let new = &live[matching.entries[e].orders[0]].task_order_guid;
-                    live_changes.push(superseded_change(&live[i], entry, new, opts.prune, today));
+                    let why = match matching.entries[e].orders.first() {
+                        Some(&new) => format!(
+                            "superseded by `{}` of entry `{}` (an earlier replace did not finish)",
+                            live[new].task_order_guid, entry.name
+                        ),
+                        None => format!(
+                            "also an earlier version of entry `{}`: its replace supersedes it",
+                            entry.name
+                        ),
+                    };
+                    live_changes.push(superseded_change(&live[i], entry, &why, opts.prune, today));
                 }
                 let repair = duplicates::repair(entry, &matching.entries[e].orders, live, today);
                 live_changes.extend(repair.changes);
@@ -258,21 +267,18 @@ fn unmatched(order: &TaskOrder, prune: bool, today: NaiveDate) -> Change {
     c
 }
 
-/// The item for the superseded half of `entry`'s replace: a cancel where the
+/// The item for an earlier version of `entry` that its replace or its order
+/// supersedes (`why` says which): a cancel where the
 /// rules allow it (blocked under `protect`); an order that cannot be cancelled
 /// any more is treated as an order no entry claims (unmanaged, or under
 /// `--prune` blocked when it runs past this month), with a note.
 fn superseded_change(
     old: &TaskOrder,
     entry: &DesiredOrder,
-    new_guid: &str,
+    why: &str,
     prune: bool,
     today: NaiveDate,
 ) -> Change {
-    let why = format!(
-        "superseded by `{new_guid}` of entry `{}` (an earlier replace did not finish)",
-        entry.name
-    );
     let mut c = live_change(old, Action::Cancel);
     match cancel_effect(old, today) {
         Ok(_) if entry.protect => {
@@ -281,7 +287,7 @@ fn superseded_change(
         }
         Ok(effect) => {
             c.cancel_effect = Some(effect);
-            c.reason = Some(why);
+            c.reason = Some(why.to_owned());
         }
         Err(reason) => {
             // As any order no entry claims: unmanaged, billed until it ends.

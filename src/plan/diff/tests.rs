@@ -4,7 +4,7 @@ use uuid::Uuid;
 use super::*;
 use crate::plan::Action::{Blocked, Cancel, Create, Keep, Replace, Unmanaged};
 use crate::spec::{Budget, OrderSpec};
-use crate::testing::{day, diff_options as opts, entry, order, spec, tiles, wkt_aoi};
+use crate::testing::{base, day, diff_options as opts, entry, order, spec, tiles, wkt_aoi};
 use clearsky::api::types::TaskOrder;
 
 const A: &str = "POLYGON((10 56,10.2 56,10.1 56.3,10 56))";
@@ -151,6 +151,11 @@ fn replace_shows_the_field_diff_and_cancel_effect() {
             CancelEffect::RenewalStops { until: day("2025-06-30") },
         ),
     ];
+    // The base has entry `a` as it was.
+    let run = |orders, live: &[TaskOrder], o: &DiffOptions| {
+        let desired = DesiredSet { base: Some(base(vec![entry("a", old.clone())])), ..set(orders) };
+        diff(&desired, live, o)
+    };
     for (live, effect) in cases {
         let plan = run(vec![entry("a", new.clone())], &[live], &opts(false, &[]));
         let c = &plan.changes[0];
@@ -168,8 +173,11 @@ fn replace_shows_the_field_diff_and_cancel_effect() {
     let old = fixed(poly(A), "2025-12-31");
     let mut new = old.clone();
     new.api_requests = 3;
-    let plan =
-        run(vec![entry("a", new)], &[order("g", "Processing", &old, Some(A))], &opts(false, &[]));
+    let desired = DesiredSet {
+        base: Some(base(vec![entry("a", old.clone())])),
+        ..set(vec![entry("a", new)])
+    };
+    let plan = diff(&desired, &[order("g", "Processing", &old, Some(A))], &opts(false, &[]));
     assert!(matches!(plan.changes[0].cancel_effect, Some(CancelEffect::NotCancellable { .. })));
 }
 
@@ -190,11 +198,11 @@ fn replace_needs_exactly_one_candidate() {
 fn protected_replace_is_blocked_without_a_request() {
     let mut new = poly(A);
     new.image_frequency = 5;
-    let plan = run(
-        vec![protect(entry("a", new))],
-        &[order("g", "Review", &poly(A), Some(A))],
-        &opts(false, &[]),
-    );
+    let desired = DesiredSet {
+        base: Some(base(vec![entry("a", poly(A))])),
+        ..set(vec![protect(entry("a", new))])
+    };
+    let plan = diff(&desired, &[order("g", "Review", &poly(A), Some(A))], &opts(false, &[]));
     let c = &plan.changes[0];
     assert_eq!(c.action, Blocked);
     assert!(c.request.is_none() && c.reason.as_deref().unwrap().contains("protect"));

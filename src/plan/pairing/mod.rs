@@ -1,25 +1,34 @@
-//! Pairs entries with the live orders that look like their earlier versions:
-//! the old half of a replace, and the superseded half of a replace that did
-//! not finish (the entry already has its new order, the old one still runs).
+//! Pairs entries with the live orders that are their earlier versions: the
+//! old half of a replace, and the superseded half of a replace that did not
+//! finish (the entry already has its new order, the old one still runs).
 //!
-//! Pure, no IO. Which orders *look like* an earlier version of an entry is
-//! [`identity::earlier_versions`]' answer (same AOI with other fields, or same
-//! fields with overlapping areas). This module decides what to do with it:
-//! an entry and an order pair only when each is the other's only candidate,
-//! counting every `present` entry that is wholly unsatisfied or satisfied. A
-//! pair with an unsatisfied entry is a replace; a pair with a satisfied entry is
-//! a cancel of the superseded order, planned without `--prune`. Orders in an
-//! ambiguous pairing are never touched; their unmanaged item says which entries
-//! they resemble and how to clean them up.
+//! Pure, no IO. Pairing decides what a plan cancels without `--prune`, so it
+//! never guesses: a live order no current entry matches is an entry's earlier
+//! version only when this manifest set owns it, that is when it matches the
+//! entry as it was at the base revision (`--base`: the entry of the same
+//! `name` in the manifests at that commit, see [`previous`]). Besides, an
+//! entry's own order whose renewal was stopped, and which therefore cannot be
+//! cancelled, is placed again as a replace that cancels nothing. Without a
+//! base nothing else pairs. A pair with an unsatisfied entry is a replace
+//! (further earlier versions of it are cancelled with it); a pair with a
+//! satisfied entry is a cancel of the superseded order.
+//!
+//! Orders that merely look like an earlier version of an entry
+//! ([`identity::earlier_versions`]: the same AOI with other fields, or the same
+//! fields and overlapping areas) stay unmanaged, with a note that says so and
+//! how to clean them up.
 
-use std::collections::BTreeMap;
+mod previous;
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use geo::orient::{Direction, Orient};
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 
 use super::FieldChange;
-use crate::identity::{self, EarlierVersion, Kinship, LiveAoi, LiveSpec, Matching};
-use crate::spec::{Aoi, DesiredOrder, Ensure, geometry_collection_wkt};
+use super::live::cancellable;
+use crate::identity::{self, LiveAoi, LiveSpec, Matching};
+use crate::spec::{Aoi, Base, DesiredOrder, Ensure, geometry_collection_wkt};
 use clearsky::api::types::TaskOrder;
 
 /// What the pairing found.
@@ -27,21 +36,23 @@ use clearsky::api::types::TaskOrder;
 pub(super) struct Pairing {
     /// Per entry: the live order a replace supersedes (entries matching nothing).
     pub(super) replaces: Vec<Option<usize>>,
-    /// `(order, entry)`: live orders that are the superseded half of a satisfied
-    /// entry's replace, by live index.
+    /// `(order, entry)`: further earlier versions of an entry, cancelled by
+    /// its replace, or superseded by its order (a replace that did not
+    /// finish), by live index.
     pub(super) superseded: Vec<(usize, usize)>,
-    /// Per live order in an ambiguous pairing: which entries it resembles and
-    /// how to clean it up.
+    /// Per live order left unmanaged: why it is not paired with the entry it
+    /// resembles, and how to clean it up.
     pub(super) notes: BTreeMap<usize, String>,
 }
 
 /// Pairs `present` entries with orders among `free` (live orders no entry
-/// claims and not `Canceled`), one to one.
+/// claims and not `Canceled`), each order with one entry at most.
 pub(super) fn pair(
     entries: &[DesiredOrder],
     live: &[TaskOrder],
     matching: &Matching,
     free: &[usize],
+    base: Option<&Base>,
 ) -> Pairing {
     let considered: Vec<usize> = (0..entries.len())
         .filter(|&e| {
@@ -49,64 +60,60 @@ pub(super) fn pair(
             entries[e].ensure == Ensure::Present && (m.orders.is_empty() || m.is_satisfied())
         })
         .collect();
-    let found = identity::earlier_versions(entries, &considered, live, free);
-    let mut wanted_by: BTreeMap<usize, Vec<(usize, Kinship)>> = BTreeMap::new();
-    for (&e, versions) in considered.iter().zip(&found) {
-        for v in versions {
-            wanted_by.entry(v.order).or_default().push((e, v.kinship));
+    let free_set: BTreeSet<usize> = free.iter().copied().collect();
+    let mut pairing = Pairing { replaces: vec![None; entries.len()], ..Pairing::default() };
+    let mut taken = BTreeSet::new();
+    // The entry's own order, whole (all its tiles), renewal stopped.
+    for &e in &considered {
+        let m = &matching.entries[e];
+        let own = m.stopped.iter().find(|&&i| {
+            free_set.contains(&i)
+                && !taken.contains(&i)
+                && !cancellable(&live[i])
+                && identity::same_aoi(&entries[e].spec.aoi, &LiveSpec::of_order(&live[i]).aoi)
+        });
+        if let (true, Some(&i)) = (m.orders.is_empty(), own) {
+            pairing.replaces[e] = Some(i);
+            taken.insert(i);
         }
     }
-
-    let mut pairing = Pairing { replaces: vec![None; entries.len()], ..Pairing::default() };
+    let at_base = base.map(|b| previous::Versions::of(entries, live, &free_set, b));
+    if let Some(versions) = &at_base {
+        for &e in &considered {
+            let mut orders = versions.of_entry(e).filter(|&i| taken.insert(i));
+            if pairing.replaces[e].is_none() && matching.entries[e].orders.is_empty() {
+                pairing.replaces[e] = orders.next();
+            }
+            pairing.superseded.extend(orders.map(|i| (i, e)));
+        }
+        pairing.notes = versions.removed_entries(&taken);
+    }
+    let found = identity::earlier_versions(entries, &considered, live, free);
+    let mut resembles: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (&e, versions) in considered.iter().zip(&found) {
-        if let [EarlierVersion { order, .. }] = versions.as_slice()
-            && wanted_by[order].len() == 1
-        {
-            if matching.entries[e].orders.is_empty() {
-                pairing.replaces[e] = Some(*order);
-            } else {
-                pairing.superseded.push((*order, e));
+        for v in versions {
+            if !taken.contains(&v.order) && cancellable(&live[v.order]) {
+                resembles.entry(v.order).or_default().push(e);
             }
         }
     }
-    let versions_of: BTreeMap<usize, &Vec<EarlierVersion>> =
-        considered.iter().copied().zip(&found).collect();
-    let paired = |i: usize| {
-        pairing.replaces.contains(&Some(i)) || pairing.superseded.iter().any(|&(o, _)| o == i)
-    };
-    let mut notes = BTreeMap::new();
-    for (&i, by) in &wanted_by {
-        if paired(i) {
-            continue;
-        }
-        let names: Vec<String> = by
-            .iter()
-            .map(|&(e, k)| format!("`{}` ({})", entries[e].name, kinship_text(k)))
-            .collect();
-        let mut rivals: Vec<String> = by
-            .iter()
-            .flat_map(|&(e, _)| versions_of[&e].iter())
-            .filter(|v| v.order != i)
-            .map(|v| format!("`{}`", live[v.order].task_order_guid))
-            .collect();
-        rivals.sort();
-        rivals.dedup();
-        let rivals = if rivals.is_empty() {
-            String::new()
-        } else {
-            format!(", as do orders {}", rivals.join(", "))
-        };
-        notes.insert(
-            i,
-            format!(
-                "looks like an earlier version of entry {}{rivals}; not paired because that is \
-                 ambiguous: once the entries' new orders exist, cancel the old ones with \
-                 `--prune` or an `ensure: absent` entry, or give this one an entry to keep it",
-                names.join(" and ")
+    for (i, by) in resembles {
+        let names: Vec<String> = by.iter().map(|&e| format!("`{}`", entries[e].name)).collect();
+        let names = names.join(" or ");
+        let note = match base {
+            None => format!(
+                "looks like {} earlier version of {names}; cancel it with `--prune`, or plan with \
+                 `--base REV`",
+                if by.len() == 1 { "the" } else { "an" }
             ),
-        );
+            Some(b) => format!(
+                "looks like an earlier version of {names}, but matches no entry at base `{}`: \
+                 not this manifest set's order, left alone (cancel it with `--prune` if it is)",
+                b.short()
+            ),
+        };
+        pairing.notes.entry(i).or_insert(note);
     }
-    pairing.notes = notes;
     pairing
 }
 
@@ -146,13 +153,6 @@ fn display_wkt(parts: &[MultiPolygon<f64>]) -> String {
     let parts: Vec<MultiPolygon<f64>> =
         parts.iter().map(|mp| MultiPolygon(mp.0.iter().map(polygon).collect())).collect();
     geometry_collection_wkt(&parts)
-}
-
-fn kinship_text(k: Kinship) -> String {
-    match k {
-        Kinship::SameArea => "same area, other fields".to_owned(),
-        Kinship::Overlap(r) => format!("same fields, {:.0} % of the area in common", r * 100.0),
-    }
 }
 
 #[cfg(test)]

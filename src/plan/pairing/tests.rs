@@ -3,8 +3,8 @@ use chrono::{TimeZone, Utc};
 use crate::plan::Action::{self, Blocked, Cancel, Create, Keep, Replace, Unmanaged};
 use crate::plan::diff::{DiffOptions, diff};
 use crate::plan::{CancelEffect, Plan};
-use crate::spec::{DesiredOrder, DesiredSet, OrderSpec};
-use crate::testing::{day, entry, order, spec, wkt_aoi};
+use crate::spec::{Base, DesiredOrder, DesiredSet, OrderSpec};
+use crate::testing::{base, day, entry, order, spec, tiles, wkt_aoi};
 use clearsky::api::types::TaskOrder;
 
 /// A 0.1° × 0.1° square.
@@ -20,14 +20,25 @@ fn poly(wkt: &str) -> OrderSpec {
     spec(wkt_aoi(wkt))
 }
 
-fn plan(entries: Vec<DesiredOrder>, live: &[TaskOrder], targets: &[&str]) -> Plan {
+/// The plan of `entries` against `live`, with the manifests at `base` if any.
+fn plan_at(
+    entries: Vec<DesiredOrder>,
+    live: &[TaskOrder],
+    targets: &[&str],
+    base: Option<Base>,
+) -> Plan {
     let opts = DiffOptions {
         prune: false,
         targets: targets.iter().map(|s| (*s).to_owned()).collect(),
         max_cost: None,
         now: Utc.with_ymd_and_hms(2025, 6, 10, 12, 0, 0).unwrap(),
     };
-    diff(&DesiredSet { orders: entries, ..DesiredSet::default() }, live, &opts)
+    diff(&DesiredSet { orders: entries, base, ..DesiredSet::default() }, live, &opts)
+}
+
+/// The plan with entry `e` at the base as `OLD`.
+fn plan(entries: Vec<DesiredOrder>, live: &[TaskOrder], targets: &[&str]) -> Plan {
+    plan_at(entries, live, targets, Some(base(vec![entry("e", poly(OLD))])))
 }
 
 fn lines(plan: &Plan) -> Vec<(String, Action)> {
@@ -61,51 +72,83 @@ fn an_edited_area_is_a_replace_with_the_wkt_diff() {
     assert_eq!(f.new, "GEOMETRYCOLLECTION(POLYGON((10 56,10.1 56,10.12 56.1,10 56.1,10 56)))");
 }
 
-/// (case, entries, live orders, expected items).
-type Case = (&'static str, Vec<DesiredOrder>, Vec<TaskOrder>, Vec<(String, Action)>);
+/// (case, entries, live orders, base, expected items).
+type Case = (&'static str, Vec<DesiredOrder>, Vec<TaskOrder>, Option<Base>, Vec<(String, Action)>);
 
 #[test]
 fn pairing_by_table() {
-    let mut model = poly(OLD);
-    model.model = "Cirrus".into();
+    let mut nimbus = poly(OLD);
+    nimbus.model = "Nimbus".into();
+    let old = || vec![order("old", "Review", &poly(OLD), Some(OLD))];
+    let at_base = |entries: Vec<DesiredOrder>| Some(base(entries));
+    let was_old = || at_base(vec![entry("e", poly(OLD))]);
+    let create_and_leave = || vec![("e".into(), Create), ("old".into(), Unmanaged)];
     #[rustfmt::skip]
     let cases: Vec<Case> = vec![
-        ("one vertex moved pairs", vec![entry("e", poly(MOVED))],
-            vec![order("old", "Review", &poly(OLD), Some(OLD))], vec![("e".into(), Replace)]),
-        ("disjoint areas do not pair", vec![entry("e", poly(DISJOINT))],
-            vec![order("old", "Review", &poly(OLD), Some(OLD))], vec![("e".into(), Create), ("old".into(), Unmanaged)]),
-        ("different Model and area never pairs", vec![entry("e", poly(MOVED))],
-            vec![order("old", "Review", &model, Some(OLD))], vec![("e".into(), Create), ("old".into(), Unmanaged)]),
-        ("two candidate orders: ambiguous", vec![entry("e", poly(MOVED))],
-            vec![order("o1", "Review", &poly(OLD), Some(OLD)), order("o2", "Review", &poly(SHIFTED), Some(SHIFTED))],
-            vec![("e".into(), Create), ("o1".into(), Unmanaged), ("o2".into(), Unmanaged)]),
-        ("two candidate entries: ambiguous", vec![entry("e", poly(MOVED)), entry("f", poly(SHIFTED))],
-            vec![order("old", "Review", &poly(OLD), Some(OLD))],
-            vec![("e".into(), Create), ("f".into(), Create), ("old".into(), Unmanaged)]),
+        ("one vertex moved, the base has the old area", vec![entry("e", poly(MOVED))], old(), was_old(),
+            vec![("e".into(), Replace)]),
+        ("fields edited, the base has the old fields", vec![entry("e", nimbus.clone())], old(), was_old(),
+            vec![("e".into(), Replace)]),
+        ("no base: nothing pairs", vec![entry("e", poly(MOVED))], old(), None, create_and_leave()),
+        ("a new entry on another folder's field (issue 20)", vec![entry("e", nimbus.clone())], old(),
+            at_base(Vec::new()), create_and_leave()),
+        ("the base's entry of that name had another area", vec![entry("e", poly(MOVED))], old(),
+            at_base(vec![entry("e", poly(DISJOINT))]), create_and_leave()),
+        ("only the same name pairs", vec![entry("e", poly(MOVED))], old(),
+            at_base(vec![entry("f", poly(OLD))]), create_and_leave()),
+        ("an absent entry at the base describes no version", vec![entry("e", poly(MOVED))], old(),
+            at_base(vec![DesiredOrder { ensure: crate::spec::Ensure::Absent, ..entry("e", poly(OLD)) }]),
+            create_and_leave()),
+        ("the old order matches a current entry: it is that entry's",
+            vec![entry("e", poly(MOVED)), entry("f", poly(OLD))], old(), was_old(),
+            vec![("e".into(), Create), ("f".into(), Keep)]),
+        ("two orders of the previous version: one replaced, the other cancelled",
+            vec![entry("e", poly(MOVED))],
+            vec![order("o1", "UpToDate", &poly(OLD), Some(OLD)), order("o2", "Review", &poly(OLD), Some(OLD))],
+            was_old(), vec![("e".into(), Replace), ("o2".into(), Cancel)]),
+        ("tile fields edited", vec![entry("e", spec(tiles(&[1, 2], &[])))],
+            vec![order("old", "Review", &{ let mut s = spec(tiles(&[1, 2], &[])); s.storage_months = 2; s }, None)],
+            at_base(vec![entry("e", { let mut s = spec(tiles(&[1, 2], &[])); s.storage_months = 2; s })]),
+            vec![("e".into(), Replace)]),
     ];
-    for (case, entries, live, want) in cases {
-        assert_eq!(lines(&plan(entries, &live, &[])), want, "{case}");
+    for (case, entries, live, base, want) in cases {
+        assert_eq!(lines(&plan_at(entries, &live, &[], base)), want, "{case}");
     }
 }
 
 #[test]
-fn ambiguous_orders_say_which_entries_they_resemble_and_how_to_clean_up() {
-    let live = [
-        order("o1", "Review", &poly(OLD), Some(OLD)),
-        order("o2", "Review", &poly(SHIFTED), Some(SHIFTED)),
-    ];
-    let p = plan(vec![entry("e", poly(MOVED))], &live, &[]);
-    let note = reason(&p, "o1");
-    assert!(note.contains("earlier version of entry `e`"), "{note}");
-    assert!(note.contains("as do orders `o2`") && note.contains("--prune"), "{note}");
+fn look_alikes_are_left_alone_with_a_note_saying_how_to_clean_up() {
+    let live = [order("old", "Review", &poly(OLD), Some(OLD))];
+    let p = plan_at(vec![entry("e", poly(MOVED))], &live, &[], None);
+    assert_eq!(
+        reason(&p, "old"),
+        "looks like the earlier version of `e`; cancel it with `--prune`, or plan with `--base REV`"
+    );
+    let p = plan_at(vec![entry("e", poly(MOVED)), entry("f", poly(SHIFTED))], &live, &[], None);
+    assert!(reason(&p, "old").starts_with("looks like an earlier version of `e` or `f`;"));
+    let p = plan_at(vec![entry("e", poly(MOVED))], &live, &[], Some(base(Vec::new())));
+    assert_eq!(
+        reason(&p, "old"),
+        "looks like an earlier version of `e`, but matches no entry at base `c0ffee000000`: \
+         not this manifest set's order, left alone (cancel it with `--prune` if it is)"
+    );
+    // An entry the manifests no longer hold.
+    let p = plan_at(
+        vec![entry("g", poly(DISJOINT))],
+        &live,
+        &[],
+        Some(base(vec![entry("e", poly(OLD))])),
+    );
+    assert_eq!(lines(&p), vec![("g".into(), Create), ("old".into(), Unmanaged)]);
+    assert!(reason(&p, "old").starts_with("matches entry `e` as it was at base `c0ffee000000`"));
+    // Unrelated orders get no note, and nothing is cancelled.
+    let p = plan_at(vec![entry("e", poly(DISJOINT))], &live, &[], None);
+    assert_eq!(reason(&p, "old"), "");
     assert!(!p.changes.iter().any(|c| c.action == Cancel));
-    // Unrelated orders get no note.
-    let p = plan(vec![entry("e", poly(DISJOINT))], &live[..1], &[]);
-    assert_eq!(reason(&p, "o1"), "");
 }
 
 #[test]
-fn the_superseded_half_of_a_replace_is_cancelled() {
+fn the_superseded_half_of_a_replace_is_cancelled_with_a_base_only() {
     let new = order("new", "Review", &poly(MOVED), Some(MOVED));
     let mut edited = poly(OLD);
     edited.image_frequency = 5;
@@ -121,12 +164,16 @@ fn the_superseded_half_of_a_replace_is_cancelled() {
             Some(CancelEffect::FullRefund)),
     ];
     for (case, e, live, effect) in cases {
-        let p = plan(vec![e], &live, &[]);
+        let p = plan(vec![e.clone()], &live, &[]);
         assert_eq!(lines(&p), vec![("e".into(), Keep), ("old".into(), Cancel)], "{case}");
         assert_eq!(p.changes[1].cancel_effect, effect, "{case}");
         assert!(p.has_changes(), "{case}");
         let why = reason(&p, "old");
         assert!(why.contains("superseded by `new` of entry `e`"), "{case}: {why}");
+        // Without a base the old order is only pointed at.
+        let p = plan_at(vec![e], &live, &[], None);
+        assert_eq!(lines(&p), vec![("e".into(), Keep), ("old".into(), Unmanaged)], "{case}");
+        assert!(reason(&p, "old").contains("`--base REV`"), "{case}");
     }
 }
 
@@ -155,18 +202,6 @@ fn a_superseded_half_follows_protect_and_the_cancel_rules() {
     let why = reason(&p, "old");
     assert!(why.contains("superseded by `new`") && why.contains("cannot be cancelled"), "{why}");
 
-    // Two old versions of one satisfied entry: ambiguous, nothing cancelled.
-    let live = [
-        order("o1", "Review", &poly(OLD), Some(OLD)),
-        order("o2", "Review", &poly(SHIFTED), Some(SHIFTED)),
-        new.clone(),
-    ];
-    let p = plan(vec![entry("e", poly(MOVED))], &live, &[]);
-    assert_eq!(
-        lines(&p),
-        vec![("e".into(), Keep), ("o1".into(), Unmanaged), ("o2".into(), Unmanaged)]
-    );
-
     // `--target` of another entry leaves it alone; of this entry, cancels it.
     let live = [order("old", "Review", &poly(OLD), Some(OLD)), new];
     let entries = || vec![entry("e", poly(MOVED)), entry("f", poly(DISJOINT))];
@@ -175,4 +210,17 @@ fn a_superseded_half_follows_protect_and_the_cancel_rules() {
         lines(&plan(entries(), &live, &["e"])),
         vec![("e".into(), Keep), ("old".into(), Cancel)]
     );
+}
+
+#[test]
+fn an_entrys_own_order_whose_renewal_stopped_is_placed_again_without_a_base() {
+    let mut stopped = order("s", "UpToDate", &poly(OLD), Some(OLD));
+    stopped.to = Some(day("2025-06-30"));
+    let p = plan_at(vec![entry("e", poly(OLD))], &[stopped.clone()], &[], None);
+    assert_eq!(lines(&p), vec![("e".into(), Replace)]);
+    assert!(matches!(p.changes[0].cancel_effect, Some(CancelEffect::NotCancellable { .. })));
+    // In `Review` it could still be refunded: not this entry's to cancel.
+    stopped.ordering_process_status = clearsky::api::types::OrderStatus::parse("Review");
+    let p = plan_at(vec![entry("e", poly(OLD))], &[stopped], &[], None);
+    assert_eq!(lines(&p), vec![("e".into(), Create), ("s".into(), Unmanaged)]);
 }
