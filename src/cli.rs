@@ -74,6 +74,13 @@ pub enum Command {
     /// Write manifest entries for live orders that no manifest describes yet.
     #[command(after_help = "Example:\n  skyform export --out imported.yaml manifests/")]
     Export(ExportArgs),
+    /// List the orders this machine holds back because their creates' outcome
+    /// is unknown or they are not listed yet; `forget ENTRY` releases one.
+    #[command(
+        args_conflicts_with_subcommands = true,
+        after_help = "Examples:\n  skyform pending\n  skyform pending forget aarhus-bay"
+    )]
+    Pending(PendingArgs),
     /// Run the local ClearSKY tasking API emulator in the foreground.
     #[command(
         after_help = "Example:\n  skyform emulator --listen 127.0.0.1:8080 --state emulator.json --auto-accept"
@@ -97,6 +104,10 @@ impl Command {
             Self::Apply(a) => a.api.verbose,
             Self::Orders(a) => a.api.verbose,
             Self::Export(a) => a.api.verbose,
+            Self::Pending(a) => match &a.action {
+                Some(PendingAction::Forget(f)) => f.api.verbose,
+                None => a.api.verbose,
+            },
             Self::Validate(_)
             | Self::Schema(_)
             | Self::Emulator(_)
@@ -227,7 +238,19 @@ pub struct PlanArgs {
     /// (or may have created) to show in the order list.
     #[arg(long, value_name = "SECS", env = "SKYFORM_RECHECK_WAIT", default_value_t = 15.0)]
     pub recheck_wait: f64,
+    /// The longest a new order may take to show in the order list: a create
+    /// whose outcome is unknown holds its entry until a list taken this long
+    /// after it (see `skyform pending`).
+    #[arg(long, value_name = "SECS", env = MAX_LIST_LAG_ENV, default_value_t = MAX_LIST_LAG)]
+    pub max_list_lag: f64,
 }
+
+/// The default of `--max-list-lag`, in seconds: minutes, not the seconds of
+/// `--recheck-wait` (a list that lagged 20 s beat a 15 s window).
+pub const MAX_LIST_LAG: f64 = 600.0;
+
+/// The environment variable of `--max-list-lag`.
+const MAX_LIST_LAG_ENV: &str = "SKYFORM_MAX_LIST_LAG";
 
 /// `skyform apply`.
 #[derive(Debug, ClapArgs)]
@@ -255,6 +278,11 @@ pub struct ApplyArgs {
     /// orders show), and for orders an earlier apply left pending.
     #[arg(long, value_name = "SECS", env = "SKYFORM_RECHECK_WAIT", default_value_t = 15.0)]
     pub recheck_wait: f64,
+    /// The longest a new order may take to show in the order list: a create
+    /// whose outcome is unknown is not sent again, in this run or the next,
+    /// before a list taken this long after it (see `skyform pending`).
+    #[arg(long, value_name = "SECS", env = MAX_LIST_LAG_ENV, default_value_t = MAX_LIST_LAG)]
+    pub max_list_lag: f64,
     /// How long to wait for another apply on the same account (on this
     /// machine) to finish; 0 fails at once.
     #[arg(long, value_name = "SECS", default_value_t = 600.0)]
@@ -303,6 +331,40 @@ impl From<ListFormat> for Format {
             ListFormat::Svg => Self::Svg,
         }
     }
+}
+
+/// `skyform pending`.
+#[derive(Debug, ClapArgs)]
+pub struct PendingArgs {
+    /// What to do; without one, list the record of the account.
+    #[command(subcommand)]
+    pub action: Option<PendingAction>,
+    #[command(flatten)]
+    pub api: ApiArgs,
+    /// The list-lag bound the listing assumes (as for `plan` and `apply`).
+    #[arg(long, value_name = "SECS", env = MAX_LIST_LAG_ENV, default_value_t = MAX_LIST_LAG)]
+    pub max_list_lag: f64,
+}
+
+/// What `skyform pending` does besides listing.
+#[derive(Debug, Subcommand)]
+pub enum PendingAction {
+    /// Forget an entry's pending orders, after checking the ClearSKY
+    /// dashboard: the next apply buys the entry if no order of it is listed.
+    Forget(ForgetArgs),
+}
+
+/// `skyform pending forget`.
+#[derive(Debug, ClapArgs)]
+pub struct ForgetArgs {
+    /// The manifest entry's `name`.
+    #[arg(value_name = "ENTRY")]
+    pub entry: String,
+    #[command(flatten)]
+    pub api: ApiArgs,
+    /// How long to wait for an apply on the same account to finish; 0 fails at once.
+    #[arg(long, value_name = "SECS", default_value_t = 600.0)]
+    pub lock_timeout: f64,
 }
 
 /// `skyform export`.

@@ -16,6 +16,7 @@ pub mod footprints;
 pub mod identity;
 pub mod limits;
 pub mod lock;
+pub mod machine;
 
 pub mod manifest;
 pub mod offered;

@@ -3,9 +3,10 @@
 //!
 //! Does IO through the [`Client`]. Rules:
 //! - a create is sent again only after a list shows no matching order, and
-//!   only after a 429 or a connection that was never made; any other unknown
-//!   outcome the re-lists cannot resolve fails the step and is reported in
-//!   [`Report::maybe_created`] (see `create.rs`);
+//!   only after a connection that was never made, or a 429 whose re-lists
+//!   spanned the list-lag bound ([`Options::max_list_lag`]); any other
+//!   unknown outcome the re-lists cannot resolve fails the step and is
+//!   reported in [`Report::maybe_created`] (see `create.rs`);
 //! - every wait goes through the client's sleeper ([`wait`]) and ends at the
 //!   first interrupt;
 //! - after the first failed change no new change starts; changes in flight
@@ -65,6 +66,10 @@ pub struct Options {
     pub unknown_polls: Vec<Duration>,
     /// Most times one entry's create is sent.
     pub max_create_sends: u32,
+    /// The longest a stored order may be missing from the list
+    /// (`--max-list-lag`): a 429 is sent again only after re-lists that
+    /// spanned this long show no order.
+    pub max_list_lag: Duration,
 }
 
 impl Default for Options {
@@ -73,6 +78,7 @@ impl Default for Options {
             concurrency: 4,
             unknown_polls: clearsky::api::poll::recheck_polls(Duration::from_secs(15)),
             max_create_sends: 5,
+            max_list_lag: Duration::from_secs(600),
         }
     }
 }

@@ -15,7 +15,9 @@ use super::{load, observe, plan::make_plan};
 use crate::apply::consent::{self, Refusal, RefusalKind};
 use crate::apply::{self, Event, Report};
 use crate::connect::{self, Connection};
-use crate::pending::{self, Pending, settle};
+use crate::machine::AccountId;
+use crate::pending::Pending;
+use crate::pending::settle::{self, Waits};
 use crate::plan::Plan;
 use crate::saved_plan::SavedPlan;
 use crate::settings::{ApplySettings, Approval};
@@ -126,7 +128,8 @@ pub fn apply(
     // so a run that waited sees the orders of the run it waited for.
     let _lock = lock_account(settings, &conn, ui).map_err(Stop::Early)?;
     // Read once the lock is held, so that the run waited for has saved it.
-    let mut pending = Pending::open_for(conn.client.config()).map_err(Stop::Early)?;
+    let mut pending =
+        super::pending::open(&settings.api, conn.client.config(), true, ui).map_err(Stop::Early)?;
     let rt = super::runtime().map_err(Stop::Early)?;
     let (stop, applying) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
     let _guard = rt.enter();
@@ -188,7 +191,7 @@ pub fn apply(
             &desired,
             &intents,
             new,
-            settings.recheck_wait,
+            Waits::new(settings.recheck_wait, settings.max_list_lag),
             chrono::Utc::now(),
             &say,
         ))
@@ -198,14 +201,15 @@ pub fn apply(
         let one = unlisted.len() == 1;
         ui.line(&format!(
             "error: {} created by this apply {} not listed after {} s: {}; the next plan or \
-             apply on this machine waits for {} before creating {} again (see `{}`)",
+             apply on this machine, from any directory, waits for {} before creating {} again \
+             (see `skyform pending`, and the record `{}`)",
             settle::orders(unlisted.len()),
             if one { "is" } else { "are" },
             settings.recheck_wait.as_secs_f64(),
             settle::names(&unlisted),
             if one { "it" } else { "them" },
             if one { "its entry" } else { "their entries" },
-            pending::PATH,
+            pending.path().display(),
         ));
     }
     let interrupted = stop.load(Ordering::SeqCst);
@@ -224,7 +228,7 @@ fn lock_account(
     ui: &dyn Ui,
 ) -> Result<lock::AccountLock, Error> {
     let timeout = settings.lock_timeout;
-    let account = lock::Account::of(&settings.api, &conn.client);
+    let account = AccountId::of(&settings.api, conn.client.config());
     let mut on_wait = |pid: Option<u32>| {
         let pid = pid.map(|p| format!(" (pid {p})")).unwrap_or_default();
         ui.line(&format!(
@@ -254,7 +258,8 @@ async fn current_plan(
     if let Some(saved) = saved {
         stale(saved.age_reasons(conn.now(), settings.max_plan_age))?;
     }
-    let live = observe::list_settled(conn, desired, pending, settings.recheck_wait, ui).await?;
+    let waits = Waits::new(settings.recheck_wait, settings.max_list_lag);
+    let live = observe::list_settled(conn, desired, pending, waits, ui).await?;
     pending.save()?;
     let (plan, account) = make_plan(desired, &live, conn, &settings.planning, ui).await?;
     if let Some(saved) = saved {

@@ -13,6 +13,7 @@ use super::account::Account;
 use super::{load, observe};
 use crate::connect::Connection;
 use crate::pending::Pending;
+use crate::pending::settle::Waits;
 use crate::plan::{self, Plan};
 use crate::saved_plan::SavedPlan;
 use crate::settings::{PlanSettings, Planning};
@@ -62,7 +63,8 @@ pub async fn plan(
     ui: &dyn Ui,
 ) -> Result<PlanOutcome, Error> {
     let planning = &settings.planning;
-    let live = observe::list_settled(conn, desired, pending, settings.recheck_wait, ui).await?;
+    let waits = Waits::new(settings.recheck_wait, settings.max_list_lag);
+    let live = observe::list_settled(conn, desired, pending, waits, ui).await?;
     let (mut plan, _) = make_plan(desired, &live, conn, planning, ui).await?;
     let opts = render::RenderOptions { no_map: settings.no_map, ..planning.render_options(false) };
     if render::draws_map(planning.format, &opts) {

@@ -13,9 +13,15 @@ use clearsky::api::ApiKey;
 /// The variable holding the API key.
 pub const API_KEY: &str = "CLEARSKY_API_KEY";
 
-/// The variable that moves the apply lock directory (tests use it to simulate
-/// runs on different machines).
+/// The variable that moves the machine directory of apply locks and pending
+/// records (tests use it to simulate runs on different machines).
 pub const LOCK_DIR: &str = "SKYFORM_LOCK_DIR";
+
+/// The machine directory on Unix: the same for every user, working directory,
+/// `$HOME` and `$TMPDIR` of the machine, and kept across reboots (the FHS
+/// promises `/var/tmp` on every Unix, writable by everyone, not cleared at boot).
+#[cfg(unix)]
+pub const MACHINE_DIR: &str = "/var/tmp/skyform";
 
 /// What skyform takes from the environment besides its flags.
 #[derive(Clone, Default)]
@@ -28,6 +34,8 @@ pub struct Environment {
     pub rust_log: Option<String>,
     /// `SKYFORM_LOCK_DIR`, when set and not empty.
     pub lock_dir: Option<PathBuf>,
+    /// `PROGRAMDATA` (Windows only: the machine directory's parent).
+    pub program_data: Option<PathBuf>,
 }
 
 impl Environment {
@@ -43,13 +51,31 @@ impl Environment {
             no_color: var("NO_COLOR").is_some_and(|v| !v.is_empty()),
             rust_log: var("RUST_LOG"),
             lock_dir: var(LOCK_DIR).filter(|d| !d.is_empty()).map(PathBuf::from),
+            program_data: if cfg!(windows) {
+                var("PROGRAMDATA").filter(|d| !d.is_empty()).map(PathBuf::from)
+            } else {
+                None
+            },
         }
     }
 
-    /// Where apply locks live: `SKYFORM_LOCK_DIR`, else `skyform-locks` in
-    /// the system's temporary directory.
+    /// The machine directory, where the apply locks and pending records of
+    /// every account live: `SKYFORM_LOCK_DIR`, else [`MACHINE_DIR`] on Unix
+    /// (`%ProgramData%\skyform` on Windows). Never under `$TMPDIR`, `$HOME`
+    /// or the working directory, which differ between runs of one machine.
     pub fn lock_dir(&self) -> PathBuf {
-        self.lock_dir.clone().unwrap_or_else(|| std::env::temp_dir().join("skyform-locks"))
+        if let Some(dir) = &self.lock_dir {
+            return dir.clone();
+        }
+        #[cfg(unix)]
+        {
+            PathBuf::from(MACHINE_DIR)
+        }
+        #[cfg(not(unix))]
+        {
+            let base = self.program_data.clone();
+            base.unwrap_or_else(|| PathBuf::from(r"C:\ProgramData")).join("skyform")
+        }
     }
 }
 
@@ -61,6 +87,7 @@ impl fmt::Debug for Environment {
             .field("no_color", &self.no_color)
             .field("rust_log", &self.rust_log)
             .field("lock_dir", &self.lock_dir)
+            .field("program_data", &self.program_data)
             .finish()
     }
 }
@@ -82,5 +109,23 @@ mod tests {
         assert!(!format!("{env:?}").contains("sk-secret"), "{env:?}");
         let blank = Environment::from_vars(|n| (n == API_KEY).then(|| " ".to_owned()));
         assert!(blank.api_key.is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_machine_directory_depends_on_no_temporary_or_home_directory() {
+        let dir = |tmp: &str, home: &str| {
+            let (tmp, home) = (tmp.to_owned(), home.to_owned());
+            Environment::from_vars(move |name| match name {
+                "TMPDIR" => Some(tmp.clone()),
+                "HOME" | "XDG_STATE_HOME" => Some(home.clone()),
+                _ => None,
+            })
+            .lock_dir()
+        };
+        assert_eq!(dir("/tmp/a", "/home/a"), PathBuf::from("/var/tmp/skyform"));
+        assert_eq!(dir("/tmp/b", "/builds/b"), dir("/tmp/a", "/home/a"));
+        let moved = Environment::from_vars(|n| (n == LOCK_DIR).then(|| "/m/1".to_owned()));
+        assert_eq!(moved.lock_dir(), PathBuf::from("/m/1"));
     }
 }
