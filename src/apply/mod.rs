@@ -83,6 +83,10 @@ impl Default for Options {
     }
 }
 
+/// Called just before the create of change `index` is sent; an error keeps
+/// it from being sent (the step fails with it).
+pub type BeforeSend<'a> = &'a (dyn Fn(usize) -> Result<(), String> + Sync);
+
 /// Runs `plan` against the API. `desired` are the manifest entries by name
 /// (needed to recognise an order after an unknown create outcome); `stop` is
 /// set by an interrupt; `on_event` sees every step as it happens.
@@ -93,6 +97,21 @@ pub async fn execute(
     opts: &Options,
     stop: &AtomicBool,
     on_event: &(dyn Fn(&Event) + Sync),
+) -> Report {
+    execute_with(plan, desired, client, opts, stop, on_event, &|_| Ok(())).await
+}
+
+/// [`execute`], asking `before_send` before each create is sent (apply
+/// records its intent there, so that a run killed while the create is in
+/// flight leaves it for the next run).
+pub async fn execute_with(
+    plan: &Plan,
+    desired: &BTreeMap<String, DesiredOrder>,
+    client: &Client,
+    opts: &Options,
+    stop: &AtomicBool,
+    on_event: &(dyn Fn(&Event) + Sync),
+    before_send: BeforeSend<'_>,
 ) -> Report {
     let failed = AtomicBool::new(false);
     let halted = || failed.load(Ordering::SeqCst) || stop.load(Ordering::SeqCst);
@@ -122,6 +141,12 @@ pub async fn execute(
                 }
                 if let Some(guid) = relister.check(i).await {
                     let outcome = StepOutcome::Satisfied { guid };
+                    on_event(&Event::finished(i, change, Step::Create, &outcome));
+                    return (i, outcome, false);
+                }
+                if let Err(e) = before_send(i) {
+                    failed.store(true, Ordering::SeqCst);
+                    let outcome = StepOutcome::failed(format!("not sent: {e}"), Vec::new());
                     on_event(&Event::finished(i, change, Step::Create, &outcome));
                     return (i, outcome, false);
                 }

@@ -9,7 +9,7 @@ use clearsky::api::types::TaskOrder;
 use crate::Error;
 use crate::connect::Connection;
 use crate::pending::Pending;
-use crate::pending::settle::{self, Waits};
+use crate::pending::settle::{self, Settled, Waits};
 use crate::spec::DesiredSet;
 use crate::ui::Ui;
 
@@ -28,15 +28,15 @@ pub async fn list_live(conn: &Connection, ui: &dyn Ui) -> Result<Vec<TaskOrder>,
 
 /// Lists the live orders, then waits up to `waits.window` for the orders an
 /// earlier apply on this machine left pending, and holds those still missing
-/// within the list-lag bound ([`settle::before_plan`]). The record is updated
-/// in memory; apply saves it.
+/// within the list-lag bound ([`settle::before_plan`]); returns the list to
+/// plan from and the entries held. The record is updated in memory; apply saves it.
 pub async fn list_settled(
     conn: &Connection,
     desired: &DesiredSet,
     pending: &mut Pending,
     waits: Waits,
     ui: &dyn Ui,
-) -> Result<Vec<TaskOrder>, Error> {
+) -> Result<Settled, Error> {
     // Taken before the list is asked for: the list is at least this recent.
     let listed_at = chrono::Utc::now();
     let live = list_live(conn, ui).await?;

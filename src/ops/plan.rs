@@ -64,7 +64,7 @@ pub async fn plan(
 ) -> Result<PlanOutcome, Error> {
     let planning = &settings.planning;
     let waits = Waits::new(settings.recheck_wait, settings.max_list_lag);
-    let live = observe::list_settled(conn, desired, pending, waits, ui).await?;
+    let live = observe::list_settled(conn, desired, pending, waits, ui).await?.live;
     let (mut plan, _) = make_plan(desired, &live, conn, planning, ui).await?;
     let opts = render::RenderOptions { no_map: settings.no_map, ..planning.render_options(false) };
     if render::draws_map(planning.format, &opts) {

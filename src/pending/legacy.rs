@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::PendingOrder;
-use super::record::{RecordError, check_version, read_bounded};
+use super::file::{RecordError, check_version, read_bounded};
 
 /// Where earlier versions kept the record, relative to the working directory.
 pub const PATH: &str = ".skyform/pending.json";

@@ -20,6 +20,8 @@
 //! This module's [`sort`] and [`stand_in`] are pure; [`record`] and
 //! [`legacy`] do the file IO, [`settle`] the waiting.
 
+pub mod file;
+pub mod intents;
 pub mod legacy;
 pub mod listing;
 pub mod record;
@@ -32,7 +34,8 @@ use crate::identity;
 use crate::spec::DesiredSet;
 use clearsky::api::types::{OrderRequest, OrderStatus, TaskOrder, TileRef, parse_date};
 
-pub use record::{Pending, RecordError};
+pub use file::RecordError;
+pub use record::Pending;
 
 /// The status a stand-in for a created order shows in plans.
 pub const NOT_YET_LISTED: &str = "created, not yet listed";

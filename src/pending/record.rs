@@ -5,11 +5,9 @@
 //! account's lock (apply, `pending forget`), atomically (a new file renamed
 //! over the old one); read by anyone.
 //!
-//! Does file IO, and reads through [`clearsky::read`] like every file: a
-//! FIFO, a device or a file over [`FileKind::PendingRecord`]'s limit is
-//! refused before it can hang the run or fill its memory. A record that
-//! cannot be read, or of a `format_version` this skyform does not know, is an
-//! error: ignoring it could buy its orders again.
+//! Does file IO; reads through [`super::file`], bounded. A record that cannot
+//! be read, of a `format_version` this skyform does not know, or of another
+//! account, is an error: ignoring it could buy its orders again.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -17,9 +15,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::PendingOrder;
+use super::file::{RecordError, check_version, read_bounded};
 use super::legacy::Legacy;
 use crate::machine::{self, AccountId};
-use clearsky::read::{self, FileKind};
 
 /// The version of the record this skyform reads and writes.
 pub const FORMAT_VERSION: u32 = 2;
@@ -30,67 +28,6 @@ struct RecordFile {
     /// The [`AccountId`] the record is for (also its directory's name).
     account: String,
     items: Vec<PendingOrder>,
-}
-
-/// The one field read before the rest, so that a record of another version
-/// is refused as such rather than misread.
-#[derive(Deserialize)]
-struct Version {
-    format_version: Option<u32>,
-}
-
-/// Why a pending record cannot be used.
-#[derive(Debug, thiserror::Error)]
-pub enum RecordError {
-    /// The file exists but cannot be read or parsed.
-    #[error("cannot read the pending record `{}`", path.display())]
-    Read {
-        /// The record.
-        path: PathBuf,
-        /// Why.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The file (or its directory) cannot be written.
-    #[error("cannot write the pending record `{}`", path.display())]
-    Write {
-        /// The record.
-        path: PathBuf,
-        /// Why.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The file is of a version this skyform does not read.
-    #[error(
-        "the pending record `{}` has {}; this skyform reads version {expected} only",
-        path.display(),
-        found.map_or("no `format_version`".to_owned(), |v| format!("`format_version` {v}"))
-    )]
-    Version {
-        /// The record.
-        path: PathBuf,
-        /// The version in the file.
-        found: Option<u32>,
-        /// The version this skyform reads there.
-        expected: u32,
-    },
-}
-
-impl RecordError {
-    /// How to get past it without buying an order twice.
-    pub fn hint(&self) -> String {
-        match self {
-            Self::Write { .. } => "nothing was created; the directory may belong to another user \
-                 of this machine: run as that user, or set `SKYFORM_LOCK_DIR` to a directory of \
-                 yours (runs with another directory do not exclude each other)"
-                .to_owned(),
-            Self::Read { .. } | Self::Version { .. } => "the record keeps creates whose outcome \
-                 is unknown from being sent twice, so skyform stops rather than ignore it; use \
-                 the skyform that wrote it, or check the account's orders on the ClearSKY \
-                 dashboard, then remove the file"
-                .to_owned(),
-        }
-    }
 }
 
 /// The record of one account on this machine, with the items a legacy
@@ -116,7 +53,7 @@ impl Pending {
             None => Vec::new(),
             Some(bytes) => parse(&path, &bytes, &account)?,
         };
-        for item in legacy.iter().flat_map(|l| l.items()) {
+        for item in legacy.iter().flat_map(Legacy::items) {
             if !items.contains(item) {
                 items.push(item.clone());
             }
@@ -193,30 +130,6 @@ impl Pending {
             legacy.remove()?;
         }
         Ok(())
-    }
-}
-
-/// The bytes of the record at `path` read within its bound, or `None` when
-/// there is no file.
-pub(super) fn read_bounded(path: &Path) -> Result<Option<Vec<u8>>, RecordError> {
-    match read::read(path, FileKind::PendingRecord) {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !path.is_symlink() => Ok(None),
-        Err(e) => Err(RecordError::Read {
-            path: path.to_owned(),
-            source: std::io::Error::new(e.kind(), read::reason(&e)),
-        }),
-    }
-}
-
-/// The `format_version` of a record's bytes, refusing any but `expected`.
-pub(super) fn check_version(path: &Path, bytes: &[u8], expected: u32) -> Result<(), RecordError> {
-    let version: Version = serde_json::from_slice(bytes)
-        .map_err(|e| RecordError::Read { path: path.to_owned(), source: e.into() })?;
-    if version.format_version == Some(expected) {
-        Ok(())
-    } else {
-        Err(RecordError::Version { path: path.to_owned(), found: version.format_version, expected })
     }
 }
 

@@ -8,6 +8,7 @@
 //! is told through the `say` callback (the command writes it to stderr).
 //! Which items are settled is decided by [`super::sort`].
 
+use std::cell::Cell;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
@@ -38,6 +39,16 @@ impl Waits {
     }
 }
 
+/// The list to plan from, and the entries it holds back.
+#[derive(Debug)]
+pub struct Settled {
+    /// The live orders, with a [`stand_in`] for each order still missing.
+    pub live: Vec<TaskOrder>,
+    /// The loaded entries held back by a create of unknown outcome: they may
+    /// have an order the list does not show yet, so they are not bought.
+    pub held: Vec<String>,
+}
+
 /// Before planning: waits up to `waits.window` for the recorded orders of the
 /// loaded entries to show in `live` (a list taken at `listed_at`), and
 /// returns the list to plan from.
@@ -56,9 +67,11 @@ pub async fn before_plan(
     waits: Waits,
     listed_at: DateTime<Utc>,
     say: &dyn Fn(&str),
-) -> Result<Vec<TaskOrder>, api::Error> {
+) -> Result<Settled, api::Error> {
     let bound = waits.bound;
     let mut sorted = sort(pending.items(), desired, &live, listed_at, bound);
+    // The time of the last list: the re-lists below move it on.
+    let mut last_at = listed_at;
     if !sorted.waiting.is_empty() {
         say(&format!(
             "Waiting up to {} s for {} from an earlier apply to show in the order list: {}.",
@@ -67,45 +80,51 @@ pub async fn before_plan(
             names(&sorted.waiting)
         ));
         let never = AtomicBool::new(false);
-        // Sorted with the time of the first list: the bound is never reached by waiting here.
+        // Each re-list was asked for after the previous one was read: that
+        // time is a lower bound of its own, so the bound is never overrated.
+        let read_at = Cell::new(listed_at);
         let settled = |live: &[TaskOrder]| {
-            let sorted = sort(pending.items(), desired, live, listed_at, bound);
-            sorted.waiting.is_empty().then(|| live.to_vec())
+            let at = read_at.replace(Utc::now());
+            let sorted = sort(pending.items(), desired, live, at, bound);
+            sorted.waiting.is_empty().then(|| (live.to_vec(), at))
         };
         let polls = recheck_polls(waits.window);
         // A plan is made from a good list only: a failed re-list fails the run.
-        match poll::until_listed(client, &polls, &never, OnListError::Fail, &|_| {}, settled)
-            .await?
-        {
-            Listed::Found(last) | Listed::NotFound { last: Some(last) } => live = last,
+        let found = poll::until_listed(client, &polls, &never, OnListError::Fail, &|_| {}, settled);
+        match found.await? {
+            Listed::Found((last, at)) => (live, last_at) = (last, at),
+            Listed::NotFound { last: Some(last) } => live = last,
             Listed::NotFound { last: None } | Listed::Interrupted => {}
         }
-        sorted = sort(pending.items(), desired, &live, listed_at, bound);
+        sorted = sort(pending.items(), desired, &live, last_at, bound);
     }
     for item in &sorted.lapsed {
         let loaded = desired.orders.iter().any(|o| o.name == item.entry);
-        say(&super::listing::lapsed_line(item, listed_at, bound, loaded));
+        say(&super::listing::lapsed_line(item, last_at, bound, loaded));
     }
-    let mut keep = sorted.other;
-    let mut stood_in: Vec<&str> = Vec::new();
+    let (mut held, mut stood_in) = (Vec::new(), Vec::new());
     for item in &sorted.waiting {
-        say(&super::listing::held_line(item, listed_at, bound));
+        say(&super::listing::held_line(item, last_at, bound));
+        if item.guid.is_none() && !held.contains(&item.entry) {
+            held.push(item.entry.clone());
+        }
         // One stand-in per entry: a second would look like a duplicate order.
-        if !stood_in.contains(&item.entry.as_str())
+        if !stood_in.contains(&item.entry)
             && let Some(order) = stand_in(item)
         {
-            stood_in.push(&item.entry);
+            stood_in.push(item.entry.clone());
             live.push(order);
         }
     }
-    keep.extend(sorted.waiting.iter().cloned());
+    let mut keep = sorted.other;
+    keep.extend(sorted.waiting);
     pending.set_items(keep);
-    Ok(live)
+    Ok(Settled { live, held })
 }
 
 /// The item of change `index` of `plan`, for the order with `guid` (`None`:
 /// the create's outcome is not known).
-fn item_of(
+pub(super) fn item_of(
     plan: &Plan,
     index: usize,
     guid: Option<String>,
@@ -119,27 +138,6 @@ fn item_of(
         request: change.request.clone()?,
         recorded_at: now,
     })
-}
-
-/// Before applying: every create `plan` may send, as an item of unknown
-/// outcome, saved before the first create is sent. An apply that returns
-/// replaces them with what it did ([`after_apply`]); one killed half-way
-/// leaves them, and the next run waits for their orders as for any create
-/// whose answer was lost, instead of buying them again.
-pub fn record_intents(
-    pending: &mut Pending,
-    plan: &Plan,
-    now: DateTime<Utc>,
-) -> Result<Vec<PendingOrder>, crate::Error> {
-    let intents: Vec<PendingOrder> =
-        plan.priceable().into_iter().filter_map(|i| item_of(plan, i, None, now)).collect();
-    if !intents.is_empty() {
-        let mut items = pending.items().to_vec();
-        items.extend(intents.iter().cloned());
-        pending.set_items(items);
-        pending.save()?;
-    }
-    Ok(intents)
 }
 
 /// The items an apply leaves to check: its new orders (with their GUIDs),
@@ -162,7 +160,7 @@ pub fn items_of(plan: &Plan, report: &Report, now: DateTime<Utc>) -> Vec<Pending
     created.chain(unknown).collect()
 }
 
-/// After applying: replaces the `intents` [`record_intents`] saved with the
+/// After applying: replaces the `intents` [`super::intents`] saved with the
 /// `new` items, then waits up to `waits.window` until every new order with a
 /// GUID shows in the list. Returns those that do not; they stay in the record
 /// (saved here) for the next run, like every create of unknown outcome.

@@ -141,16 +141,16 @@ fn items_sort_into_listed_waiting_lapsed_and_other() {
 
     let nothing = sort(&items, &set, &[], at() + TimeDelta::seconds(20), bound);
     assert_eq!(nothing.waiting, [created.clone(), unknown.clone()]);
-    assert_eq!(nothing.other, [edited.clone()]);
+    assert_eq!(nothing.other, std::slice::from_ref(&edited));
     assert!(nothing.lapsed.is_empty() && nothing.listed.is_empty());
 
     // A list taken once the bound has passed: the unknown outcomes stored
     // nothing, the created order is still held, however old.
     let later = sort(&items, &set, &[], at() + bound, bound);
     assert_eq!(later.lapsed, [unknown.clone(), edited]);
-    assert_eq!(later.waiting, [created.clone()]);
+    assert_eq!(later.waiting, std::slice::from_ref(&created));
     let day = sort(&items, &set, &[], at() + TimeDelta::days(3), bound);
-    assert_eq!(day.waiting, [created.clone()], "a created order is never dropped on a timer");
+    assert_eq!(day.waiting, std::slice::from_ref(&created), "never dropped on a timer");
 
     // The created order shows by GUID; the unknown one by matching its entry.
     let listed = stand_in(&created).unwrap();

@@ -9,6 +9,7 @@ use clearsky_emulator::{Fault, Malformed, Modes};
 
 use crate::apply::entry;
 use crate::harness::{Env, json};
+use crate::pending_machine::record;
 
 const ORDERS: &str = "/api/tasking/orders";
 
@@ -98,7 +99,7 @@ fn apply_waits_for_its_new_orders_to_be_listed_before_it_exits() {
     let out = env.run(&["apply", "--auto-approve", "--recheck-wait", "3", "o.yaml"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     assert!(out.stderr.contains("Waiting up to 3 s for 2 orders to show"), "{}", out.stderr);
-    assert!(!env.path().join(".skyform/pending.json").exists(), "nothing left pending");
+    assert!(!record(&env).exists(), "nothing left pending");
     let again = env.run(&["apply", "--auto-approve", "o.yaml"]);
     assert!(again.stdout.contains("No changes."), "{}", again.stdout);
     assert_eq!(env.live().len(), 2);
@@ -117,8 +118,8 @@ fn a_list_lagging_past_the_wait_exits_5_and_an_immediate_rerun_buys_nothing() {
         "{}",
         first.stderr
     );
-    let record = std::fs::read_to_string(env.path().join(".skyform/pending.json")).unwrap();
-    assert!(!record.contains(&env.emu.key()), "the record never holds the key");
+    let text = std::fs::read_to_string(record(&env)).unwrap();
+    assert!(!text.contains(&env.emu.key()), "the record never holds the key");
 
     let plan = env.run(&["plan", "--format", "json", "--recheck-wait", "0.2", "o.yaml"]);
     assert_eq!(plan.code, 0, "{}", plan.stderr);
@@ -137,7 +138,7 @@ fn a_list_lagging_past_the_wait_exits_5_and_an_immediate_rerun_buys_nothing() {
     std::thread::sleep(Duration::from_secs(3));
     let third = env.run(&args);
     assert_eq!(third.code, 0, "{}\n{}", third.stdout, third.stderr);
-    assert!(!env.path().join(".skyform/pending.json").exists(), "the orders showed up");
+    assert!(!record(&env).exists(), "the orders showed up");
     assert_eq!((env.live().len(), creates_sent(&env)), (3, 3));
 }
 
@@ -158,5 +159,5 @@ fn a_create_answered_500_and_listed_later_is_not_bought_twice_across_two_runs() 
     assert!(second.stderr.contains("from an earlier apply to show"), "{}", second.stderr);
     assert!(second.stdout.contains("No changes."), "{}", second.stdout);
     assert_eq!((env.live().len(), creates_sent(&env)), (1, 1));
-    assert!(!env.path().join(".skyform/pending.json").exists());
+    assert!(!record(&env).exists());
 }
