@@ -25,6 +25,7 @@ mod machine_lock;
 mod map;
 mod models;
 mod pending_machine;
+mod pending_record;
 mod plan;
 mod pricing;
 mod progress;
