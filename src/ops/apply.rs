@@ -100,6 +100,10 @@ impl ApplyOutcome {
 /// killed half-way holds at most this many rounds of creates it never sent.
 const INTENT_ROUNDS: usize = 4;
 
+/// The most times one apply saves intents: each save writes the whole
+/// record, so past this many batches the batches grow instead.
+const MAX_INTENT_SAVES: usize = 32;
+
 /// The end of the message of an apply that did nothing it could confirm.
 const UNCONFIRMED: &str =
     "no change was confirmed (run `skyform plan` to see the orders as they are now)";
@@ -184,7 +188,9 @@ pub fn apply(
     let opts = settings.executor_options(concurrency);
     // Each create's intent is saved before it is sent: a run killed half-way
     // leaves them for the next, which holds their entries.
-    let ledger = Intents::new(&mut pending, &plan, opts.concurrency * INTENT_ROUNDS);
+    let creates = plan.priceable().len();
+    let chunk = (opts.concurrency * INTENT_ROUNDS).max(creates.div_ceil(MAX_INTENT_SAVES));
+    let ledger = Intents::new(&mut pending, &plan, chunk);
     applying.store(true, Ordering::SeqCst);
     let report = rt.block_on(async {
         let progress = terminal::progress_bar(&plan, view.wants_progress());
