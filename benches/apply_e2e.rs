@@ -47,6 +47,7 @@ fn apply_1000_new(bencher: divan::Bencher) {
         prune: false,
         allow_empty: false,
         recheck_wait: 15.0,
+        max_list_lag: 600.0,
         target: Vec::new(),
         base: None,
         concurrency: Some(CONCURRENCY),

@@ -64,6 +64,7 @@ fn flags(concurrency: usize) -> Planning {
         prune: false,
         allow_empty: false,
         recheck_wait: 15.0,
+        max_list_lag: 600.0,
         target: Vec::new(),
         base: None,
         concurrency: Some(concurrency),

@@ -21,68 +21,6 @@ Exit codes: 0 success/no changes, 1 error, 2 changes (plan --detailed-exitcode),
 part-way, 130 interrupted (before apply's first change nothing was changed; after a second
 Ctrl-C during apply's changes one in flight may have been made: run plan).";
 
-/// The environment variables skyform reads, each with what it does: the
-/// manual page's ENVIRONMENT section and docs/reference/cli.md. A test checks
-/// the names against every variable the code reads.
-pub const ENVIRONMENT: &[(&str, &str)] = &[
-    (
-        "CLEARSKY_API_KEY",
-        "The ClearSKY API key, unless `--api-key-file` is given. Not needed with `--sandbox`.",
-    ),
-    ("CLEARSKY_API_URL", "The API base URL: the default of `--api-url`."),
-    ("SKYFORM_NOW", "The default of `--now`: plan as if it were this time."),
-    ("SKYFORM_RECHECK_WAIT", "The default of `--recheck-wait` (seconds) for `plan` and `apply`."),
-    (
-        "SKYFORM_BASE",
-        "The default of `--base` (a git revision) for `plan` and `apply`; empty means none.",
-    ),
-    (
-        "SKYFORM_LOCK_DIR",
-        "The directory of `apply`'s account locks, instead of `skyform-locks` in the \
-         system's temporary directory.",
-    ),
-    (
-        "SKYFORM_TEST_BACKOFF_MS",
-        "For tests against a local emulator: the longest wait, in milliseconds, between two \
-         attempts of a request the client retries. Honoured only for a loopback API URL; it \
-         shortens waits and changes nothing about what is sent.",
-    ),
-    ("NO_COLOR", "When set and not empty, `--color auto` does not colour."),
-    ("RUST_LOG", "`tracing` filter directives for the log on stderr; when set, it wins over `-v`."),
-];
-
-/// The files skyform reads or writes besides manifests, each with what it
-/// holds: the manual page's FILES section and docs/reference/cli.md.
-pub const FILES: &[(&str, &str)] = &[
-    (
-        ".skyform/",
-        "skyform's own state, in the directory it runs in (created when first needed). \
-         Add `.skyform/` to `.gitignore`.",
-    ),
-    (
-        ".skyform/pending.json",
-        "Orders an apply created, or may have created, that the order list did not show \
-         yet: the next `plan` or `apply` in this directory waits for them instead of buying \
-         them again.",
-    ),
-    (
-        ".skyform/sandbox.json",
-        "The state of `--sandbox` (the default of `--sandbox-state`), and next to it \
-         `sandbox.json.lock`, held while a command uses that state.",
-    ),
-    (
-        "$TMPDIR/skyform-locks/apply-HASH.lock",
-        "`apply`'s account lock: one apply per account on this machine at a time (see \
-         `--lock-timeout`; `SKYFORM_LOCK_DIR` moves it). Named by a hash of the API URL \
-         and key; the key is never written.",
-    ),
-    (
-        "plan --out FILE",
-        "A saved plan (JSON), with digests of the manifests and orders it was computed \
-         from; `apply --plan FILE` applies it only if planning again gives the same plan.",
-    ),
-];
-
 /// Declarative plan/apply for ClearSKY Vision tasking orders.
 #[derive(Debug, Parser)]
 #[command(name = "skyform", version, about, after_help = AFTER_HELP, propagate_version = true)]
@@ -145,6 +83,13 @@ pub enum Command {
     /// Write manifest entries for live orders that no manifest describes yet.
     #[command(after_help = "Example:\n  skyform export --out imported.yaml manifests/")]
     Export(ExportArgs),
+    /// List the orders this machine holds back because their creates' outcome
+    /// is unknown or they are not listed yet; `forget ENTRY` releases one.
+    #[command(
+        args_conflicts_with_subcommands = true,
+        after_help = "Examples:\n  skyform pending\n  skyform pending forget aarhus-bay"
+    )]
+    Pending(PendingArgs),
     /// Run the local ClearSKY tasking API emulator in the foreground.
     #[command(
         after_help = "Example:\n  skyform emulator --listen 127.0.0.1:8080 --state emulator.json --auto-accept"
@@ -168,6 +113,10 @@ impl Command {
             Self::Apply(a) => a.api.verbose,
             Self::Orders(a) => a.api.verbose,
             Self::Export(a) => a.api.verbose,
+            Self::Pending(a) => match &a.action {
+                Some(PendingAction::Forget(f)) => f.api.verbose,
+                None => a.api.verbose,
+            },
             Self::Validate(_)
             | Self::Schema(_)
             | Self::Emulator(_)
@@ -292,6 +241,11 @@ pub struct PlanFlags {
     /// may be sent again) and after its creates (until the new orders show).
     #[arg(long, value_name = "SECS", env = "SKYFORM_RECHECK_WAIT", default_value_t = 15.0)]
     pub recheck_wait: f64,
+    /// The longest a new order may take to show in the order list: a create
+    /// whose outcome is unknown holds its entry, in this run and the next,
+    /// until a list taken this long after it (see `skyform pending`).
+    #[arg(long, value_name = "SECS", env = MAX_LIST_LAG_ENV, default_value_t = MAX_LIST_LAG)]
+    pub max_list_lag: f64,
 }
 
 /// `skyform plan`.
@@ -311,6 +265,13 @@ pub struct PlanArgs {
     #[arg(long)]
     pub no_map: bool,
 }
+
+/// The default of `--max-list-lag`, in seconds: minutes, not the seconds of
+/// `--recheck-wait` (a list that lagged 20 s beat a 15 s window).
+pub const MAX_LIST_LAG: f64 = 600.0;
+
+/// The environment variable of `--max-list-lag`.
+const MAX_LIST_LAG_ENV: &str = "SKYFORM_MAX_LIST_LAG";
 
 /// `skyform apply`.
 #[derive(Debug, ClapArgs)]
@@ -381,6 +342,40 @@ impl From<ListFormat> for Format {
             ListFormat::Svg => Self::Svg,
         }
     }
+}
+
+/// `skyform pending`.
+#[derive(Debug, ClapArgs)]
+pub struct PendingArgs {
+    /// What to do; without one, list the record of the account.
+    #[command(subcommand)]
+    pub action: Option<PendingAction>,
+    #[command(flatten)]
+    pub api: ApiArgs,
+    /// The list-lag bound the listing assumes (as for `plan` and `apply`).
+    #[arg(long, value_name = "SECS", env = MAX_LIST_LAG_ENV, default_value_t = MAX_LIST_LAG)]
+    pub max_list_lag: f64,
+}
+
+/// What `skyform pending` does besides listing.
+#[derive(Debug, Subcommand)]
+pub enum PendingAction {
+    /// Forget an entry's pending orders, after checking the ClearSKY
+    /// dashboard: the next apply buys the entry if no order of it is listed.
+    Forget(ForgetArgs),
+}
+
+/// `skyform pending forget`.
+#[derive(Debug, ClapArgs)]
+pub struct ForgetArgs {
+    /// The manifest entry's `name`.
+    #[arg(value_name = "ENTRY")]
+    pub entry: String,
+    #[command(flatten)]
+    pub api: ApiArgs,
+    /// How long to wait for an apply on the same account to finish; 0 fails at once.
+    #[arg(long, value_name = "SECS", default_value_t = 600.0)]
+    pub lock_timeout: f64,
 }
 
 /// `skyform export`.

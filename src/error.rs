@@ -72,6 +72,9 @@ pub enum Error {
     /// Another apply on the same account holds the lock (or it cannot be taken).
     #[error(transparent)]
     Lock(#[from] crate::lock::Error),
+    /// The pending record cannot be read or written.
+    #[error(transparent)]
+    Pending(#[from] crate::pending::RecordError),
     /// The API refused to estimate some creates for good (a 400): it would
     /// refuse to create them too, so the plan cannot be made.
     #[error("{}", refused_estimates(refusals))]
@@ -109,6 +112,7 @@ impl Error {
                     .to_owned(),
                 format!("the lock is `{}`", path.display()),
             ],
+            Self::Pending(e) => vec![e.hint()],
             Self::EstimateRefused { .. } => vec![
                 "fix these entries in the manifests; a request the API refused is never sent as an order".into(),
             ],

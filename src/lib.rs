@@ -18,6 +18,7 @@ pub mod identity;
 mod inert;
 pub mod limits;
 pub mod lock;
+pub mod machine;
 
 pub mod manifest;
 pub mod offered;

@@ -1,74 +1,30 @@
 //! The account lock: one `skyform apply` at a time per account on one machine.
 //!
-//! Does IO: a file in a machine-wide directory (`$TMPDIR/skyform-locks`, or
-//! `SKYFORM_LOCK_DIR`), held with the OS's exclusive file lock
+//! Does IO: the file `apply.lock` in the account's directory of the machine
+//! directory ([`crate::machine`]), held with the OS's exclusive file lock
 //! ([`File::try_lock`]). The lock belongs to the open file, so the OS releases
 //! it however the process ends, a kill included: a crashed run never leaves a
 //! stale lock, which is why this is not a PID file. The holder writes its PID
 //! into the file for the waiting message only; the PID decides nothing.
 //!
-//! The file is named by a hash of the API URL and of a hash of the API key, so
-//! every run against one account finds the same file whatever directory it
-//! runs in, and the key is never written anywhere.
+//! The account's directory is named by [`AccountId`] (the canonical API URL
+//! and a hash of the key), so every run against one account finds the same
+//! file whatever directory it runs in and however it spells the URL, and the
+//! key is never written anywhere.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use sha2::{Digest, Sha256};
+use crate::machine::{self, AccountId};
 
-use crate::settings::ApiSettings;
-use clearsky::api::Client;
-
-/// The environment variable that moves the lock directory (tests use it to
+/// The environment variable that moves the machine directory (tests use it to
 /// simulate runs on different machines); read once, by [`crate::settings::Environment`].
 pub const DIR_ENV: &str = crate::settings::environment::LOCK_DIR_ENV;
 
 /// How often a waiting run tries the lock again.
 const POLL: Duration = Duration::from_millis(100);
-
-/// The account a lock is for: two runs exclude each other when these are equal.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Account {
-    digest: String,
-}
-
-impl Account {
-    /// The account reached at `api_url` with `api_key`. The URL is compared
-    /// without case and trailing `/`; only a hash of the key is used.
-    pub fn new(api_url: &str, api_key: &str) -> Self {
-        let url = api_url.trim().trim_end_matches('/').to_ascii_lowercase();
-        let key = hex::encode(Sha256::digest(api_key.as_bytes()));
-        let text = format!("skyform-lock-v1\n{url}\n{key}\n");
-        let digest = hex::encode(Sha256::digest(text.as_bytes()));
-        Self { digest: digest[..32].to_owned() }
-    }
-
-    /// The account a command line talks to: the API URL and key of its client,
-    /// or for `--sandbox` the sandbox's state file (its emulator's URL changes
-    /// with every run).
-    pub fn of(api: &ApiSettings, client: &Client) -> Self {
-        if api.sandbox {
-            let state = std::path::absolute(&api.sandbox_state)
-                .unwrap_or_else(|_| api.sandbox_state.clone());
-            return Self::new(&format!("sandbox:{}", state.display()), crate::sandbox::SANDBOX_KEY);
-        }
-        let config = client.config();
-        Self::new(&config.base_url, config.key.expose())
-    }
-
-    /// The account's digest: 32 hex digits, the same for every spelling of
-    /// its URL that [`Account::new`] treats as one; never the key.
-    pub fn id(&self) -> &str {
-        &self.digest
-    }
-
-    /// The lock file's name: `apply-<32 hex digits>.lock`.
-    pub fn file_name(&self) -> String {
-        format!("apply-{}.lock", self.digest)
-    }
-}
 
 /// Why the lock could not be taken.
 #[derive(Debug, thiserror::Error)]
@@ -116,18 +72,19 @@ impl AccountLock {
     }
 }
 
-/// Takes the lock of `account` in `dir`, waiting up to `timeout`. When the
-/// lock is busy, `on_wait` is called once with the holder's PID (if readable)
-/// before waiting; with a zero timeout it fails at once.
+/// Takes the lock of `account` under the machine directory `root`, waiting
+/// up to `timeout`. When the lock is busy, `on_wait` is called once with the
+/// holder's PID (if readable) before waiting; with a zero timeout it fails at once.
 pub fn acquire(
-    account: &Account,
-    dir: &Path,
+    account: &AccountId,
+    root: &Path,
     timeout: Duration,
     on_wait: &mut dyn FnMut(Option<u32>),
 ) -> Result<AccountLock, Error> {
-    let path = dir.join(account.file_name());
+    let dir = machine::account_dir(root, account)
+        .map_err(|source| Error::Io { path: machine::account_path(root, account), source })?;
+    let path = dir.join(machine::LOCK_FILE);
     let io = |source| Error::Io { path: path.clone(), source };
-    create_shared_dir(dir).map_err(|source| Error::Io { path: dir.to_owned(), source })?;
     let mut file = open(&path).map_err(io)?;
     let start = Instant::now();
     let (mut announced, mut reads) = (false, 0);
@@ -159,21 +116,6 @@ pub fn acquire(
     }
 }
 
-/// Creates the directory; one this run creates is made writable by every user
-/// with the sticky bit (like `/tmp`), so that runs of several users share it.
-fn create_shared_dir(dir: &Path) -> std::io::Result<()> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    std::fs::create_dir_all(dir)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o1777));
-    }
-    Ok(())
-}
-
 /// Opens (creating) the lock file without truncating it, refusing a symlink
 /// (another user could point one at a file of ours).
 fn open(path: &Path) -> std::io::Result<File> {
@@ -201,22 +143,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_name_depends_on_url_and_key_but_never_shows_the_key() {
-        let a = Account::new("https://api.clearsky.vision", "secret-key");
-        assert_eq!(a, Account::new("HTTPS://api.clearsky.vision/", "secret-key"));
-        assert_ne!(a, Account::new("https://api.clearsky.vision", "other-key"));
-        assert_ne!(a, Account::new("http://127.0.0.1:8080", "secret-key"));
-        let name = a.file_name();
-        assert!(name.starts_with("apply-"), "{name}");
-        assert_eq!(Path::new(&name).extension().and_then(|e| e.to_str()), Some("lock"));
-        assert_eq!(name.len(), "apply-.lock".len() + 32);
-        assert!(!name.contains("secret"));
+    fn the_lock_lives_in_the_account_directory() {
+        let root = tempfile::tempdir().unwrap();
+        let account = AccountId::new("http://localhost:1/", "k");
+        let lock = acquire(&account, root.path(), Duration::ZERO, &mut |_| {}).unwrap();
+        assert_eq!(lock.path(), root.path().join(account.as_str()).join("apply.lock"));
+        let same = AccountId::new("http://127.0.0.1:1", "k");
+        let busy = acquire(&same, root.path(), Duration::ZERO, &mut |_| {});
+        assert!(matches!(busy, Err(Error::Busy { .. })), "one lock for both spellings");
     }
 
     #[test]
     fn a_second_lock_waits_then_fails_and_succeeds_once_released() {
         let dir = tempfile::tempdir().unwrap();
-        let account = Account::new("http://127.0.0.1:1", "k");
+        let account = AccountId::new("http://127.0.0.1:1", "k");
         let first = acquire(&account, dir.path(), Duration::ZERO, &mut |_| panic!("free")).unwrap();
         let mut seen = Vec::new();
         let busy = acquire(&account, dir.path(), Duration::from_millis(250), &mut |p| seen.push(p));
@@ -224,7 +164,7 @@ mod tests {
         assert_eq!((holder, seen), (Some(std::process::id()), vec![Some(std::process::id())]));
         let now = acquire(&account, dir.path(), Duration::ZERO, &mut |_| {});
         assert!(matches!(now, Err(Error::Busy { .. })), "timeout 0 fails at once");
-        let other = Account::new("http://127.0.0.1:2", "k");
+        let other = AccountId::new("http://127.0.0.1:2", "k");
         assert!(acquire(&other, dir.path(), Duration::ZERO, &mut |_| {}).is_ok());
         drop(first);
         assert!(acquire(&account, dir.path(), Duration::ZERO, &mut |_| {}).is_ok());

@@ -7,9 +7,12 @@
 //!   unreadable body) is an unknown outcome, resolved by re-listing the
 //!   orders and matching the entry ([`identity::find_match`]) over the
 //!   recheck window;
-//! - only a 429 (usually a rate limiter's refusal) and a connection that was
-//!   never made are sent again, and only after a list shows no matching order
-//!   and the server's `Retry-After` went by;
+//! - only a connection that was never made and a 429 (usually a rate
+//!   limiter's refusal, but a server has stored the order and answered 429)
+//!   are sent again, and only after a list shows no matching order and the
+//!   server's `Retry-After` went by; a 429 only when its re-lists spanned the
+//!   list-lag bound ([`ExecuteOptions::max_list_lag`]), since a list may leave a
+//!   stored order out that long;
 //! - a 400 with code 1003 ("max concurrent requests reached") is a refusal
 //!   that bought nothing: it is sent again after a backoff, without a re-list;
 //! - any other unknown outcome that the rechecks cannot resolve is not sent
@@ -126,6 +129,14 @@ pub(super) async fn create(
                 return unresolved(&format!(
                     "the order is not listed after {} s",
                     shown_secs(checked)
+                ));
+            }
+            Found::No if !never_sent && checked < opts.max_list_lag => {
+                return unresolved(&format!(
+                    "the order is not listed after {} s, but a list may lag up to {} s \
+                     (`--max-list-lag`)",
+                    shown_secs(checked),
+                    shown_secs(opts.max_list_lag)
                 ));
             }
             Found::No if sends >= opts.max_create_sends => {

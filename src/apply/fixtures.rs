@@ -25,8 +25,11 @@ use rand::{Rng, SeedableRng};
 use super::consent::{self, RefusalKind};
 use clearsky::api::poll::recheck_polls;
 
-use super::{Event, ExecuteOptions, Step, StepOutcome, execute};
-use crate::pending::{self, Pending, settle};
+use super::{Event, ExecuteOptions, Step, StepOutcome, execute_with};
+use crate::machine::AccountId;
+use crate::pending::intents::Intents;
+use crate::pending::settle::Waits;
+use crate::pending::{Pending, settle};
 use crate::plan::{self, DiffOptions};
 use crate::pricing;
 use crate::spec::DesiredSet;
@@ -37,6 +40,12 @@ use clearsky_emulator::{self as emulator, Handle};
 
 /// The re-check window of `--recheck-wait`'s default.
 const WINDOW: Duration = Duration::from_secs(15);
+
+/// The re-check window, and a list-lag bound of zero: the emulator's list
+/// never lags, so a create not listed by the next list was not stored.
+fn waits() -> Waits {
+    Waits::new(WINDOW, Duration::ZERO)
+}
 
 /// How a run ended: the exit status `skyform apply` gives for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,11 +182,10 @@ impl World {
         concurrency: usize,
         moment: &(dyn Fn(Option<&Event>) + Sync),
     ) -> Ended {
-        let mut pending = Pending::open(
-            &self.dir.path().join(pending::PATH),
-            pending::account_id(&client.config().base_url, client.config().key.expose()),
-        )
-        .expect("the pending record");
+        // The machine record of this account, in the test's own directory.
+        let account = AccountId::new(&client.config().base_url, client.config().key.expose());
+        let mut pending =
+            Pending::open(&self.dir.path().join("machine"), account, None).expect("the record");
         let query = ListQuery { get_expired: true, ..ListQuery::default() };
         let live = match client.list(query).await {
             Ok(live) => live,
@@ -187,9 +195,9 @@ impl World {
         let now = chrono::Utc::now();
         let desired = &self.desired;
         let settled =
-            settle::before_plan(client, &mut pending, desired, live, WINDOW, now, &|_| ()).await;
+            settle::before_plan(client, &mut pending, desired, live, waits(), now, &|_| ()).await;
         let live = match settled {
-            Ok(live) => live,
+            Ok(settled) => settled.live,
             Err(e) => return Ended::Failed(e.to_string()),
         };
         pending.save().expect("save the pending record");
@@ -215,8 +223,6 @@ impl World {
 
         let entries: BTreeMap<_, _> =
             desired.orders.iter().map(|o| (o.name.clone(), o.clone())).collect();
-        let intents = settle::record_intents(&mut pending, &plan, chrono::Utc::now())
-            .expect("record the intents");
         moment(None);
         let opts = ExecuteOptions {
             concurrency,
@@ -225,14 +231,27 @@ impl World {
         };
         let never = AtomicBool::new(false);
         let on_event = |e: &Event| moment(Some(e));
-        let report = execute(&plan, &entries, client, &opts, &never, &on_event).await;
+        // As apply does: each create's intent is saved before it is sent.
+        let ledger = Intents::new(&mut pending, &plan, concurrency * 4);
+        let before_send = |i: usize| ledger.before_send(i);
+        let report =
+            execute_with(&plan, &entries, client, &opts, &never, &on_event, &before_send).await;
+        let intents = ledger.into_recorded();
         moment(None);
         let new = settle::items_of(&plan, &report, chrono::Utc::now());
         let now = chrono::Utc::now();
-        let unlisted =
-            settle::after_apply(client, &mut pending, desired, &intents, new, WINDOW, now, &|_| ())
-                .await
-                .expect("save the pending record");
+        let unlisted = settle::after_apply(
+            client,
+            &mut pending,
+            desired,
+            &intents,
+            new,
+            waits(),
+            now,
+            &|_| (),
+        )
+        .await
+        .expect("save the pending record");
         moment(None);
         if !unlisted.is_empty() {
             Ended::Partial

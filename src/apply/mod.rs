@@ -3,9 +3,10 @@
 //!
 //! Does IO through the [`Client`]. Rules:
 //! - a create is sent again only after a list shows no matching order, and
-//!   only after a 429 or a connection that was never made; any other unknown
-//!   outcome the re-lists cannot resolve fails the step and is reported in
-//!   [`Report::maybe_created`] (see `create.rs`);
+//!   only after a connection that was never made, or a 429 whose re-lists
+//!   spanned the list-lag bound ([`ExecuteOptions::max_list_lag`]); any other
+//!   unknown outcome the re-lists cannot resolve fails the step and is
+//!   reported in [`Report::maybe_created`] (see `create.rs`);
 //! - every wait goes through the client's sleeper ([`wait`]) and ends at the
 //!   first interrupt;
 //! - after the first failed change no new change starts; changes in flight
@@ -65,6 +66,10 @@ pub struct ExecuteOptions {
     pub unknown_polls: Vec<Duration>,
     /// Most times one entry's create is sent.
     pub max_create_sends: u32,
+    /// The longest a stored order may be missing from the list
+    /// (`--max-list-lag`): a 429 is sent again only after re-lists that
+    /// spanned this long show no order.
+    pub max_list_lag: Duration,
 }
 
 impl Default for ExecuteOptions {
@@ -73,9 +78,14 @@ impl Default for ExecuteOptions {
             concurrency: 4,
             unknown_polls: clearsky::api::poll::recheck_polls(Duration::from_secs(15)),
             max_create_sends: 5,
+            max_list_lag: Duration::from_secs(600),
         }
     }
 }
+
+/// Called just before the create of change `index` is sent; an error keeps
+/// it from being sent (the step fails with it).
+pub type BeforeSend<'a> = &'a (dyn Fn(usize) -> Result<(), String> + Sync);
 
 /// Runs `plan` against the API. `desired` are the manifest entries by name
 /// (needed to recognise an order after an unknown create outcome); `stop` is
@@ -87,6 +97,21 @@ pub async fn execute(
     opts: &ExecuteOptions,
     stop: &AtomicBool,
     on_event: &(dyn Fn(&Event) + Sync),
+) -> Report {
+    execute_with(plan, desired, client, opts, stop, on_event, &|_| Ok(())).await
+}
+
+/// [`execute`], asking `before_send` before each create is sent (apply
+/// records its intent there, so that a run killed while the create is in
+/// flight leaves it for the next run).
+pub async fn execute_with(
+    plan: &Plan,
+    desired: &BTreeMap<String, DesiredOrder>,
+    client: &Client,
+    opts: &ExecuteOptions,
+    stop: &AtomicBool,
+    on_event: &(dyn Fn(&Event) + Sync),
+    before_send: BeforeSend<'_>,
 ) -> Report {
     let failed = AtomicBool::new(false);
     let halted = || failed.load(Ordering::SeqCst) || stop.load(Ordering::SeqCst);
@@ -116,6 +141,12 @@ pub async fn execute(
                 }
                 if let Some(guid) = relister.check(i).await {
                     let outcome = StepOutcome::Satisfied { guid };
+                    on_event(&Event::finished(i, change, Step::Create, &outcome));
+                    return (i, outcome, false);
+                }
+                if let Err(e) = before_send(i) {
+                    failed.store(true, Ordering::SeqCst);
+                    let outcome = StepOutcome::failed(format!("not sent: {e}"), Vec::new());
                     on_event(&Event::finished(i, change, Step::Create, &outcome));
                     return (i, outcome, false);
                 }

@@ -51,13 +51,22 @@ impl Env {
     /// Plans `ONE_ENTRY_MANIFEST` against the emulator and applies it, calling `on_event`
     /// with the stop flag for each event.
     fn apply(&self, on_event: &(dyn Fn(&Event, &AtomicBool) + Sync)) -> Report {
+        self.apply_with(ExecuteOptions::default().max_list_lag, on_event)
+    }
+
+    /// [`Env::apply`] with the list-lag bound `max_list_lag`.
+    fn apply_with(
+        &self,
+        max_list_lag: Duration,
+        on_event: &(dyn Fn(&Event, &AtomicBool) + Sync),
+    ) -> Report {
         let desired = load_manifest(self.dir.path(), ONE_ENTRY_MANIFEST);
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         rt.block_on(async {
             let plan = self.plan(&desired).await;
             let entries: BTreeMap<_, _> =
                 desired.orders.iter().map(|o| (o.name.clone(), o.clone())).collect();
-            let opts = ExecuteOptions { concurrency: 1, ..ExecuteOptions::default() };
+            let opts = ExecuteOptions { concurrency: 1, max_list_lag, ..ExecuteOptions::default() };
             let stop = &*self.stop;
             let on_event = |e: &Event| on_event(e, stop);
             execute(&plan, &entries, &self.client, &opts, stop, &on_event).await
@@ -105,7 +114,8 @@ fn a_429_on_create_is_sent_again_only_after_the_rechecks_and_the_retry_after() {
             Fault::TooManyRequests { retry_after_secs: None },
         ],
     );
-    let report = env.apply(&quiet);
+    // Lists are trusted to show an order within the re-check window.
+    let report = env.apply_with(Duration::from_secs(15), &quiet);
     assert!(matches!(Env::only_outcome(&report), StepOutcome::Done { .. }), "{report:?}");
     assert!(report.complete() && report.maybe_created.is_empty());
     // Each 429 is followed by the re-lists of the window (15 s); a day's
@@ -113,6 +123,21 @@ fn a_429_on_create_is_sent_again_only_after_the_rechecks_and_the_retry_after() {
     // second 429's backoff (0.5 s) went by during its re-lists.
     assert_eq!(env.slept(), Duration::from_secs(45));
     assert_eq!((env.creates_sent(), env.emu.orders().len()), (3, 1));
+}
+
+#[test]
+fn a_429_is_not_sent_again_when_its_rechecks_are_shorter_than_the_list_lag_bound() {
+    let env = Env::new(usize::MAX);
+    env.emu.script("POST", ORDERS, vec![Fault::TooManyRequests { retry_after_secs: None }]);
+    let report = env.apply_with(Duration::from_secs(16), &quiet);
+    let error = failure(Env::only_outcome(&report));
+    assert!(
+        error.contains("not listed after 15 s, but a list may lag up to 16 s (`--max-list-lag`)"),
+        "{error}"
+    );
+    assert!(error.contains("not sent again"), "{error}");
+    assert_eq!(report.maybe_created, [0], "held for the next run");
+    assert_eq!((env.slept(), env.creates_sent()), (Duration::from_secs(15), 1));
 }
 
 #[test]

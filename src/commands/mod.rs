@@ -8,6 +8,7 @@ mod emulator;
 mod export;
 mod man;
 mod orders;
+mod pending;
 mod plan;
 mod schema;
 mod validate;
@@ -57,6 +58,7 @@ pub fn run(args: Args) -> Result<ExitStatus, Error> {
         Command::Apply(a) => apply::run(&a, &ctx),
         Command::Orders(a) => orders::run(&a, &ctx),
         Command::Export(a) => export::run(&a, &ctx),
+        Command::Pending(a) => pending::run(&a, &ctx),
         Command::Emulator(a) => emulator::run(&a, &ctx),
         Command::Completions(a) => completions::run(&a),
         Command::Man(_) => man::run(),

@@ -4,7 +4,6 @@ use std::io::Write;
 
 use super::Context;
 use crate::cli::PlanArgs;
-use crate::pending::Pending;
 use crate::settings::PlanSettings;
 use crate::ui::{Ui, terminal};
 use crate::{Error, ExitStatus, connect, ops, render};
@@ -15,7 +14,7 @@ pub(crate) fn run(args: &PlanArgs, ctx: &Context) -> Result<ExitStatus, Error> {
     let desired = ops::load::with_base(&planning.paths, planning.base.as_deref(), &ctx.ui)?;
     let conn = connect::connect(&settings.api, &ctx.ui)?;
     // Read only: the record is updated by apply alone.
-    let mut pending = Pending::open_for(conn.client.config())?;
+    let mut pending = ops::pending::open(&settings.api, conn.client.config(), false, &ctx.ui)?;
     let rt = ops::runtime()?;
     let _guard = rt.enter();
     terminal::exit_on_interrupt();

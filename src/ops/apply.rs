@@ -16,7 +16,10 @@ use crate::apply::consent::{self, Refusal, RefusalKind};
 use crate::apply::{self, Event, Report};
 use crate::base;
 use crate::connect::{self, Connection};
-use crate::pending::{self, Pending, settle};
+use crate::machine::AccountId;
+use crate::pending::Pending;
+use crate::pending::intents::Intents;
+use crate::pending::settle::{self, Waits};
 use crate::plan::Plan;
 use crate::saved_plan::SavedPlan;
 use crate::settings::{ApplySettings, Approval};
@@ -47,8 +50,12 @@ pub trait ApplyView: Sync {
 pub enum ApplyOutcome {
     /// Refused before any change: blocked, over budget or unpriced (exit 3).
     Refused,
-    /// The account already matches.
-    Unchanged,
+    /// The account already matches, but for the entries `held`.
+    Unchanged {
+        /// Entries not bought because an earlier create of unknown outcome
+        /// may have bought them (the list does not show it yet).
+        held: usize,
+    },
     /// The changes were made, or tried.
     Applied {
         /// What each change did.
@@ -57,6 +64,8 @@ pub enum ApplyOutcome {
         unlisted: usize,
         /// True when an interrupt stopped the changes.
         interrupted: bool,
+        /// Entries held back, as for [`ApplyOutcome::Unchanged`].
+        held: usize,
     },
 }
 
@@ -66,8 +75,12 @@ impl ApplyOutcome {
     pub fn exit(&self) -> Result<ExitStatus, Error> {
         match self {
             Self::Refused => Ok(ExitStatus::Blocked),
-            Self::Unchanged => Ok(ExitStatus::Success),
-            Self::Applied { unlisted, .. } if *unlisted > 0 => Ok(ExitStatus::Partial),
+            // A held entry may still lack its order: the account is not known to match.
+            Self::Unchanged { held } if *held > 0 => Ok(ExitStatus::Partial),
+            Self::Unchanged { .. } => Ok(ExitStatus::Success),
+            Self::Applied { unlisted, held, .. } if *unlisted + *held > 0 => {
+                Ok(ExitStatus::Partial)
+            }
             Self::Applied { report, .. } if report.complete() => Ok(ExitStatus::Success),
             // A create whose outcome stayed unknown may have bought an order.
             Self::Applied { report, .. }
@@ -83,6 +96,14 @@ impl ApplyOutcome {
         }
     }
 }
+
+/// Creates whose intents are saved at once, per unit of concurrency: a run
+/// killed half-way holds at most this many rounds of creates it never sent.
+const INTENT_ROUNDS: usize = 4;
+
+/// The most times one apply saves intents: each save writes the whole
+/// record, so past this many batches the batches grow instead.
+const MAX_INTENT_SAVES: usize = 32;
 
 /// The end of the message of an apply that did nothing it could confirm.
 const UNCONFIRMED: &str =
@@ -130,14 +151,16 @@ pub fn apply(
     // so a run that waited sees the orders of the run it waited for.
     let _lock = lock_account(settings, &conn, ui).map_err(Stop::Early)?;
     // Read once the lock is held, so that the run waited for has saved it.
-    let mut pending = Pending::open_for(conn.client.config()).map_err(Stop::Early)?;
+    let mut pending =
+        super::pending::open(&settings.api, conn.client.config(), true, ui).map_err(Stop::Early)?;
     let rt = super::runtime().map_err(Stop::Early)?;
     let (stop, applying) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
     let _guard = rt.enter();
     terminal::watch_interrupts(Arc::clone(&stop), Arc::clone(&applying));
-    let (plan, concurrency) = rt
+    let (plan, concurrency, held) = rt
         .block_on(current_plan(settings, saved.as_ref(), &desired, &conn, &mut pending, ui))
         .map_err(Stop::Early)?;
+    let tell_held = || say_held(&held, ui);
 
     view.plan(&plan).map_err(|e| Stop::Early(stdout_error(e)))?;
     // `plan::status` decides exit 3 for `plan`; apply never goes on where it would refuse.
@@ -155,7 +178,8 @@ pub fn apply(
     }
     if !plan.has_changes() {
         view.unchanged().map_err(|e| Stop::Reported(stdout_error(e)))?;
-        return Ok(ApplyOutcome::Unchanged);
+        tell_held();
+        return Ok(ApplyOutcome::Unchanged { held: held.len() });
     }
     if settings.approval == Approval::Ask && !view.confirm().map_err(Stop::Early)? {
         let e = Error::Failed("apply cancelled; nothing was changed".to_owned());
@@ -165,9 +189,12 @@ pub fn apply(
 
     let entries: BTreeMap<String, _> =
         desired.orders.iter().map(|o| (o.name.clone(), o.clone())).collect();
-    // Before the first create: a run killed half-way leaves them for the next.
-    let intents =
-        settle::record_intents(&mut pending, &plan, chrono::Utc::now()).map_err(Stop::Early)?;
+    let opts = settings.executor_options(concurrency);
+    // Each create's intent is saved before it is sent: a run killed half-way
+    // leaves them for the next, which holds their entries.
+    let creates = plan.priceable().len();
+    let chunk = (opts.concurrency * INTENT_ROUNDS).max(creates.div_ceil(MAX_INTENT_SAVES));
+    let ledger = Intents::new(&mut pending, &plan, chunk);
     applying.store(true, Ordering::SeqCst);
     let report = rt.block_on(async {
         let progress = terminal::progress_bar(&plan, view.wants_progress());
@@ -175,11 +202,21 @@ pub fn apply(
             view.event(e);
             terminal::on_progress(&progress, e);
         };
-        let opts = settings.executor_options(concurrency);
-        let report = apply::execute(&plan, &entries, &conn.client, &opts, &stop, &on_event).await;
+        let before_send = |i: usize| ledger.before_send(i);
+        let report = apply::execute_with(
+            &plan,
+            &entries,
+            &conn.client,
+            &opts,
+            &stop,
+            &on_event,
+            &before_send,
+        )
+        .await;
         progress.finish();
         report
     });
+    let intents = ledger.into_recorded();
     // A report that cannot be shown (stdout closed) still lets the record
     // below be saved first: it is what keeps the next run from buying again.
     let reported = view.report(&report);
@@ -192,7 +229,7 @@ pub fn apply(
             &desired,
             &intents,
             new,
-            settings.recheck_wait,
+            Waits::new(settings.recheck_wait, settings.max_list_lag),
             chrono::Utc::now(),
             &say,
         ))
@@ -202,18 +239,40 @@ pub fn apply(
         let one = unlisted.len() == 1;
         ui.line(&format!(
             "error: {} created by this apply {} not listed after {} s: {}; the next plan or \
-             apply on this machine waits for {} before creating {} again (see `{}`)",
+             apply on this machine, from any directory, waits for {} before creating {} again \
+             (see `skyform pending`, and the record `{}`)",
             settle::orders(unlisted.len()),
             if one { "is" } else { "are" },
             settings.recheck_wait.as_secs_f64(),
             settle::names(&unlisted),
             if one { "it" } else { "them" },
             if one { "its entry" } else { "their entries" },
-            pending::PATH,
+            pending.path().display(),
         ));
     }
+    tell_held();
     let interrupted = stop.load(Ordering::SeqCst);
-    Ok(ApplyOutcome::Applied { report, unlisted: unlisted.len(), interrupted })
+    Ok(ApplyOutcome::Applied { report, unlisted: unlisted.len(), interrupted, held: held.len() })
+}
+
+/// The last word on entries held back by a create of unknown outcome.
+fn say_held(held: &[String], ui: &dyn Ui) {
+    if held.is_empty() {
+        return;
+    }
+    let names: Vec<String> = held.iter().map(|n| format!("`{n}`")).collect();
+    let (one, first) = (held.len() == 1, &held[0]);
+    ui.line(&format!(
+        "error: {} not bought: an earlier create of {} has an unknown outcome, and the list may \
+         not show its order yet (see the warning{} above); apply again once a list shows it or \
+         the list-lag bound has passed, or check the ClearSKY dashboard and release {} with \
+         `skyform pending forget {}`",
+        names.join(", "),
+        if one { "it" } else { "each" },
+        if one { "" } else { "s" },
+        if one { "it" } else { "each" },
+        if one { first.as_str() } else { "ENTRY" },
+    ));
 }
 
 /// An error writing to stdout (a closed pipe is handled in `main`).
@@ -228,7 +287,7 @@ fn lock_account(
     ui: &dyn Ui,
 ) -> Result<lock::AccountLock, Error> {
     let timeout = settings.lock_timeout;
-    let account = lock::Account::of(&settings.api, &conn.client);
+    let account = AccountId::of(&settings.api, conn.client.config());
     let mut on_wait = |pid: Option<u32>| {
         let pid = pid.map(|p| format!(" (pid {p})")).unwrap_or_default();
         ui.line(&format!(
@@ -250,29 +309,34 @@ async fn current_plan(
     conn: &Connection,
     pending: &mut Pending,
     ui: &dyn Ui,
-) -> Result<(Plan, std::num::NonZeroUsize), Error> {
+) -> Result<(Plan, std::num::NonZeroUsize, Vec<String>), Error> {
     let stale = |reasons: Vec<String>| match (&settings.saved_plan, reasons.is_empty()) {
         (Some(path), false) => Err(Error::StalePlan { path: path.clone(), reasons }),
         _ => Ok(()),
     };
     if let Some(saved) = saved {
-        let account = lock::Account::of(&settings.api, &conn.client);
-        if saved.account != account.id() {
+        let account = AccountId::of(&settings.api, conn.client.config());
+        if saved.account != account.as_str() {
             // Before anything is listed: a plan reviewed for one account is
             // never evidence for another.
             stale(vec![format!(
                 "the plan was made for another account (`{}`; this run's is `{}`)",
                 saved.account,
-                account.id()
+                account.as_str()
             )])?;
         }
         stale(saved.age_reasons(conn.now(), settings.max_plan_age))?;
     }
-    let live = observe::list_settled(conn, desired, pending, settings.recheck_wait, ui).await?;
+    let waits = Waits::new(settings.recheck_wait, settings.max_list_lag);
+    let settled = observe::list_settled(conn, desired, pending, waits, ui).await?;
+    let live = settled.live;
     pending.save()?;
     let (plan, account) = make_plan(desired, &live, conn, &settings.planning, ui).await?;
     if let Some(saved) = saved {
         stale(saved.stale_reasons(&plan, &desired.files, &live))?;
     }
-    Ok((plan, account.concurrency))
+    let mut held = settled.held;
+    let targets = &settings.planning.targets;
+    held.retain(|name| targets.is_empty() || targets.contains(name));
+    Ok((plan, account.concurrency, held))
 }

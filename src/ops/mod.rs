@@ -10,6 +10,7 @@ pub mod apply;
 pub mod load;
 pub mod observe;
 pub mod orders;
+pub mod pending;
 pub mod plan;
 
 pub use account::Account;

@@ -1,16 +1,15 @@
 //! The live side of a plan: every order of the account, read once and fail
-//! closed, and the orders an earlier apply on this machine left pending,
-//! waited for.
+//! closed, and the orders an earlier apply on this machine (from any
+//! directory) left pending, waited for or held.
 //!
 //! Does IO (the API, through the connection).
-
-use std::time::Duration;
 
 use clearsky::api::types::TaskOrder;
 
 use crate::Error;
 use crate::connect::Connection;
-use crate::pending::{self, Pending};
+use crate::pending::Pending;
+use crate::pending::settle::{self, Settled, Waits};
 use crate::spec::DesiredSet;
 use crate::ui::Ui;
 
@@ -27,19 +26,20 @@ pub async fn list_live(conn: &Connection, ui: &dyn Ui) -> Result<Vec<TaskOrder>,
     Ok(live)
 }
 
-/// Lists the live orders, then waits up to `window` for the orders an
-/// earlier apply on this machine left pending ([`pending::settle::before_plan`]).
-/// The record is updated in memory; apply saves it.
+/// Lists the live orders, then waits up to `waits.window` for the orders an
+/// earlier apply on this machine left pending, and holds those still missing
+/// within the list-lag bound ([`settle::before_plan`]); returns the list to
+/// plan from and the entries held. The record is updated in memory; apply saves it.
 pub async fn list_settled(
     conn: &Connection,
     desired: &DesiredSet,
     pending: &mut Pending,
-    window: Duration,
+    waits: Waits,
     ui: &dyn Ui,
-) -> Result<Vec<TaskOrder>, Error> {
+) -> Result<Settled, Error> {
+    // Taken before the list is asked for: the list is at least this recent.
+    let listed_at = chrono::Utc::now();
     let live = list_live(conn, ui).await?;
     let say = |line: &str| ui.line(line);
-    let now = chrono::Utc::now();
-    Ok(pending::settle::before_plan(&conn.client, pending, desired, live, window, now, &say)
-        .await?)
+    Ok(settle::before_plan(&conn.client, pending, desired, live, waits, listed_at, &say).await?)
 }

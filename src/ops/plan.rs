@@ -12,13 +12,15 @@ use clearsky::api::types::TaskOrder;
 use super::account::Account;
 use super::{load, observe};
 use crate::connect::Connection;
+use crate::machine::AccountId;
 use crate::pending::Pending;
+use crate::pending::settle::Waits;
 use crate::plan::{self, Plan};
 use crate::saved_plan::SavedPlan;
 use crate::settings::{PlanSettings, Planning};
 use crate::spec::DesiredSet;
 use crate::ui::Ui;
-use crate::{Error, ExitStatus, footprints, lock, offered, pricing, render};
+use crate::{Error, ExitStatus, footprints, offered, pricing, render};
 
 /// What `plan` found: the plan, and what it was made from.
 #[derive(Debug)]
@@ -69,7 +71,8 @@ pub async fn plan(
     ui: &dyn Ui,
 ) -> Result<PlanOutcome, Error> {
     let planning = &settings.planning;
-    let live = observe::list_settled(conn, desired, pending, settings.recheck_wait, ui).await?;
+    let waits = Waits::new(settings.recheck_wait, settings.max_list_lag);
+    let live = observe::list_settled(conn, desired, pending, waits, ui).await?.live;
     let (mut plan, _) = make_plan(desired, &live, conn, planning, ui).await?;
     let opts = render::RenderOptions { no_map: settings.no_map, ..planning.render_options(false) };
     if render::draws_map(planning.format, &opts) {
@@ -79,9 +82,16 @@ pub async fn plan(
     }
     if let Some(path) = &settings.out {
         let saved = planning.saved_settings(desired.base.as_ref().map(|b| b.commit.as_str()));
-        let account = lock::Account::of(&settings.api, &conn.client);
-        SavedPlan::new(plan.clone(), account.id(), &planning.paths, saved, &desired.files, &live)
-            .write(path)?;
+        let account = AccountId::of(&settings.api, conn.client.config());
+        SavedPlan::new(
+            plan.clone(),
+            account.as_str(),
+            &planning.paths,
+            saved,
+            &desired.files,
+            &live,
+        )
+        .write(path)?;
     }
     Ok(PlanOutcome {
         plan,

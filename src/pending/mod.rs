@@ -1,45 +1,50 @@
 //! The pending record: orders an apply created, or may have created, that the
-//! order list did not show yet, so that the next run on this machine waits for
-//! them instead of buying them again.
+//! order list did not show yet, so that no run on this machine buys them again
+//! before the list can be trusted to show them.
 //!
-//! The API's list can show a new order seconds after the create answered (or
+//! The API's list can show a new order well after the create answered (or
 //! failed). Apply waits for its own orders before it exits ([`settle`]); what
-//! is still missing then is written to `.skyform/pending.json`, and the next
-//! `plan` or `apply` waits for those orders before planning their entries.
-//! The record holds, per account (a hash of the API URL and key, never the
-//! key), one [`PendingOrder`] per order: the entry's name and spec digest, the GUID
-//! when the create answered with one, the body sent, and when.
+//! is still missing then is written to the account's record on this machine
+//! ([`record`]: `pending.json` beside the apply lock, under
+//! [`crate::machine`]), and every later `plan` or `apply` of that account on
+//! the machine, from any directory, waits for those orders before planning
+//! their entries. One [`PendingOrder`] per order: the entry's name and spec
+//! digest, the GUID when the create answered with one, the body sent, and when.
 //!
-//! This module does file IO (the record); deciding which items are settled
-//! ([`sort`]) and standing in for an unlisted order ([`stand_in`]) are pure.
-//! On a machine without the record (a fresh CI runner) nothing is waited for.
+//! An order is held until a list shows it, or, for a create whose outcome is
+//! unknown, until a list taken at least the list-lag bound (`--max-list-lag`)
+//! after the create still does not: only then is it taken as never created
+//! ([`sort`]). A created order (with a GUID) is held until a list shows it or
+//! someone forgets it (`skyform pending forget`), never dropped on a timer.
+//!
+//! This module's [`sort`] and [`stand_in`] are pure; [`record`] and
+//! [`legacy`] do the file IO, [`settle`] the waiting.
 
+pub mod file;
+pub mod intents;
+pub mod legacy;
+pub mod listing;
+pub mod record;
 pub mod settle;
 
-use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
-use crate::Error;
 use crate::identity;
 use crate::spec::DesiredSet;
 use clearsky::api::types::{OrderRequest, OrderStatus, TaskOrder, TileRef, parse_date};
 
-/// Where the record is kept, relative to the working directory.
-pub const PATH: &str = ".skyform/pending.json";
+pub use file::RecordError;
+pub use record::Pending;
 
-/// Items older than this are dropped: an order not listed a day after its
-/// create is not coming.
-pub const MAX_AGE: chrono::TimeDelta = chrono::TimeDelta::hours(24);
-
-/// The status a stand-in order shows in plans.
+/// The status a stand-in for a created order shows in plans.
 pub const NOT_YET_LISTED: &str = "created, not yet listed";
 
-const FORMAT_VERSION: u32 = 1;
+/// The status a stand-in for a create of unknown outcome shows in plans.
+pub const OUTCOME_UNKNOWN: &str = "create outcome unknown, not yet listed";
+
+/// The GUID a stand-in for a create of unknown outcome shows (no order has one yet).
+pub const UNKNOWN_GUID: &str = "outcome-unknown";
 
 /// One order that may exist but was not listed yet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -53,107 +58,42 @@ pub struct PendingOrder {
     pub guid: Option<String>,
     /// The body sent, to recognise the order in the list.
     pub request: OrderRequest,
-    /// When the create was sent (wall clock).
+    /// When the create was sent, or when its outcome was last found unknown
+    /// (wall clock): the list-lag bound counts from here.
     pub recorded_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct RecordFile {
-    format_version: u32,
-    /// Items per account id.
-    accounts: BTreeMap<String, Vec<PendingOrder>>,
-}
-
-/// The record of one account, read from its file.
-#[derive(Debug)]
-pub struct Pending {
-    path: PathBuf,
-    account: String,
-    file: RecordFile,
-}
-
-/// The account id of a base URL and key: a hash, so that the record never holds the key.
-pub fn account_id(base_url: &str, key: &str) -> String {
-    let digest = Sha256::digest(format!("skyform-account-v1\n{base_url}\n{key}").as_bytes());
-    hex::encode(&digest[..16])
-}
-
-impl Pending {
-    /// Reads the record at `path` (none yet is an empty record). A record that
-    /// cannot be read is an error: ignoring it could buy its orders again.
-    pub fn open(path: &Path, account: String) -> Result<Self, Error> {
-        let file = match std::fs::read(path) {
-            Ok(bytes) => serde_json::from_slice::<RecordFile>(&bytes).map_err(|e| Error::Io {
-                action: "read",
-                path: path.to_owned(),
-                source: e.into(),
-            })?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => RecordFile::default(),
-            Err(source) => return Err(Error::Io { action: "read", path: path.to_owned(), source }),
-        };
-        Ok(Self { path: path.to_owned(), account, file })
-    }
-
-    /// Reads the record at [`PATH`] for the account `config` reaches.
-    pub fn open_for(config: &clearsky::api::Config) -> Result<Self, Error> {
-        Self::open(Path::new(PATH), account_id(&config.base_url, config.key.expose()))
-    }
-
-    /// The account's items.
-    pub fn items(&self) -> &[PendingOrder] {
-        self.file.accounts.get(&self.account).map_or(&[], Vec::as_slice)
-    }
-
-    /// Replaces the account's items.
-    pub fn set_items(&mut self, items: Vec<PendingOrder>) {
-        if items.is_empty() {
-            self.file.accounts.remove(&self.account);
-        } else {
-            self.file.accounts.insert(self.account.clone(), items);
-        }
-    }
-
-    /// Writes the record (atomically: a new file renamed over the old one);
-    /// removes the file when no account has items.
-    pub fn save(&mut self) -> Result<(), Error> {
-        let io = |action, source| Error::Io { action, path: self.path.clone(), source };
-        if self.file.accounts.is_empty() {
-            return match std::fs::remove_file(&self.path) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io("remove", e)),
-                _ => Ok(()),
-            };
-        }
-        self.file.format_version = FORMAT_VERSION;
-        let dir =
-            self.path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| io("create the directory of", e))?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| io("write", e))?;
-        let bytes = serde_json::to_vec_pretty(&self.file).unwrap_or_default();
-        tmp.write_all(&bytes).map_err(|e| io("write", e))?;
-        tmp.persist(&self.path).map_err(|e| io("write", e.error))?;
-        Ok(())
+impl PendingOrder {
+    /// The time from which a list that still does not show this create's
+    /// order proves it was never stored (`recorded_at` + `bound`).
+    pub fn held_until(&self, bound: TimeDelta) -> DateTime<Utc> {
+        self.recorded_at.checked_add_signed(bound).unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 }
 
 /// The items of a record, sorted against a list of live orders.
 #[derive(Debug, Default, PartialEq)]
 pub struct Sorted {
-    /// The order shows in the list (by GUID, or matching its entry).
+    /// The order shows in the list (by GUID, or matching its entry): dropped.
     pub listed: Vec<PendingOrder>,
-    /// The entry is loaded, unchanged, and no order for it shows yet.
+    /// The entry is loaded, unchanged, and no order for it shows yet: waited
+    /// for, then held (its entry is not bought).
     pub waiting: Vec<PendingOrder>,
+    /// A create of unknown outcome whose order does not show in a list taken
+    /// at least the list-lag bound after it: it stored nothing; dropped (and said).
+    pub lapsed: Vec<PendingOrder>,
     /// The entry is not loaded or was edited since: kept, not waited for.
     pub other: Vec<PendingOrder>,
-    /// Older than [`MAX_AGE`]: dropped.
-    pub expired: Vec<PendingOrder>,
 }
 
-/// Sorts `items` against the manifests and the live orders at `now` (wall clock).
+/// Sorts `items` against the manifests and the live orders of a list taken at
+/// `listed_at` (wall clock), with the list-lag bound `bound`.
 pub fn sort(
     items: &[PendingOrder],
     desired: &DesiredSet,
     live: &[TaskOrder],
-    now: DateTime<Utc>,
+    listed_at: DateTime<Utc>,
+    bound: TimeDelta,
 ) -> Sorted {
     let mut sorted = Sorted::default();
     for item in items {
@@ -165,16 +105,14 @@ pub fn sort(
             .guid
             .as_deref()
             .is_some_and(|g| live.iter().any(|o| o.task_order_guid.eq_ignore_ascii_case(g)));
-        let bucket = if now - item.recorded_at > MAX_AGE {
-            &mut sorted.expired
-        } else if by_guid {
+        let by_entry =
+            entry.is_some_and(|e| identity::find_match(e, &item.request, live).is_some());
+        let bucket = if by_guid || by_entry {
             &mut sorted.listed
-        } else if let Some(entry) = entry {
-            if identity::find_match(entry, &item.request, live).is_some() {
-                &mut sorted.listed
-            } else {
-                &mut sorted.waiting
-            }
+        } else if item.guid.is_none() && listed_at >= item.held_until(bound) {
+            &mut sorted.lapsed
+        } else if entry.is_some() {
+            &mut sorted.waiting
         } else {
             &mut sorted.other
         };
@@ -183,17 +121,24 @@ pub fn sort(
     sorted
 }
 
-/// An order standing in for a created one the list does not show yet, built
-/// from the body sent, with the status [`NOT_YET_LISTED`]; `None` without a GUID.
+/// An order standing in for one the list does not show yet, built from the
+/// body sent, so that the plan keeps its entry instead of buying it again:
+/// with the status [`NOT_YET_LISTED`] and its GUID, or for a create of unknown
+/// outcome [`OUTCOME_UNKNOWN`] and [`UNKNOWN_GUID`]. `None` only when the
+/// body's `From` is not a date (never for a body skyform built).
 pub fn stand_in(item: &PendingOrder) -> Option<TaskOrder> {
     let r = &item.request;
+    let (guid, status) = match &item.guid {
+        Some(guid) => (guid.clone(), NOT_YET_LISTED),
+        None => (UNKNOWN_GUID.to_owned(), OUTCOME_UNKNOWN),
+    };
     let refs = |guids: &Option<Vec<String>>| -> Vec<TileRef> {
         guids.iter().flatten().map(|g| TileRef { guid: g.clone(), wkt: None }).collect()
     };
     Some(TaskOrder {
-        task_order_guid: item.guid.clone()?,
+        task_order_guid: guid,
         billing_cycle: None,
-        ordering_process_status: OrderStatus::Unknown(NOT_YET_LISTED.to_owned()),
+        ordering_process_status: OrderStatus::Unknown(status.to_owned()),
         storage_months: r.storage_months,
         api_requests: r.api_requests,
         task_order_area_km2: 0.0,

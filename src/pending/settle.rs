@@ -8,12 +8,13 @@
 //! is told through the `say` callback (the command writes it to stderr).
 //! Which items are settled is decided by [`super::sort`].
 
+use std::cell::Cell;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 
-use super::{NOT_YET_LISTED, Pending, PendingOrder, sort, stand_in};
+use super::{Pending, PendingOrder, sort, stand_in};
 use crate::apply::{Report, Step, StepOutcome};
 use crate::plan::Plan;
 use crate::spec::DesiredSet;
@@ -21,81 +22,109 @@ use clearsky::api::poll::{self, Listed, OnListError, recheck_polls};
 use clearsky::api::types::TaskOrder;
 use clearsky::api::{self, Client};
 
-/// Before planning: waits up to `window` for the recorded orders of the
-/// loaded entries to show in `live`, and returns the list to plan from.
+/// How long to wait for the record's orders, and how long a list may lag.
+#[derive(Debug, Clone, Copy)]
+pub struct Waits {
+    /// `--recheck-wait`: how long to re-list for the orders before planning.
+    pub window: Duration,
+    /// `--max-list-lag`: how long after its create an order may still be
+    /// missing from the list.
+    pub bound: TimeDelta,
+}
+
+impl Waits {
+    /// The waits of `--recheck-wait` and `--max-list-lag`.
+    pub fn new(window: Duration, max_list_lag: Duration) -> Self {
+        Self { window, bound: TimeDelta::from_std(max_list_lag).unwrap_or(TimeDelta::MAX) }
+    }
+}
+
+/// The list to plan from, and the entries it holds back.
+#[derive(Debug)]
+pub struct Settled {
+    /// The live orders, with a [`stand_in`] for each order still missing.
+    pub live: Vec<TaskOrder>,
+    /// The loaded entries held back by a create of unknown outcome: they may
+    /// have an order the list does not show yet, so they are not bought.
+    pub held: Vec<String>,
+}
+
+/// Before planning: waits up to `waits.window` for the recorded orders of the
+/// loaded entries to show in `live` (a list taken at `listed_at`), and
+/// returns the list to plan from.
 ///
-/// A recorded order with a GUID that still does not show is kept in the
-/// record and added to the list as a [`stand_in`], so its entry is not bought
-/// again. A recorded unknown outcome that still does not show after this
-/// second window is dropped: its entry is planned again. Listed and expired
-/// items are dropped. The caller saves the record (apply) or not (plan).
+/// A recorded order that still does not show is kept in the record and added
+/// to the list as a [`stand_in`], so its entry is not bought again, with a
+/// warning that says why and how to release it. A create of unknown outcome
+/// that a list taken at least `waits.bound` after it does not show is dropped,
+/// saying so: its entry is planned again. Listed items are dropped. The
+/// caller saves the record (apply) or not (plan).
 pub async fn before_plan(
     client: &Client,
     pending: &mut Pending,
     desired: &DesiredSet,
     mut live: Vec<TaskOrder>,
-    window: Duration,
-    now: DateTime<Utc>,
+    waits: Waits,
+    listed_at: DateTime<Utc>,
     say: &dyn Fn(&str),
-) -> Result<Vec<TaskOrder>, api::Error> {
-    let mut sorted = sort(pending.items(), desired, &live, now);
+) -> Result<Settled, api::Error> {
+    let bound = waits.bound;
+    let mut sorted = sort(pending.items(), desired, &live, listed_at, bound);
+    // The time of the last list: the re-lists below move it on.
+    let mut last_at = listed_at;
     if !sorted.waiting.is_empty() {
         say(&format!(
             "Waiting up to {} s for {} from an earlier apply to show in the order list: {}.",
-            secs(window),
+            secs(waits.window),
             orders(sorted.waiting.len()),
             names(&sorted.waiting)
         ));
         let never = AtomicBool::new(false);
+        // Each re-list was asked for after the previous one was read: that
+        // time is a lower bound of its own, so the bound is never overrated.
+        let read_at = Cell::new(listed_at);
         let settled = |live: &[TaskOrder]| {
-            sort(pending.items(), desired, live, now).waiting.is_empty().then(|| live.to_vec())
+            let at = read_at.replace(Utc::now());
+            let sorted = sort(pending.items(), desired, live, at, bound);
+            sorted.waiting.is_empty().then(|| (live.to_vec(), at))
         };
-        let polls = recheck_polls(window);
+        let polls = recheck_polls(waits.window);
         // A plan is made from a good list only: a failed re-list fails the run.
-        match poll::until_listed(client, &polls, &never, OnListError::Fail, &|_| {}, settled)
-            .await?
-        {
-            Listed::Found(last) | Listed::NotFound { last: Some(last) } => live = last,
+        let found = poll::until_listed(client, &polls, &never, OnListError::Fail, &|_| {}, settled);
+        match found.await? {
+            Listed::Found((last, at)) => (live, last_at) = (last, at),
+            Listed::NotFound { last: Some(last) } => live = last,
             Listed::NotFound { last: None } | Listed::Interrupted => {}
         }
-        sorted = sort(pending.items(), desired, &live, now);
+        sorted = sort(pending.items(), desired, &live, last_at, bound);
     }
-    for item in &sorted.expired {
-        say(&format!(
-            "warning: forgetting the pending order for `{}` recorded at {}: still not listed after a day",
-            item.entry,
-            item.recorded_at.format("%Y-%m-%d %H:%M:%S UTC")
-        ));
+    for item in &sorted.lapsed {
+        let loaded = desired.orders.iter().any(|o| o.name == item.entry);
+        say(&super::listing::lapsed_line(item, last_at, bound, loaded));
     }
-    let mut keep = sorted.other;
-    for item in sorted.waiting {
-        if let Some(order) = stand_in(&item) {
-            say(&format!(
-                "warning: order `{}` for `{}`, created at {}, is still not listed; it counts as \
-                 existing ({NOT_YET_LISTED}), so `{}` is not bought again",
-                order.task_order_guid,
-                item.entry,
-                item.recorded_at.format("%H:%M:%S UTC"),
-                item.entry
-            ));
+    let (mut held, mut stood_in) = (Vec::new(), Vec::new());
+    for item in &sorted.waiting {
+        say(&super::listing::held_line(item, last_at, bound));
+        if item.guid.is_none() && !held.contains(&item.entry) {
+            held.push(item.entry.clone());
+        }
+        // One stand-in per entry: a second would look like a duplicate order.
+        if !stood_in.contains(&item.entry)
+            && let Some(order) = stand_in(item)
+        {
+            stood_in.push(item.entry.clone());
             live.push(order);
-            keep.push(item);
-        } else {
-            say(&format!(
-                "no order for `{}` showed up after the create with an unknown outcome at {}; \
-                 it is planned again",
-                item.entry,
-                item.recorded_at.format("%H:%M:%S UTC")
-            ));
         }
     }
+    let mut keep = sorted.other;
+    keep.extend(sorted.waiting);
     pending.set_items(keep);
-    Ok(live)
+    Ok(Settled { live, held })
 }
 
 /// The item of change `index` of `plan`, for the order with `guid` (`None`:
 /// the create's outcome is not known).
-fn item_of(
+pub(super) fn item_of(
     plan: &Plan,
     index: usize,
     guid: Option<String>,
@@ -109,27 +138,6 @@ fn item_of(
         request: change.request.clone()?,
         recorded_at: now,
     })
-}
-
-/// Before applying: every create `plan` may send, as an item of unknown
-/// outcome, saved before the first create is sent. An apply that returns
-/// replaces them with what it did ([`after_apply`]); one killed half-way
-/// leaves them, and the next run waits for their orders as for any create
-/// whose answer was lost, instead of buying them again.
-pub fn record_intents(
-    pending: &mut Pending,
-    plan: &Plan,
-    now: DateTime<Utc>,
-) -> Result<Vec<PendingOrder>, crate::Error> {
-    let intents: Vec<PendingOrder> =
-        plan.priceable().into_iter().filter_map(|i| item_of(plan, i, None, now)).collect();
-    if !intents.is_empty() {
-        let mut items = pending.items().to_vec();
-        items.extend(intents.iter().cloned());
-        pending.set_items(items);
-        pending.save()?;
-    }
-    Ok(intents)
 }
 
 /// The items an apply leaves to check: its new orders (with their GUIDs),
@@ -152,10 +160,10 @@ pub fn items_of(plan: &Plan, report: &Report, now: DateTime<Utc>) -> Vec<Pending
     created.chain(unknown).collect()
 }
 
-/// After applying: replaces the `intents` [`record_intents`] saved with the
-/// `new` items, then waits up to `window` until every new order with a GUID
-/// shows in the list. Returns those that do not; they stay in the record
-/// (saved here) for the next run.
+/// After applying: replaces the `intents` [`super::intents`] saved with the
+/// `new` items, then waits up to `waits.window` until every new order with a
+/// GUID shows in the list. Returns those that do not; they stay in the record
+/// (saved here) for the next run, like every create of unknown outcome.
 #[allow(clippy::too_many_arguments)]
 pub async fn after_apply(
     client: &Client,
@@ -163,10 +171,11 @@ pub async fn after_apply(
     desired: &DesiredSet,
     intents: &[PendingOrder],
     new: Vec<PendingOrder>,
-    window: Duration,
+    waits: Waits,
     now: DateTime<Utc>,
     say: &dyn Fn(&str),
 ) -> Result<Vec<PendingOrder>, crate::Error> {
+    let window = waits.window;
     let mut items: Vec<PendingOrder> =
         pending.items().iter().filter(|i| !intents.contains(i)).cloned().collect();
     let waits = !new.is_empty();
@@ -184,9 +193,11 @@ pub async fn after_apply(
     let polls: Vec<Duration> =
         std::iter::once(Duration::ZERO).chain(recheck_polls(window)).collect();
     let mut told = false;
-    let mut last = sort(pending.items(), desired, &[], now);
+    // Only the next run's lists decide that an unknown outcome stored nothing.
+    let never_lapses = TimeDelta::MAX;
+    let mut last = sort(pending.items(), desired, &[], now, never_lapses);
     let all_listed = |live: &[TaskOrder]| {
-        let sorted = sort(pending.items(), desired, live, now);
+        let sorted = sort(pending.items(), desired, live, now, never_lapses);
         let missing = unlisted(&sorted);
         if missing.is_empty() {
             return Some(sorted);

@@ -9,8 +9,9 @@ use std::fmt::Write as _;
 
 use clap::{Arg, ArgAction, Command, CommandFactory};
 
+use super::environment::{ENVIRONMENT, FILES};
 use super::{intro, sentence};
-use crate::cli::{Args, ENVIRONMENT, FILES};
+use crate::cli::Args;
 
 /// The whole page.
 pub fn markdown() -> String {

@@ -1,14 +1,15 @@
 //! The manual page, skyform(1), as roff (clap_mangen), generated from the same flag definitions as `--help`. Each
 //! subcommand gets its own section with its options; the global options, with
 //! the long help of their values, are shown once, at the top. ENVIRONMENT and
-//! FILES come from [`crate::cli::ENVIRONMENT`] and [`crate::cli::FILES`].
+//! FILES come from [`super::environment::ENVIRONMENT`] and [`super::environment::FILES`].
 //!
 //! Pure: builds bytes; `skyform man` writes them.
 
 use clap::CommandFactory;
 use clap_mangen::roff::{Roff, bold, roman};
 
-use crate::cli::{Args, ENVIRONMENT, FILES};
+use super::environment::{ENVIRONMENT, FILES};
+use crate::cli::Args;
 
 /// The whole page: skyform(1), its commands, then one section per subcommand,
 /// then examples, exit codes, the environment and the files.

@@ -7,6 +7,7 @@
 //! Pure: builds strings; the test reads and writes the files.
 
 mod cli;
+pub mod environment;
 pub mod man;
 mod manifest;
 

@@ -119,7 +119,7 @@ pub struct SavedPlan {
     /// When it was written (system clock; the age checks use `plan.generated_at`).
     pub saved_at: DateTime<Utc>,
     /// The account the plan was made for: a digest of the canonical API URL
-    /// and a hash of the key ([`crate::lock::Account`]), never the key.
+    /// and a hash of the key ([`crate::machine::AccountId`]), never the key.
     pub account: String,
     /// The manifest paths given to `plan`, to re-read when `apply --plan` gets none.
     pub paths: Vec<PathBuf>,

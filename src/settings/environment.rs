@@ -23,9 +23,18 @@ pub const RUST_LOG_ENV: &str = "RUST_LOG";
 /// API URL ([`crate::connect`]).
 pub const TEST_BACKOFF_ENV: &str = "SKYFORM_TEST_BACKOFF_MS";
 
-/// The variable that moves the apply lock directory (tests use it to simulate
-/// runs on different machines).
+/// The variable that moves the machine directory of apply locks and pending
+/// records (tests use it to simulate runs on different machines).
 pub const LOCK_DIR_ENV: &str = "SKYFORM_LOCK_DIR";
+
+/// Windows only: the parent of the machine directory.
+pub const PROGRAM_DATA_ENV: &str = "PROGRAMDATA";
+
+/// The machine directory on Unix: the same for every user, working directory,
+/// `$HOME` and `$TMPDIR` of the machine, and kept across reboots (the FHS
+/// promises `/var/tmp` on every Unix, writable by everyone, not cleared at boot).
+#[cfg(unix)]
+pub const MACHINE_DIR: &str = "/var/tmp/skyform";
 
 /// What skyform takes from the environment besides its flags.
 #[derive(Clone, Default)]
@@ -40,6 +49,8 @@ pub struct Environment {
     pub lock_dir: Option<PathBuf>,
     /// `SKYFORM_TEST_BACKOFF_MS`, when set to a number.
     pub test_backoff_ms: Option<u64>,
+    /// `PROGRAMDATA` (Windows only: the machine directory's parent).
+    pub program_data: Option<PathBuf>,
 }
 
 impl Environment {
@@ -56,13 +67,31 @@ impl Environment {
             rust_log: var(RUST_LOG_ENV),
             lock_dir: var(LOCK_DIR_ENV).filter(|d| !d.is_empty()).map(PathBuf::from),
             test_backoff_ms: var(TEST_BACKOFF_ENV).and_then(|v| v.trim().parse().ok()),
+            program_data: if cfg!(windows) {
+                var(PROGRAM_DATA_ENV).filter(|d| !d.is_empty()).map(PathBuf::from)
+            } else {
+                None
+            },
         }
     }
 
-    /// Where apply locks live: `SKYFORM_LOCK_DIR`, else `skyform-locks` in
-    /// the system's temporary directory.
+    /// The machine directory, where the apply locks and pending records of
+    /// every account live: `SKYFORM_LOCK_DIR`, else [`MACHINE_DIR`] on Unix
+    /// (`%ProgramData%\skyform` on Windows). Never under `$TMPDIR`, `$HOME`
+    /// or the working directory, which differ between runs of one machine.
     pub fn lock_dir(&self) -> PathBuf {
-        self.lock_dir.clone().unwrap_or_else(|| std::env::temp_dir().join("skyform-locks"))
+        if let Some(dir) = &self.lock_dir {
+            return dir.clone();
+        }
+        #[cfg(unix)]
+        {
+            PathBuf::from(MACHINE_DIR)
+        }
+        #[cfg(not(unix))]
+        {
+            let base = self.program_data.clone();
+            base.unwrap_or_else(|| PathBuf::from(r"C:\ProgramData")).join("skyform")
+        }
     }
 }
 
@@ -75,6 +104,7 @@ impl fmt::Debug for Environment {
             .field("rust_log", &self.rust_log)
             .field("lock_dir", &self.lock_dir)
             .field("test_backoff_ms", &self.test_backoff_ms)
+            .field("program_data", &self.program_data)
             .finish()
     }
 }
@@ -96,5 +126,23 @@ mod tests {
         assert!(!format!("{env:?}").contains("sk-secret"), "{env:?}");
         let blank = Environment::from_vars(|n| (n == API_KEY_ENV).then(|| " ".to_owned()));
         assert!(blank.api_key.is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_machine_directory_depends_on_no_temporary_or_home_directory() {
+        let dir = |tmp: &str, home: &str| {
+            let (tmp, home) = (tmp.to_owned(), home.to_owned());
+            Environment::from_vars(move |name| match name {
+                "TMPDIR" => Some(tmp.clone()),
+                "HOME" | "XDG_STATE_HOME" => Some(home.clone()),
+                _ => None,
+            })
+            .lock_dir()
+        };
+        assert_eq!(dir("/tmp/a", "/home/a"), PathBuf::from("/var/tmp/skyform"));
+        assert_eq!(dir("/tmp/b", "/builds/b"), dir("/tmp/a", "/home/a"));
+        let moved = Environment::from_vars(|n| (n == LOCK_DIR_ENV).then(|| "/m/1".to_owned()));
+        assert_eq!(moved.lock_dir(), PathBuf::from("/m/1"));
     }
 }

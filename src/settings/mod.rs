@@ -17,9 +17,11 @@ use chrono::{DateTime, Utc};
 
 pub mod environment;
 mod listing;
+mod pending;
 
 pub use environment::Environment;
 pub use listing::{ExportSettings, OrdersSettings};
+pub use pending::{ForgetSettings, PendingSettings};
 
 use clearsky::api::ApiKey;
 
@@ -176,6 +178,9 @@ pub struct PlanSettings {
     pub no_map: bool,
     /// How long to wait for orders an earlier apply left pending; at most [`MAX_WAIT`].
     pub recheck_wait: Duration,
+    /// `--max-list-lag`: how long after its create an order may be missing
+    /// from the list; at most [`MAX_WAIT`].
+    pub max_list_lag: Duration,
 }
 
 impl PlanSettings {
@@ -192,6 +197,7 @@ impl PlanSettings {
             detailed_exitcode: args.detailed_exitcode,
             no_map: args.no_map,
             recheck_wait: seconds("recheck-wait", args.flags.recheck_wait, Lower::Zero)?,
+            max_list_lag: seconds("max-list-lag", args.flags.max_list_lag, Lower::Zero)?,
         })
     }
 }
@@ -224,6 +230,9 @@ pub struct ApplySettings {
     /// How long to re-list the orders after a create with an unknown outcome,
     /// after the creates, and for pending orders; at most [`MAX_WAIT`].
     pub recheck_wait: Duration,
+    /// `--max-list-lag`: how long after its create an order may be missing
+    /// from the list; at most [`MAX_WAIT`].
+    pub max_list_lag: Duration,
     /// How long to wait for another apply's account lock; zero fails at once.
     pub lock_timeout: Duration,
 }
@@ -268,6 +277,7 @@ impl ApplySettings {
             allow_unpriced: args.allow_unpriced,
             approval,
             recheck_wait: seconds("recheck-wait", args.flags.recheck_wait, Lower::Zero)?,
+            max_list_lag: seconds("max-list-lag", args.flags.max_list_lag, Lower::Zero)?,
             lock_timeout: seconds("lock-timeout", args.lock_timeout, Lower::Zero)?,
         })
     }
@@ -293,6 +303,7 @@ impl ApplySettings {
         apply::ExecuteOptions {
             concurrency: concurrency.get(),
             unknown_polls: clearsky::api::poll::recheck_polls(self.recheck_wait),
+            max_list_lag: self.max_list_lag,
             ..apply::ExecuteOptions::default()
         }
     }
@@ -307,13 +318,13 @@ fn no_manifest(example: &str) -> Error {
 
 /// The smallest value a seconds flag accepts.
 #[derive(Clone, Copy)]
-enum Lower {
+pub(crate) enum Lower {
     Zero,
     Positive,
 }
 
 /// A seconds flag as a [`Duration`]: finite, in range, at most [`MAX_WAIT`].
-fn seconds(flag: &str, value: f64, lower: Lower) -> Result<Duration, Error> {
+pub(crate) fn seconds(flag: &str, value: f64, lower: Lower) -> Result<Duration, Error> {
     let (ok, kind) = match lower {
         Lower::Zero => (value >= 0.0, "non-negative"),
         Lower::Positive => (value > 0.0, "positive"),

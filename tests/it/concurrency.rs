@@ -194,7 +194,7 @@ fn four_applies_on_different_machines_refund_their_duplicates() {
 fn a_held_lock_makes_apply_fail_at_once_or_wait_for_it() {
     let env = Env::with(config());
     env.write("o.yaml", &manifest(2));
-    let account = skyform::lock::Account::new(&env.emu.url(), &env.emu.key());
+    let account = skyform::machine::AccountId::new(&env.emu.url(), &env.emu.key());
     let dir = env.path().join(".locks");
     let held = skyform::lock::acquire(&account, &dir, Duration::ZERO, &mut |_| {}).unwrap();
 

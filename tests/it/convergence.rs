@@ -87,6 +87,9 @@ fn apply_converges_under_seeded_faults() {
             "8",
             "--recheck-wait",
             "0.1",
+            // The emulator's list never lags: an order not listed was not stored.
+            "--max-list-lag",
+            "0",
             "o.yaml",
         ]);
         if out.code == 0 {
@@ -149,8 +152,12 @@ fn apply_killed_mid_apply_converges_without_duplicates() {
     child.kill().expect("SIGKILL");
     let _ = child.wait();
     assert_eq!(env.live().len(), ANSWERED + 2);
-    // Nothing is in flight any more: a short wait for the intents it left.
-    let out = env.run(&["apply", "--auto-approve", "--recheck-wait", "0.1", "o.yaml"]);
+    // Nothing is in flight any more: a short wait for the intents it left, and
+    // no list-lag bound (the emulator's list never lags: an intent not listed
+    // was never stored).
+    let args =
+        ["apply", "--auto-approve", "--recheck-wait", "0.1", "--max-list-lag", "0", "o.yaml"];
+    let out = env.run(&args);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     assert!(out.stdout.contains(&format!("{} to create", N - ANSWERED - 2)), "{}", out.stdout);
     assert_converged(&env, N, "killed with two creates unanswered");

@@ -12,8 +12,7 @@ use clearsky_emulator::{Config, Fault, Modes};
 use crate::apply::{entry, manifest};
 use crate::harness::Env;
 
-/// The pending record, relative to the working directory.
-const RECORD: &str = ".skyform/pending.json";
+use crate::pending_machine::record;
 
 /// A refusal the create's own validation would not give.
 fn refused() -> Fault {
@@ -43,8 +42,11 @@ fn an_apply_killed_during_its_create_is_not_bought_again_by_the_next_run() {
     }
     child.kill().expect("SIGKILL");
     child.wait().expect("wait");
-    let record = std::fs::read_to_string(env.path().join(RECORD)).expect("the record of intents");
-    assert!(record.contains("\"entry\": \"a\"") && record.contains("\"guid\": null"), "{record}");
+    let intents = std::fs::read_to_string(record(&env)).expect("the record of intents");
+    assert!(
+        intents.contains("\"entry\": \"a\"") && intents.contains("\"guid\": null"),
+        "{intents}"
+    );
 
     // The next run does not see the order in its first list: it must wait for
     // it. Once it says so, the list catches up.
@@ -70,7 +72,7 @@ fn an_apply_killed_during_its_create_is_not_bought_again_by_the_next_run() {
     assert!(said.contains("from an earlier apply"), "it never waited:\n{said}");
     assert_eq!(env.live().len(), 1, "bought twice:\n{stdout}\n{said}");
     assert!(stdout.contains("No changes"), "{stdout}");
-    assert!(!env.path().join(RECORD).exists(), "the order showed up: nothing is left pending");
+    assert!(!record(&env).exists(), "the order showed up: nothing is left pending");
 }
 
 #[test]
@@ -82,7 +84,7 @@ fn an_apply_that_returns_leaves_no_intent_behind() {
     let out = env.run(&["apply", "--auto-approve", "--concurrency", "1", "o.yaml"]);
     assert_ne!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     assert_eq!(env.live().len(), 1);
-    assert!(!env.path().join(RECORD).exists(), "{}", out.stderr);
+    assert!(!record(&env).exists(), "{}", out.stderr);
     let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     assert!(

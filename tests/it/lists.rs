@@ -10,6 +10,7 @@ use clearsky_emulator::{Fault, Malformed, Modes};
 
 use crate::apply::entry;
 use crate::harness::{Env, json};
+use crate::pending_machine::record;
 
 const ORDERS: &str = "/api/tasking/orders";
 
@@ -126,7 +127,7 @@ fn apply_waits_for_its_new_orders_to_be_listed_before_it_exits() {
     let (code, stdout, stderr) = run_until_said(&env, &args, "to show in the order list");
     assert_eq!(code, 0, "{stdout}\n{stderr}");
     assert!(stderr.contains("Waiting up to 3 s for 2 orders to show"), "{stderr}");
-    assert!(!env.path().join(".skyform/pending.json").exists(), "nothing left pending");
+    assert!(!record(&env).exists(), "nothing left pending");
     let again = env.run(&["apply", "--auto-approve", "o.yaml"]);
     assert!(again.stdout.contains("No changes."), "{}", again.stdout);
     assert_eq!(env.live().len(), 2);
@@ -145,8 +146,8 @@ fn a_list_lagging_past_the_wait_exits_5_and_an_immediate_rerun_buys_nothing() {
         "{}",
         first.stderr
     );
-    let record = std::fs::read_to_string(env.path().join(".skyform/pending.json")).unwrap();
-    assert!(!record.contains(&env.emu.key()), "the record never holds the key");
+    let text = std::fs::read_to_string(record(&env)).unwrap();
+    assert!(!text.contains(&env.emu.key()), "the record never holds the key");
 
     let plan = env.run(&["plan", "--format", "json", "--recheck-wait", "0.1", "o.yaml"]);
     assert_eq!(plan.code, 0, "{}", plan.stderr);
@@ -166,7 +167,7 @@ fn a_list_lagging_past_the_wait_exits_5_and_an_immediate_rerun_buys_nothing() {
     env.emu.set_modes(Modes::default());
     let third = env.run(&args);
     assert_eq!(third.code, 0, "{}\n{}", third.stdout, third.stderr);
-    assert!(!env.path().join(".skyform/pending.json").exists(), "the orders showed up");
+    assert!(!record(&env).exists(), "the orders showed up");
     assert_eq!((env.live().len(), creates_sent(&env)), (3, 3));
 }
 
@@ -189,5 +190,5 @@ fn a_create_answered_500_and_listed_later_is_not_bought_twice_across_two_runs() 
     assert!(stderr.contains("from an earlier apply to show"), "{stderr}");
     assert!(stdout.contains("No changes."), "{stdout}");
     assert_eq!((env.live().len(), creates_sent(&env)), (1, 1));
-    assert!(!env.path().join(".skyform/pending.json").exists());
+    assert!(!record(&env).exists());
 }

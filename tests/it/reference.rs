@@ -9,8 +9,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::harness::{repo, skyform};
-use skyform::cli::{ENVIRONMENT, FILES};
 use skyform::reference;
+use skyform::reference::environment::{ENVIRONMENT, FILES};
 
 /// Set to rewrite the generated pages instead of comparing them.
 const BLESS: &str = "SKYFORM_BLESS_DOCS";
@@ -121,7 +121,10 @@ fn every_environment_variable_the_code_reads_is_documented() {
         }
     }
     let documented: BTreeSet<String> = ENVIRONMENT.iter().map(|(n, _)| (*n).to_owned()).collect();
-    assert_eq!(read, documented, "read by the code (left) and in `cli::ENVIRONMENT` (right)");
+    assert_eq!(
+        read, documented,
+        "read by the code (left) and in `reference::environment::ENVIRONMENT` (right)"
+    );
 }
 
 /// How the code reads a variable: `std::env::var("X")`, `var_os("X")`, clap's

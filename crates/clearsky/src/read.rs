@@ -26,6 +26,9 @@ pub enum FileKind {
     State,
     /// An emulator `--models` file: 16 MiB.
     Models,
+    /// skyform's pending record (the request bodies of up to every create of
+    /// a plan): 256 MiB.
+    PendingRecord,
 }
 
 impl FileKind {
@@ -34,7 +37,7 @@ impl FileKind {
         const MIB: u64 = 1024 * 1024;
         match self {
             Self::Manifest | Self::SavedPlan => 64 * MIB,
-            Self::Aoi => 256 * MIB,
+            Self::Aoi | Self::PendingRecord => 256 * MIB,
             Self::KeyFile => 4 * 1024,
             Self::Models => 16 * MIB,
             Self::State => 1024 * MIB,
@@ -50,6 +53,7 @@ impl FileKind {
             Self::KeyFile => "an API key file",
             Self::State => "a sandbox state file",
             Self::Models => "an emulator models file",
+            Self::PendingRecord => "a pending record",
         }
     }
 }
