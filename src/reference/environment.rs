@@ -49,9 +49,8 @@ pub const FILES: &[(&str, &str)] = &[
     ),
     (
         ".skyform/pending.json",
-        "Orders an apply created, or may have created, that the order list did not show \
-         yet: the next `plan` or `apply` in this directory waits for them instead of buying \
-         them again.",
+        "The pending record of earlier versions of skyform, per directory: read once and \
+         moved into the machine record by the next `apply`.",
     ),
     (
         ".skyform/sandbox.json",
@@ -59,10 +58,18 @@ pub const FILES: &[(&str, &str)] = &[
          `sandbox.json.lock`, held while a command uses that state.",
     ),
     (
-        "$TMPDIR/skyform-locks/apply-HASH.lock",
-        "`apply`'s account lock: one apply per account on this machine at a time (see \
-         `--lock-timeout`; `SKYFORM_LOCK_DIR` moves it). Named by a hash of the API URL \
-         and key; the key is never written.",
+        "/var/tmp/skyform/ACCOUNT/apply.lock",
+        "`apply`'s account lock: one apply per account on this machine at a time, whatever \
+         the working directory or `$TMPDIR` (see `--lock-timeout`; `SKYFORM_LOCK_DIR` moves \
+         the directory). ACCOUNT is a hash of the canonical API URL and of the key; the key \
+         is never written.",
+    ),
+    (
+        "/var/tmp/skyform/ACCOUNT/pending.json",
+        "Orders an apply created, or may have created, that the order list did not show \
+         yet: every later `plan` or `apply` of the account on this machine waits for them, \
+         and holds an entry whose create had an unknown outcome until `--max-list-lag` \
+         (`skyform pending` lists them, `skyform pending forget ENTRY` releases one).",
     ),
     (
         "plan --out FILE",
