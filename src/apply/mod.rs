@@ -21,6 +21,7 @@
 //! - after the creates and cancels, the orders are listed once more and this
 //!   run's creates that turned out to be duplicates are refunded ([`repair`]).
 
+pub mod bill;
 pub mod consent;
 mod create;
 mod dedupe;

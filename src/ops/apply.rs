@@ -66,6 +66,8 @@ pub enum ApplyOutcome {
         interrupted: bool,
         /// Entries held back, as for [`ApplyOutcome::Unchanged`].
         held: usize,
+        /// True when the creates were charged more than the plan said.
+        overbilled: bool,
     },
 }
 
@@ -78,7 +80,9 @@ impl ApplyOutcome {
             // A held entry may still lack its order: the account is not known to match.
             Self::Unchanged { held } if *held > 0 => Ok(ExitStatus::Partial),
             Self::Unchanged { .. } => Ok(ExitStatus::Success),
-            Self::Applied { unlisted, held, .. } if *unlisted + *held > 0 => {
+            Self::Applied { unlisted, held, overbilled, .. }
+                if *unlisted + *held > 0 || *overbilled =>
+            {
                 Ok(ExitStatus::Partial)
             }
             Self::Applied { report, .. } if report.complete() => Ok(ExitStatus::Success),
@@ -195,6 +199,7 @@ pub fn apply(
     let creates = plan.priceable().len();
     let chunk = (opts.concurrency * INTENT_ROUNDS).max(creates.div_ceil(MAX_INTENT_SAVES));
     let ledger = Intents::new(&mut pending, &plan, chunk);
+    let before = rt.block_on(super::bill::balance(&conn.client));
     applying.store(true, Ordering::SeqCst);
     let report = rt.block_on(async {
         let progress = terminal::progress_bar(&plan, view.wants_progress());
@@ -251,8 +256,11 @@ pub fn apply(
         ));
     }
     tell_held();
+    let after = rt.block_on(super::bill::balance(&conn.client));
+    let overbilled = super::bill::overbilled(&plan, &report, before, after, ui);
     let interrupted = stop.load(Ordering::SeqCst);
-    Ok(ApplyOutcome::Applied { report, unlisted: unlisted.len(), interrupted, held: held.len() })
+    let (unlisted, held) = (unlisted.len(), held.len());
+    Ok(ApplyOutcome::Applied { report, unlisted, interrupted, held, overbilled })
 }
 
 /// The last word on entries held back by a create of unknown outcome.

@@ -7,6 +7,7 @@
 
 pub mod account;
 pub mod apply;
+pub mod bill;
 pub mod load;
 pub mod observe;
 pub mod orders;

@@ -5,7 +5,7 @@
 //! cannot cancel does not block CI for months. Money is checked on the
 //! emulator (its calls, orders and balance), not on skyform's output.
 
-use clearsky_emulator::Config;
+use clearsky_emulator::{Config, Modes};
 
 use crate::apply::{entry, manifest};
 use crate::harness::{Env, spending_calls};
@@ -107,4 +107,31 @@ fn an_accepted_fixed_window_that_prune_cannot_cancel_is_reported_not_blocked() {
     let out = env.run(&["apply", "--auto-approve", "--prune", "o.yaml"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     assert_eq!(spending_calls(&env), 2, "no cancel was sent for the window");
+}
+
+#[test]
+fn creates_charged_more_than_the_plan_said_exit_5_with_both_amounts() {
+    let env = Env::new();
+    // A server whose estimates are 5 % of what a create charges.
+    env.emu.set_modes(Modes { estimate_percent: Some(5), ..Modes::default() });
+    env.write("o.yaml", &manifest(&[entry("a", 9.0, ""), entry("b", 9.2, "")]));
+    let balance = env.emu.balance();
+    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    assert_eq!(out.code, 5, "{}\n{}", out.stdout, out.stderr);
+    let charged = balance - env.emu.balance();
+    assert!(charged > 1.0, "the emulator charged EUR {charged}");
+    assert!(
+        out.stderr
+            .contains(&format!("error: the account was charged EUR {charged:.2} for 2 orders")),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("the plan said EUR"), "{}", out.stderr);
+
+    // Honest estimates: the same apply is not flagged.
+    let env = Env::new();
+    env.write("o.yaml", &manifest(&[entry("a", 9.0, ""), entry("b", 9.2, "")]));
+    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(!out.stderr.contains("was charged"), "{}", out.stderr);
 }

@@ -200,6 +200,7 @@ pub(super) fn handle(shared: &Shared, call: &Call<'_>) -> Response {
                 inner.faults.modes = Modes {
                     camel_case: m.camel_case,
                     list_lag: Duration::from_millis(m.list_lag_millis),
+                    estimate_percent: None,
                 };
             }
             StatusCode::NO_CONTENT.into_response()

@@ -103,6 +103,9 @@ pub struct Modes {
     /// The order list (`GET /api/tasking/orders`) leaves out orders created
     /// less than this long ago, in real time.
     pub list_lag: Duration,
+    /// Estimates quote this percent of what a create then charges (a server
+    /// whose estimates are wrong); `None` quotes the price charged.
+    pub estimate_percent: Option<u32>,
 }
 
 /// Scripts and rates; one per emulator.

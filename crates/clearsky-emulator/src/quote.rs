@@ -47,6 +47,16 @@ pub(crate) struct ShownAoi {
 }
 
 impl Quote {
+    /// Scales every price by `factor`: the estimate of a server whose
+    /// estimates are wrong (`Modes::estimate_percent`); a create still
+    /// charges the true price.
+    pub(crate) fn scale(&mut self, factor: f64) {
+        for p in [&mut self.current, &mut self.next] {
+            p.order_cost = cents(p.order_cost * factor);
+            p.storage_cost = cents(p.storage_cost * factor);
+        }
+    }
+
     /// What a create deducts.
     pub(crate) fn current_total(&self) -> f64 {
         cents(self.current.order_cost + self.current.storage_cost)

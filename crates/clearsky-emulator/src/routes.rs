@@ -162,7 +162,10 @@ fn api(shared: &Shared, tenant: &str, call: &Call<'_>) -> Response {
             let state = &inner.state;
             let today = state.now.date_naive();
             let spend = order.simulated_euro_usage.unwrap_or_else(|| state.month_spend(tenant));
-            let q = quote::quote(&order, today, spend);
+            let mut q = quote::quote(&order, today, spend);
+            if let Some(percent) = inner.faults.modes.estimate_percent {
+                q.scale(f64::from(percent) / 100.0);
+            }
             ok(quote::estimate(&order, &q, today))
         }
         ("POST", "/api/tasking/orders") => {
