@@ -49,9 +49,30 @@ pub struct Console {
     pub color: bool,
 }
 
+/// `text` with every active character of [`crate::inert`] (ESC, CR, bidi
+/// overrides, …) shown as a visible escape, line by line: skyform's own line
+/// breaks stay, but text from a server or a manifest quoted in a message can
+/// neither move the cursor nor hide or rewrite a line.
+pub fn inert_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        line.chars().for_each(|c| {
+            if crate::inert::is_active(c) {
+                crate::inert::visible(c, &mut out);
+            } else {
+                out.push(c);
+            }
+        });
+    }
+    out
+}
+
 impl Ui for Console {
     fn line(&self, text: &str) {
-        let _ = writeln!(std::io::stderr().lock(), "{text}");
+        let _ = writeln!(std::io::stderr().lock(), "{}", inert_lines(text));
     }
 
     fn diagnostics(&self, diagnostics: &Diagnostics) {
@@ -119,6 +140,16 @@ impl Ui for Recorder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_keep_their_breaks_and_lose_every_active_character() {
+        let hostile = "error: order \u{1b}[2K\rfake\u{202e}\nhint: ok\tthen";
+        assert_eq!(
+            inert_lines(hostile),
+            "error: order \\u{1b}[2K\\rfake\\u{202e}\nhint: ok\\tthen"
+        );
+        assert_eq!(inert_lines("plain\n  second"), "plain\n  second");
+    }
 
     #[test]
     fn the_recorder_keeps_lines_in_order_and_quiet_keeps_none() {

@@ -25,6 +25,7 @@ pub fn print_error(err: &Error) {
     for hint in err.hints() {
         let _ = writeln!(out, "hint: {hint}");
     }
+    let out = super::inert_lines(&out);
     let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), out.as_bytes());
 }
 
