@@ -124,6 +124,15 @@ impl World {
         Client::new(config).expect("client")
     }
 
+    /// One run to its end on the machine named `machine` (its own pending
+    /// record), with `concurrency` changes in flight; runs on two machines
+    /// share the emulator and nothing else.
+    pub(super) fn apply_on(&self, machine: &str, concurrency: usize) -> Ended {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let client = self.client();
+        rt.block_on(self.run_on(machine, &client, concurrency, &|_| ()))
+    }
+
     /// One run to its end, with `concurrency` changes in flight.
     pub(super) fn apply(&self, concurrency: usize) -> Ended {
         self.apply_killed(concurrency, usize::MAX, 0).expect("a run nobody kills ends")
@@ -182,10 +191,21 @@ impl World {
         concurrency: usize,
         moment: &(dyn Fn(Option<&Event>) + Sync),
     ) -> Ended {
+        self.run_on("machine", client, concurrency, moment).await
+    }
+
+    /// [`World::run`] with the pending record of the machine named `machine`.
+    async fn run_on(
+        &self,
+        machine: &str,
+        client: &Client,
+        concurrency: usize,
+        moment: &(dyn Fn(Option<&Event>) + Sync),
+    ) -> Ended {
         // The machine record of this account, in the test's own directory.
         let account = AccountId::new(&client.config().base_url, client.config().key.expose());
         let mut pending =
-            Pending::open(&self.dir.path().join("machine"), account, None).expect("the record");
+            Pending::open(&self.dir.path().join(machine), account, None).expect("the record");
         let query = ListQuery { get_expired: true, ..ListQuery::default() };
         let live = match client.list(query).await {
             Ok(live) => live,

@@ -258,4 +258,6 @@ mod fixtures;
 #[cfg(test)]
 mod killed_tests;
 #[cfg(test)]
+mod race_tests;
+#[cfg(test)]
 mod tests;
