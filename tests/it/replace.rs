@@ -74,7 +74,9 @@ fn editing_one_vertex_plans_one_replace_with_the_wkt_diff_and_leaves_one_order()
     assert_eq!(changes.len(), 1, "{doc:#}");
     assert_eq!(changes[0]["action"], "replace");
     assert_eq!(changes[0]["live"]["guid"], old.as_str());
-    assert_eq!(changes[0]["field_changes"][0]["field"], "Wkt");
+    assert_eq!(changes[0]["field_changes"][0]["field"], "Area");
+    assert_eq!(changes[0]["field_changes"][1]["field"], "Wkt");
+    assert!(plan.stdout.contains("vertices, 1 moved"), "{}", plan.stdout);
 
     let out = env.run(&["apply", "--auto-approve", "--base", "HEAD", "o.yaml"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);

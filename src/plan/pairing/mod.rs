@@ -117,18 +117,64 @@ pub(super) fn pair(
     pairing
 }
 
-/// The `Wkt` line of a replace's field diff, when the new area differs from the
-/// old order's: its `Wkt` as listed → the `Wkt` the create sends.
-pub(super) fn area_change(spec_aoi: &Aoi, old: &TaskOrder) -> Option<FieldChange> {
-    let Aoi::Polygons(parts) = spec_aoi else { return None };
-    if identity::same_aoi(spec_aoi, &LiveSpec::of_order(old).aoi) {
-        return None;
+/// The lines of a replace's field diff when the new area differs from the old
+/// order's: `Area` in terms a reviewer checks (km² before → after, and how
+/// many of the new vertices moved), then `Wkt`, the old order's as listed →
+/// the one the create sends.
+pub(super) fn area_change(spec_aoi: &Aoi, old: &TaskOrder) -> Vec<FieldChange> {
+    let Aoi::Polygons(parts) = spec_aoi else { return Vec::new() };
+    let live = LiveSpec::of_order(old).aoi;
+    if identity::same_aoi(spec_aoi, &live) {
+        return Vec::new();
     }
-    let old_wkt = match LiveSpec::of_order(old).aoi {
-        LiveAoi::Polygons(old_parts) => display_wkt(&old_parts),
+    let mut changes = Vec::new();
+    let old_wkt = match &live {
+        LiveAoi::Polygons(old_parts) => {
+            let moved = moved_vertices(old_parts, parts);
+            changes.push(FieldChange {
+                field: "Area".to_owned(),
+                old: area_text(old_parts, None),
+                new: area_text(parts, Some(moved)),
+            });
+            display_wkt(old_parts)
+        }
         _ => old.wkt.clone().unwrap_or_default(),
     };
-    Some(FieldChange { field: "Wkt".to_owned(), old: old_wkt, new: display_wkt(parts) })
+    changes.push(FieldChange { field: "Wkt".to_owned(), old: old_wkt, new: display_wkt(parts) });
+    changes
+}
+
+/// `18.42 km², 5 vertices` (and `, 1 moved` when `moved` is given): the
+/// geodesic area of the parts and their distinct exterior vertices.
+fn area_text(parts: &[MultiPolygon<f64>], moved: Option<usize>) -> String {
+    use geo::GeodesicArea;
+    let km2: f64 = parts.iter().map(|mp| mp.geodesic_area_unsigned() / 1e6).sum();
+    let n = vertices(parts).len();
+    let moved = moved.map(|m| format!(", {m} moved")).unwrap_or_default();
+    format!("{km2:.2} km², {n} vertices{moved}")
+}
+
+/// The distinct exterior vertices of `parts` (a ring's closing point once).
+fn vertices(parts: &[MultiPolygon<f64>]) -> Vec<Coord<f64>> {
+    let mut out: Vec<Coord<f64>> = Vec::new();
+    for p in parts.iter().flat_map(|mp| &mp.0) {
+        for c in &p.exterior().0 {
+            if !out.iter().any(|o| same_point(*o, *c)) {
+                out.push(*c);
+            }
+        }
+    }
+    out
+}
+
+/// How many vertices of `new` are not vertices of `old`.
+fn moved_vertices(old: &[MultiPolygon<f64>], new: &[MultiPolygon<f64>]) -> usize {
+    let old = vertices(old);
+    vertices(new).iter().filter(|c| !old.iter().any(|o| same_point(*o, **c))).count()
+}
+
+fn same_point(a: Coord<f64>, b: Coord<f64>) -> bool {
+    (a.x - b.x).abs() <= identity::TOLERANCE && (a.y - b.y).abs() <= identity::TOLERANCE
 }
 
 /// Both sides of the `Wkt` diff in one form (exteriors counter-clockwise, each

@@ -65,9 +65,14 @@ fn an_edited_area_is_a_replace_with_the_wkt_diff() {
     assert_eq!(c.live.as_ref().unwrap().guid, "old");
     assert_eq!(c.cancel_effect, Some(CancelEffect::FullRefund));
     let fields: Vec<_> = c.field_changes.iter().map(|f| f.field.as_str()).collect();
-    assert_eq!(fields, ["Wkt"]);
+    assert_eq!(fields, ["Area", "Wkt"]);
+    // In terms a reviewer checks: the area before and after, and what moved.
+    let area = &c.field_changes[0];
+    assert!(area.old.ends_with("km², 4 vertices"), "{area:?}");
+    assert!(area.new.ends_with("km², 4 vertices, 1 moved"), "{area:?}");
+    assert_ne!(area.old.split(' ').next(), area.new.split(' ').next(), "{area:?}");
     // Both sides in one form, whatever the server's: only the moved vertex differs.
-    let f = &c.field_changes[0];
+    let f = &c.field_changes[1];
     assert_eq!(f.old, "GEOMETRYCOLLECTION(POLYGON((10 56,10.1 56,10.1 56.1,10 56.1,10 56)))");
     assert_eq!(f.new, "GEOMETRYCOLLECTION(POLYGON((10 56,10.1 56,10.12 56.1,10 56.1,10 56)))");
 }
