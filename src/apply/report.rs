@@ -113,6 +113,9 @@ pub struct Report {
     /// Indexes of the changes whose create failed with an unknown outcome
     /// that no list resolved: an order may exist that is not listed yet.
     pub maybe_created: Vec<usize>,
+    /// What the creates were planned to cost and were charged, when the
+    /// account's balance could be read before and after.
+    pub bill: Option<super::bill::Bill>,
 }
 
 /// What happened to a step.

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{load, observe, plan::make_plan};
+use crate::apply::bill::Bill;
 use crate::apply::consent::{self, Refusal, RefusalKind};
 use crate::apply::{self, Event, Report};
 use crate::base;
@@ -222,6 +223,10 @@ pub fn apply(
         report
     });
     let intents = ledger.into_recorded();
+    // Read before the report is shown, so that the report carries the bill.
+    let after = rt.block_on(super::bill::balance(&conn.client));
+    let mut report = report;
+    report.bill = before.zip(after).and_then(|(b, a)| Bill::of(&plan, &report, b, a));
     // A report that cannot be shown (stdout closed) still lets the record
     // below be saved first: it is what keeps the next run from buying again.
     let reported = view.report(&report);
@@ -256,8 +261,7 @@ pub fn apply(
         ));
     }
     tell_held();
-    let after = rt.block_on(super::bill::balance(&conn.client));
-    let overbilled = super::bill::overbilled(&plan, &report, before, after, ui);
+    let overbilled = super::bill::overbilled(report.bill.as_ref(), ui);
     let interrupted = stop.load(Ordering::SeqCst);
     let (unlisted, held) = (unlisted.len(), held.len());
     Ok(ApplyOutcome::Applied { report, unlisted, interrupted, held, overbilled })

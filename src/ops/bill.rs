@@ -6,9 +6,7 @@
 
 use clearsky::api::Client;
 
-use crate::apply::Report;
 use crate::apply::bill::Bill;
-use crate::plan::Plan;
 use crate::ui::Ui;
 
 /// The account's order-credit balance in EUR, when the API says it.
@@ -19,22 +17,10 @@ pub async fn balance(client: &Client) -> Option<f64> {
     client.apikey_info().await.ok().and_then(|a| a.euro_credit_amount)
 }
 
-/// Compares what `report`'s creates were charged (the balance `before` and
-/// `after`) with the plan; tells and returns true when the account was
-/// charged more than planned.
-pub fn overbilled(
-    plan: &Plan,
-    report: &Report,
-    before: Option<f64>,
-    after: Option<f64>,
-    ui: &dyn Ui,
-) -> bool {
-    let Some(bill) = before.zip(after).and_then(|(b, a)| Bill::of(plan, report, b, a)) else {
-        return false;
-    };
-    if !bill.exceeds_plan() {
-        return false;
-    }
+/// Tells, and returns true, when `bill` says the creates were charged more
+/// than the plan said.
+pub fn overbilled(bill: Option<&Bill>, ui: &dyn Ui) -> bool {
+    let Some(bill) = bill.filter(|b| b.exceeds_plan()) else { return false };
     ui.line(&format!(
         "error: the account was charged EUR {:.2} for {} order{} this apply created; the plan \
          said EUR {:.2}. The estimates did not match the bill: check the orders and the \

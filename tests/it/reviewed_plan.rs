@@ -128,10 +128,18 @@ fn creates_charged_more_than_the_plan_said_exit_5_with_both_amounts() {
     );
     assert!(out.stderr.contains("the plan said EUR"), "{}", out.stderr);
 
-    // Honest estimates: the same apply is not flagged.
+    // Honest estimates: the same apply is not flagged, and its JSON summary
+    // carries both amounts.
     let env = Env::new();
     env.write("o.yaml", &manifest(&[entry("a", 9.0, ""), entry("b", 9.2, "")]));
-    let out = env.run(&["apply", "--auto-approve", "o.yaml"]);
+    let balance = env.emu.balance();
+    let out = env.run(&["apply", "--auto-approve", "--format", "json", "o.yaml"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     assert!(!out.stderr.contains("was charged"), "{}", out.stderr);
+    let last: serde_json::Value = serde_json::from_str(out.stdout.lines().last().unwrap()).unwrap();
+    let bill = &last["bill"];
+    assert_eq!((bill["creates"].as_u64(), bill["exceeds_plan"].as_bool()), (Some(2), Some(false)));
+    let charged = bill["charged_eur"].as_f64().unwrap();
+    assert!((charged - (balance - env.emu.balance())).abs() < 0.005, "{bill}");
+    assert!((charged - bill["planned_eur"].as_f64().unwrap()).abs() <= 0.02, "{bill}");
 }

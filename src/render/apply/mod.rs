@@ -333,6 +333,24 @@ struct SummaryView {
     /// Orders this run created that another run's order duplicated, cancelled
     /// (refunded) after the creates; counted in `done` and `failed`.
     repairs: Vec<RepairView>,
+    /// What the creates were planned to cost and were charged (the drop in
+    /// the account's balance), when the balance could be read before and after
+    /// and a create was done; else `null`.
+    bill: Option<BillView>,
+}
+
+/// The bill of this run's creates.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Bill")]
+struct BillView {
+    /// EUR the plan said the creates done (or maybe done) cost this month.
+    planned_eur: f64,
+    /// EUR the account's balance dropped by over the apply.
+    charged_eur: f64,
+    /// Creates done or maybe done.
+    creates: usize,
+    /// True when the charges exceed the plan by more than a cent per create (exit 5).
+    exceeds_plan: bool,
 }
 
 /// A duplicate this run created in a race, and its refund.
@@ -442,6 +460,12 @@ impl SummaryView {
                     outcome: OutcomeView::new(&r.outcome),
                 })
                 .collect(),
+            bill: report.bill.as_ref().map(|b| BillView {
+                planned_eur: (b.planned * 100.0).round() / 100.0,
+                charged_eur: (b.charged * 100.0).round() / 100.0,
+                creates: b.creates,
+                exceeds_plan: b.exceeds_plan(),
+            }),
         }
     }
 }
