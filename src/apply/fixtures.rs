@@ -91,11 +91,16 @@ impl World {
     /// `entries` recurring polygon entries with distinct AOIs on an emulator
     /// set up by `config`; backoff jitter drawn from `config.seed`.
     pub(super) fn new(config: emulator::Config, entries: usize) -> Self {
+        Self::with_manifest(config, &manifest(entries))
+    }
+
+    /// [`World::new`] with the manifest `yaml`.
+    pub(super) fn with_manifest(config: emulator::Config, yaml: &str) -> Self {
         let seed = config.seed;
         let emu = emulator::spawn(config).expect("start the emulator");
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("o.yaml");
-        std::fs::write(&path, manifest(entries)).expect("write the manifest");
+        std::fs::write(&path, yaml).expect("write the manifest");
         let desired = crate::manifest::load(&[path]).expect("a valid manifest");
         let jitter = Arc::new(Mutex::new(StdRng::seed_from_u64(seed)));
         Self { emu, dir, desired, slept: Arc::default(), jitter }
@@ -303,6 +308,27 @@ impl World {
             per_aoi.len()
         );
         let dups: Vec<_> = per_aoi.iter().filter(|(_, c)| **c > 1).collect();
+        assert!(dups.is_empty(), "{context}: bought twice: {dups:?}");
+    }
+
+    /// Checks exactly one live order per tile entry: live orders told apart by
+    /// the tiles they hold, every entry's tiles held once.
+    pub(super) fn assert_one_order_per_tile_entry(&self, context: &str) {
+        let mut per_tiles: BTreeMap<Vec<String>, usize> = BTreeMap::new();
+        for o in self.live() {
+            let held = o.tiles.iter().chain(&o.mini_tiles);
+            let mut tiles: Vec<String> = held.map(|t| t.guid.clone()).collect();
+            tiles.sort();
+            *per_tiles.entry(tiles).or_default() += 1;
+        }
+        let n = self.entries();
+        assert_eq!(
+            per_tiles.len(),
+            n,
+            "{context}: {} entries have an order, want {n}",
+            per_tiles.len()
+        );
+        let dups: Vec<_> = per_tiles.iter().filter(|(_, c)| **c > 1).collect();
         assert!(dups.is_empty(), "{context}: bought twice: {dups:?}");
     }
 

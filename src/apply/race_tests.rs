@@ -5,11 +5,36 @@
 //! that of one set of orders: the duplicates the race bought, still in
 //! `Review`, were refunded in full.
 
+use std::fmt::Write as _;
+
+use clearsky::grid::Cell;
 use clearsky_emulator::Config;
 
 use super::fixtures::World;
 
 const ENTRIES: usize = 6;
+
+/// `ENTRIES` recurring tile entries of two minitiles each, sent without
+/// deduplication (with it, the server itself would drop a racing run's
+/// tiles). Minitiles keep the month's spend in one tier, so that the spend of
+/// one set does not depend on the order the creates were charged in.
+fn tile_manifest() -> String {
+    let mut s = String::from(
+        "defaults:\n  Model: Stratus2\n  SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]\n  \
+         StorageMonths: 1\n  ApiRequests: 1\n  ImageFrequency: 3\n  From: 2025-04-01\norders:\n",
+    );
+    for i in 0..ENTRIES {
+        #[allow(clippy::cast_precision_loss)]
+        let lon = 8.0 + i as f64;
+        let mut minis = Cell::tile_at(lon, 56.0).minitiles().map(Cell::guid);
+        let (a, b) = (minis.next().unwrap(), minis.next().unwrap());
+        let _ = write!(
+            s,
+            "  - name: tiles-{i}\n    MiniTileGuids: [{a}, {b}]\n    TileDeduplication: false\n"
+        );
+    }
+    s
+}
 
 /// What one apply of the entries spends on a fresh account.
 fn one_set(seed: u64) -> f64 {
@@ -47,4 +72,37 @@ fn racing_applies_on_separate_machines_leave_one_set_of_orders_and_its_price() {
     }
     // The races are real: some entries were bought more than once, then repaired.
     assert!(bought_twice > 0, "no race bought anything twice: the test proves nothing");
+}
+
+#[test]
+fn racing_applies_of_tile_entries_leave_one_order_per_entry_and_the_price_of_one_set() {
+    let one_set = {
+        let world = World::with_manifest(Config::default(), &tile_manifest());
+        let before = world.emu.balance();
+        assert!(world.apply_on("alone", 2).succeeded());
+        before - world.emu.balance()
+    };
+    let mut bought_twice = 0;
+    for seed in 0..20_u64 {
+        let runs = 2 + usize::try_from(seed % 3).unwrap();
+        let world = World::with_manifest(Config { seed, ..Config::default() }, &tile_manifest());
+        let before = world.emu.balance();
+        std::thread::scope(|s| {
+            for m in 0..runs {
+                let world = &world;
+                let concurrency = 1 + (usize::try_from(seed).unwrap() + m) % 4;
+                s.spawn(move || world.apply_on(&format!("machine-{m}"), concurrency));
+            }
+        });
+        let last = world.apply_on("machine-0", 4);
+        assert!(last.succeeded(), "seed {seed}: the apply after the race ended {last:?}");
+        world.assert_one_order_per_tile_entry(&format!("seed {seed}, {runs} machines"));
+        let spent = before - world.emu.balance();
+        assert!(
+            (spent - one_set).abs() < 0.01,
+            "seed {seed}, {runs} machines: spent EUR {spent:.2}, one set costs EUR {one_set:.2}"
+        );
+        bought_twice += world.creates_sent().saturating_sub(ENTRIES);
+    }
+    assert!(bought_twice > 0, "no race bought a tile entry twice: the test proves nothing");
 }
