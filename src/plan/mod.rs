@@ -51,6 +51,10 @@ pub struct Plan {
     pub prune: bool,
     /// The `--target` names; empty means every entry.
     pub targets: Vec<String>,
+    /// The commit `--base` named, whose manifests decided which live orders
+    /// are an entry's previous version; `None` without `--base`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
     /// One item per manifest entry that matters and per live order that matches
     /// no entry, in execution order. Includes `keep` and `unmanaged` items.
     pub changes: Vec<Change>,
@@ -353,6 +357,7 @@ impl Plan {
             today: generated_at.date_naive(),
             prune: false,
             targets: Vec::new(),
+            base: None,
             changes,
             duplicates: Vec::new(),
             budget: None,

@@ -74,6 +74,9 @@ pub(super) fn render(plan: &Plan, opts: RenderOptions, w: &mut dyn io::Write) ->
     if let Some(line) = super::account::line(plan) {
         writeln!(w, "{}", term(&line))?;
     }
+    if let Some(line) = super::base_line(plan) {
+        writeln!(w, "{}", term(&line))?;
+    }
     if let Some(line) = super::account::shortfall_line(plan) {
         writeln!(w, "{}", paint(opts.color, style::ERROR, &line))?;
     }

@@ -51,6 +51,9 @@ pub(super) fn render(plan: &Plan, opts: RenderOptions) -> String {
     for note in super::account::notes(plan) {
         let _ = writeln!(out, "> [!NOTE]\n> {}\n", block(note));
     }
+    if let Some(line) = super::base_line(plan) {
+        let _ = writeln!(out, "{}\n", block(&line));
+    }
     if let Some(line) = super::budget_line(plan)
         && plan.budget_check().is_some_and(|b| b.status == BudgetStatus::Within)
     {

@@ -217,6 +217,17 @@ pub(crate) fn stop_lines(plan: &Plan) -> Vec<String> {
     lines
 }
 
+/// `Base: …`: which revision's manifests decided the earlier versions of
+/// entries (`--base`), or nothing without a base.
+pub(crate) fn base_line(plan: &Plan) -> Option<String> {
+    let commit = plan.base.as_deref()?;
+    let short = commit.get(..12).unwrap_or(commit);
+    Some(format!(
+        "Base: {short} (`--base`): an order matching an entry as it was there is that entry's \
+         earlier version."
+    ))
+}
+
 /// The budget verdict as a sentence, or `None` when the plan has no budget.
 /// A plan that is blocked is never said to be within budget.
 pub(crate) fn budget_line(plan: &Plan) -> Option<String> {

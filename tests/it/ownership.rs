@@ -82,6 +82,18 @@ fn with_a_base_a_new_file_has_no_previous_version() {
     );
     let note = doc["changes"][1]["reason"].as_str().unwrap_or_default();
     assert!(note.contains("matches no entry at base"), "{note}");
+    // The plan says which revision decided: the commit in full in JSON, its
+    // first 12 digits in the human plan.
+    let commit = doc["base"].as_str().expect("the base commit in the JSON plan").to_owned();
+    assert_eq!(commit.len(), 40, "{commit}");
+    let human = env.run(&["plan", "--base", "HEAD", "b/"]);
+    assert!(
+        human.stdout.contains(&format!("Base: {} (`--base`)", &commit[..12])),
+        "{}",
+        human.stdout
+    );
+    let without = json(&env.run(&["plan", "--format", "json", "b/"]));
+    assert!(without["base"].is_null(), "{without}");
     let out = env.run(&["apply", "--auto-approve", "--base", "HEAD", "b/"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     still_renews(&env, &a);

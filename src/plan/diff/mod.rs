@@ -110,6 +110,7 @@ pub fn diff(desired: &DesiredSet, live: &[TaskOrder], opts: &DiffOptions) -> Pla
         today,
         prune: opts.prune,
         targets: opts.targets.clone(),
+        base: desired.base.as_ref().map(|b| b.commit.clone()),
         changes,
         duplicates: dups,
         budget: budget(desired, opts.max_cost),

@@ -16,9 +16,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::schema::{ActionView, generate};
-use crate::plan::{
-    self, BudgetStatus, CancelEffect, Change, Cost, Duplicate, LiveOrderSummary, Plan,
-};
+use crate::plan::{self, BudgetStatus, CancelEffect, Change, Cost, LiveOrderSummary, Plan};
 use crate::spec::Ensure;
 use clearsky::money::cents;
 
@@ -48,6 +46,9 @@ pub(super) struct Document {
     prune: bool,
     /// The `--target` names; empty means every entry.
     targets: Vec<String>,
+    /// The commit `--base` named (a full id): its manifests decided which live
+    /// orders are an entry's previous version. `null` without `--base`.
+    base: Option<String>,
     /// Counts, totals and the budget verdict.
     summary: Summary,
     /// One item per manifest entry and per live order in no manifest, in the
@@ -305,24 +306,6 @@ struct TilesView {
     covered_by: Vec<String>,
 }
 
-/// Several live orders matching one entry.
-#[derive(Debug, Serialize, JsonSchema)]
-#[schemars(rename = "Duplicate")]
-struct DuplicateView {
-    /// The entry.
-    name: String,
-    /// GUID of the order kept for it.
-    kept: String,
-    /// The other matching orders.
-    others: Vec<LiveView>,
-    /// GUIDs of the `others` the plan cancels (each is also a `cancel` change);
-    /// the rest stay in place and are still billed.
-    cancelled: Vec<String>,
-    /// Estimated price of one order like the entry's: what each duplicate
-    /// left in place costs (`not_applicable` when every one is cancelled).
-    cost: CostView,
-}
-
 impl Document {
     /// The document of `plan` (also the `plan` event of `apply --format json`).
     pub(super) fn new(plan: &Plan) -> Self {
@@ -332,6 +315,7 @@ impl Document {
             today: plan.today,
             prune: plan.prune,
             targets: plan.targets.clone(),
+            base: plan.base.clone(),
             summary: Summary::new(plan),
             changes: plan.changes.iter().map(ChangeView::new).collect(),
             duplicates: plan.duplicates.iter().map(DuplicateView::new).collect(),
@@ -483,17 +467,9 @@ impl CancelEffectView {
     }
 }
 
-impl DuplicateView {
-    fn new(d: &Duplicate) -> Self {
-        Self {
-            name: d.name.clone(),
-            kept: d.kept.clone(),
-            others: d.others.iter().map(LiveView::new).collect(),
-            cancelled: d.cancelled.clone(),
-            cost: CostView::new(&d.cost),
-        }
-    }
-}
+mod duplicates;
+
+use duplicates::DuplicateView;
 
 #[cfg(test)]
 mod tests;
