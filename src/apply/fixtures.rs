@@ -294,11 +294,15 @@ impl World {
         self.emu.orders().into_iter().filter(|o| !o.ordering_process_status.is_canceled()).collect()
     }
 
-    /// Checks exactly one live order per entry (orders told apart by their AOI).
+    /// Checks exactly one live order per entry: orders told apart by their
+    /// AOI (a polygon order's `Wkt`, a tile order's tiles and minitiles).
     pub(super) fn assert_one_order_per_entry(&self, context: &str) {
-        let mut per_aoi: BTreeMap<String, usize> = BTreeMap::new();
+        let mut per_aoi: BTreeMap<(String, Vec<String>), usize> = BTreeMap::new();
         for o in self.live() {
-            *per_aoi.entry(o.wkt.unwrap_or_default()).or_default() += 1;
+            let mut held: Vec<String> =
+                o.tiles.iter().chain(&o.mini_tiles).map(|t| t.guid.clone()).collect();
+            held.sort();
+            *per_aoi.entry((o.wkt.unwrap_or_default(), held)).or_default() += 1;
         }
         let n = self.entries();
         assert_eq!(
@@ -308,27 +312,6 @@ impl World {
             per_aoi.len()
         );
         let dups: Vec<_> = per_aoi.iter().filter(|(_, c)| **c > 1).collect();
-        assert!(dups.is_empty(), "{context}: bought twice: {dups:?}");
-    }
-
-    /// Checks exactly one live order per tile entry: live orders told apart by
-    /// the tiles they hold, every entry's tiles held once.
-    pub(super) fn assert_one_order_per_tile_entry(&self, context: &str) {
-        let mut per_tiles: BTreeMap<Vec<String>, usize> = BTreeMap::new();
-        for o in self.live() {
-            let held = o.tiles.iter().chain(&o.mini_tiles);
-            let mut tiles: Vec<String> = held.map(|t| t.guid.clone()).collect();
-            tiles.sort();
-            *per_tiles.entry(tiles).or_default() += 1;
-        }
-        let n = self.entries();
-        assert_eq!(
-            per_tiles.len(),
-            n,
-            "{context}: {} entries have an order, want {n}",
-            per_tiles.len()
-        );
-        let dups: Vec<_> = per_tiles.iter().filter(|(_, c)| **c > 1).collect();
         assert!(dups.is_empty(), "{context}: bought twice: {dups:?}");
     }
 
@@ -343,7 +326,7 @@ impl World {
 }
 
 /// `n` recurring polygon entries with distinct AOIs.
-fn manifest(n: usize) -> String {
+pub(super) fn manifest(n: usize) -> String {
     let mut s = String::from(
         "defaults:\n  Model: Stratus2\n  SatelliteConstellations: [Sentinel1, Sentinel2, Landsat89]\n  \
          StorageMonths: 1\n  ApiRequests: 1\n  ImageFrequency: 3\n  From: 2025-04-01\norders:\n",
