@@ -200,7 +200,8 @@ pub fn apply(
     let creates = plan.priceable().len();
     let chunk = (opts.concurrency * INTENT_ROUNDS).max(creates.div_ceil(MAX_INTENT_SAVES));
     let ledger = Intents::new(&mut pending, &plan, chunk);
-    let before = rt.block_on(super::bill::balance(&conn.client));
+    // The bill is read around the changes only when something is bought.
+    let before = if creates > 0 { rt.block_on(super::bill::balance(&conn.client)) } else { None };
     applying.store(true, Ordering::SeqCst);
     let report = rt.block_on(async {
         let progress = terminal::progress_bar(&plan, view.wants_progress());
@@ -224,7 +225,8 @@ pub fn apply(
     });
     let intents = ledger.into_recorded();
     // Read before the report is shown, so that the report carries the bill.
-    let after = rt.block_on(super::bill::balance(&conn.client));
+    let after =
+        if before.is_some() { rt.block_on(super::bill::balance(&conn.client)) } else { None };
     let mut report = report;
     report.bill = before.zip(after).and_then(|(b, a)| Bill::of(&plan, &report, b, a));
     // A report that cannot be shown (stdout closed) still lets the record
